@@ -1,0 +1,74 @@
+# Deputy Action — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The service suite (PostgreSQL + Redis + a real worker) uses these unless you set your own.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/deputy_action
+REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test test-sqlite test-services lint check lock worker beat serve eval-routing bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Install exactly what the lock says; re-run only when the lock changes.
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_regions
+	$(MANAGE) seed_demo --if-empty
+	@echo "代表行动 is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The whole suite: on SQLite with in-process tasks, then — where PostgreSQL and Redis answer on
+# this machine — again on PostgreSQL + Redis with the tests that need a real worker.
+test: test-sqlite test-services
+
+test-sqlite: venv
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-services: venv
+	@if $(BIN)/python -m config.probe "$(PG_URL)" "$(REDIS_URL)"; then \
+	  DATABASE_URL="$(PG_URL)" CELERY_BROKER_URL="$(REDIS_URL)" CACHE_URL="$(REDIS_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	elif [ -n "$(REQUIRE_SERVICES)" ]; then \
+	  echo "PostgreSQL ($(PG_URL)) or Redis ($(REDIS_URL)) is not reachable and REQUIRE_SERVICES is set"; exit 1; \
+	else \
+	  echo "skipped the PostgreSQL + Redis suite: the services above are not reachable (set PG_URL / REDIS_URL)"; \
+	fi
+
+lint: venv
+	$(BIN)/ruff check .
+
+check: venv
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+worker: venv
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: venv
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+serve: venv
+	$(MANAGE) collectstatic --noinput
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3
+
+eval-routing: venv
+	$(BIN)/python -m suggestions.routing eval --out docs/routing.md
+
+lock: venv
+	$(BIN)/python -m pip install --quiet -r requirements.in
+	{ echo "# Exact versions for every install (make run, make test, CI). Regenerate with: make lock"; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

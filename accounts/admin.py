@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "full_name", "role", "region", "is_active")
+    list_filter = ("role", "is_active", "is_superuser")
+    search_fields = ("username", "full_name")
+    raw_id_fields = ("region",)
+    fieldsets = DjangoUserAdmin.fieldsets + (("代表行动", {"fields": ("full_name", "role", "region", "phone")}),)
+    add_fieldsets = DjangoUserAdmin.add_fieldsets + (("代表行动", {"fields": ("full_name", "role", "region")}),)

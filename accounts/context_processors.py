@@ -1,0 +1,45 @@
+"""Navigation by role, shown in the base layout."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import Role
+
+# (url name, label, roles that see it; empty = every signed-in user)
+NAVIGATION = [
+    ("home", "首页", set()),
+    ("dashboards:home", "数据看板", {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.TOWNSHIP_STAFF}),
+    ("activities:visit", "登记走访", {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE}),
+    ("activities:list", "履职活动", {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.DEPUTY}),
+    ("deputies:list", "代表名册", {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
+    ("liaison_stations:list", "联络站", {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
+    ("suggestions:mine", "我的建议", {Role.DEPUTY}),
+    ("suggestions:inbox", "交办件", {Role.DEPARTMENT_HANDLER}),
+    ("suggestions:triage", "分办", {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
+    ("suggestions:list", "建议", {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.TOWNSHIP_STAFF}),
+    ("deputies:record", "履职档案", {Role.DEPUTY}),
+]
+
+
+def navigation_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    items = []
+    for name, label, roles in NAVIGATION:
+        if roles and not user.is_superuser and user.role not in roles:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            # The page belongs to an app feature that is not installed in this build.
+            continue
+        items.append({"url": url, "label": label, "name": name})
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    return {"navigation": navigation_for(user)}

@@ -1,0 +1,128 @@
+"""Campaigns (代表行动 themes) and the field activities logged under them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class CampaignKind(models.TextChoices):
+    MANDATED = "mandated", _("规定动作")
+    SELF_CHOSEN = "self_chosen", _("自选动作")
+
+
+class Campaign(models.Model):
+    """A yearly theme. Mandated by the province (applies everywhere below it) or self-chosen by a
+    city, county or township (applies to its own subtree)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("主题"), max_length=128)
+    kind = models.CharField(_("类型"), max_length=16, choices=CampaignKind.choices, default=CampaignKind.MANDATED)
+    region = models.ForeignKey("regions.Region", verbose_name=_("组织区划"), on_delete=models.PROTECT, related_name="campaigns")
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    description = models.TextField(_("说明"), blank=True)
+    # Suggestion handling defaults for suggestions raised under this campaign.
+    answer_months = models.PositiveSmallIntegerField(_("办理期限(月)"), default=3)
+    return_window_days = models.PositiveSmallIntegerField(_("申请退回期限(工作日)"), default=7)
+    cohandler_opinion_months = models.PositiveSmallIntegerField(_("协办意见期限(月)"), default=1)
+    reminder_days = models.PositiveSmallIntegerField(_("到期前催办(工作日)"), default=5)
+    long_overdue_days = models.PositiveSmallIntegerField(_("逾期通报(工作日)"), default=5)
+
+    class Meta:
+        verbose_name = _("代表行动")
+        verbose_name_plural = _("代表行动")
+        ordering = ["-year", "-start_date"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.title}"
+
+
+class ActivityType(models.TextChoices):
+    VISIT = "visit", _("走访")
+    RECEPTION = "reception", _("接待选民/坐诊")
+    OUTREACH = "outreach", _("出诊")
+    CONSULTATION = "consultation", _("会诊")
+    RESEARCH = "research", _("调研/视察")
+    GROUP_MEETING = "group_meeting", _("小组活动")
+    TRAINING = "training", _("培训")
+    FOLLOW_UP = "follow_up", _("回头看")
+
+
+class Activity(models.Model):
+    type = models.CharField(_("活动类型"), max_length=16, choices=ActivityType.choices, default=ActivityType.VISIT)
+    campaigns = models.ManyToManyField(Campaign, related_name="activities", verbose_name=_("代表行动"), blank=True)
+    date = models.DateField(_("日期"))
+    start_time = models.TimeField(_("时间"), null=True, blank=True)
+    region = models.ForeignKey("regions.Region", verbose_name=_("地点(乡镇/村)"), on_delete=models.PROTECT, related_name="activities")
+    station = models.ForeignKey(
+        "liaison_stations.LiaisonStation", verbose_name=_("联络站"), null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    group = models.ForeignKey(
+        "deputies.DeputyGroup", verbose_name=_("代表小组"), null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    deputies = models.ManyToManyField("deputies.Deputy", through="Attendance", related_name="activities", verbose_name=_("参加代表"))
+    households_visited = models.PositiveIntegerField(_("走访农户数"), default=0)
+    enterprises_visited = models.PositiveIntegerField(_("走访企业数"), default=0)
+    people_reached = models.PositiveIntegerField(_("联系群众人数"), default=0)
+    person_times = models.PositiveIntegerField(_("培训人次"), default=0)
+    summary = models.TextField(_("活动情况"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="activities_logged"
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("履职活动")
+        verbose_name_plural = _("履职活动")
+        ordering = ["-date", "-id"]
+        indexes = [
+            # Lists and dashboards: activities in a region subtree over a date range, by type.
+            models.Index(fields=["region", "date"], name="activity_region_date_idx"),
+            models.Index(fields=["type", "date"], name="activity_type_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_type_display()}"
+
+
+class Attendance(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendance")
+    deputy = models.ForeignKey("deputies.Deputy", on_delete=models.CASCADE, related_name="attendance")
+
+    class Meta:
+        verbose_name = _("出席")
+        verbose_name_plural = _("出席")
+        constraints = [models.UniqueConstraint(fields=["activity", "deputy"], name="attendance_unique")]
+        indexes = [models.Index(fields=["deputy", "activity"], name="attendance_deputy_idx")]
+
+
+class ActivityPhoto(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("照片"), upload_to="activity_photos/%Y/%m/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+
+
+class IssueRaised(models.Model):
+    """A matter residents raised during an activity; may become a draft suggestion."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="issues")
+    text = models.CharField(_("反映问题"), max_length=500)
+    deputies = models.ManyToManyField("deputies.Deputy", related_name="issues_heard", blank=True, verbose_name=_("听取代表"))
+
+    class Meta:
+        verbose_name = _("反映问题")
+        verbose_name_plural = _("反映问题")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

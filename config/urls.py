@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from health.views import healthz
+
+
+def _superusers_only(request) -> bool:
+    # The admin is for superusers; offices work through the product's own pages.
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only
+admin.site.site_header = "代表行动 · 系统管理"
+
+api_v1 = [
+    path("", include("accounts.api_urls")),
+    path("", include("regions.api_urls")),
+    path("", include("deputies.api_urls")),
+    path("", include("liaison_stations.api_urls")),
+    path("", include("activities.api_urls")),
+    path("", include("suggestions.api_urls")),
+    path("", include("dashboards.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("deputies/", include("deputies.urls")),
+    path("stations/", include("liaison_stations.urls")),
+    path("activities/", include("activities.urls")),
+    path("suggestions/", include("suggestions.urls")),
+    path("dashboard/", include("dashboards.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

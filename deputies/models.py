@@ -1,0 +1,163 @@
+"""Deputies of the five levels: the person, their seats (mandates), their groups."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class MandateLevel(models.TextChoices):
+    NATIONAL = "national", _("全国")
+    PROVINCIAL = "provincial", _("省")
+    CITY = "city", _("市(州)")
+    COUNTY = "county", _("县(市、区)")
+    TOWNSHIP = "township", _("乡(镇)")
+
+
+class Deputy(models.Model):
+    """The person. Personal data (phone, birth date) is shown masked to roles that do not need it."""
+
+    name = models.CharField(_("姓名"), max_length=32)
+    # Derived from name on save: full pinyin for sorting, initials for the picker's search box,
+    # the surname's stroke count for the official 姓氏笔画 ordering.
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=128, blank=True, editable=False)
+    name_initials = models.CharField(_("拼音首字母"), max_length=32, blank=True, editable=False)
+    surname_strokes = models.PositiveSmallIntegerField(_("姓氏笔画"), default=0, editable=False)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=16, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    sector = models.CharField(_("界别/职业"), max_length=64, blank=True)
+    work_unit = models.CharField(_("工作单位及职务"), max_length=128, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    # Where the deputy lives and works: decides who may see them (scope).
+    region = models.ForeignKey("regions.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="deputies")
+    active = models.BooleanField(_("在任"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputy_profile",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "surname_strokes", "updated_at"])
+
+    class Meta:
+        verbose_name = _("代表")
+        verbose_name_plural = _("代表")
+        ordering = ["name_pinyin", "id"]
+        indexes = [
+            models.Index(fields=["region", "active"], name="deputy_region_active_idx"),
+            # The picker searches by initials ("zs" for 张三).
+            models.Index(fields=["name_initials"], name="deputy_initials_idx"),
+            models.Index(fields=["name"], name="deputy_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from deputies.names import name_sort_keys
+
+        self.name_pinyin, self.name_initials, self.surname_strokes = name_sort_keys(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = set(update_fields) | {"name_pinyin", "name_initials", "surname_strokes"}
+        super().save(*args, **kwargs)
+
+
+class Mandate(models.Model):
+    """A deputy's seat at one level; one person may hold several at once."""
+
+    deputy = models.ForeignKey(Deputy, verbose_name=_("代表"), on_delete=models.CASCADE, related_name="mandates")
+    level = models.CharField(_("代表层级"), max_length=16, choices=MandateLevel.choices)
+    congress_region = models.ForeignKey(
+        "regions.Region", verbose_name=_("人大所在区划"), on_delete=models.PROTECT, related_name="mandates"
+    )
+    term = models.CharField(_("届次"), max_length=16, help_text=_("如：第十四届"))
+    electoral_unit = models.CharField(_("选举单位/选区"), max_length=128, blank=True)
+    start_date = models.DateField(_("任期开始"), null=True, blank=True)
+    end_date = models.DateField(_("任期结束"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("代表职务")
+        verbose_name_plural = _("代表职务")
+        ordering = ["deputy_id", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["deputy", "level", "congress_region", "term"], name="mandate_unique_seat"),
+        ]
+        indexes = [models.Index(fields=["level", "deputy"], name="mandate_level_deputy_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.congress_region.name}{self.term}人大代表（{self.get_level_display()}）"
+
+
+class GroupKind(models.TextChoices):
+    REGIONAL = "regional", _("区域混编小组")
+    INDUSTRY_CHAIN = "industry_chain", _("产业链专业小组")
+    SECTOR = "sector", _("界别专业小组")
+    COMMITTEE = "committee", _("专委会对口小组")
+
+
+class DeputyGroup(models.Model):
+    """代表小组: mixed-level regional groups or professional groups."""
+
+    name = models.CharField(_("小组名称"), max_length=64)
+    kind = models.CharField(_("类型"), max_length=16, choices=GroupKind.choices, default=GroupKind.REGIONAL)
+    region = models.ForeignKey("regions.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="deputy_groups")
+    home_station = models.ForeignKey(
+        "liaison_stations.LiaisonStation",
+        verbose_name=_("活动阵地"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="groups",
+    )
+    leader = models.ForeignKey(
+        Deputy, verbose_name=_("组长"), null=True, blank=True, on_delete=models.SET_NULL, related_name="led_groups"
+    )
+    members = models.ManyToManyField(Deputy, through="Membership", related_name="groups", verbose_name=_("成员"))
+    active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("代表小组")
+        verbose_name_plural = _("代表小组")
+        ordering = ["region__code", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipRole(models.TextChoices):
+    LEADER = "leader", _("组长")
+    DEPUTY_LEADER = "deputy_leader", _("副组长")
+    MEMBER = "member", _("组员")
+    CONTACT = "contact", _("联络员")
+
+
+class Membership(models.Model):
+    group = models.ForeignKey(DeputyGroup, on_delete=models.CASCADE, related_name="memberships")
+    deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    start_date = models.DateField(_("加入日期"), null=True, blank=True)
+    end_date = models.DateField(_("退出日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("小组成员")
+        verbose_name_plural = _("小组成员")
+        constraints = [models.UniqueConstraint(fields=["group", "deputy"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.deputy}"

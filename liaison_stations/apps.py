@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class LiaisonStationsConfig(AppConfig):
+    name = "liaison_stations"

@@ -1,0 +1,100 @@
+"""The administrative tree: province → city → county → township → village/community."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市(州)")
+    COUNTY = "county", _("县(市、区)")
+    TOWNSHIP = "township", _("乡(镇、街道)")
+    VILLAGE = "village", _("村(社区)")
+
+
+# Length of the meaningful prefix of a statistical division code at each level.
+PREFIX_LENGTH = {
+    RegionLevel.PROVINCE: 2,
+    RegionLevel.CITY: 4,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWNSHIP: 9,
+    RegionLevel.VILLAGE: 12,
+}
+LEVEL_ORDER = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]
+CODE_LENGTH = {
+    RegionLevel.PROVINCE: 6,
+    RegionLevel.CITY: 6,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWNSHIP: 9,
+    RegionLevel.VILLAGE: 12,
+}
+
+
+def code_prefix(code: str, level: str) -> str:
+    """The hierarchical part of a division code: every descendant's prefix starts with it.
+
+    County-level units directly under the province (仙桃市 429004) keep all six digits, so the
+    rule is by level, not by trailing zeros.
+    """
+    return code[: PREFIX_LENGTH[RegionLevel(level)]]
+
+
+class RegionQuerySet(models.QuerySet):
+    def within(self, region: Region | None) -> RegionQuerySet:
+        """The region and everything below it (one indexed prefix filter, no recursion)."""
+        if region is None:
+            return self
+        return self.filter(prefix__startswith=region.prefix)
+
+
+class Region(models.Model):
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=16, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Denormalised from code and level; the scope filter of every list in the product uses it.
+    # db_index gives PostgreSQL both a btree and a pattern_ops index, so LIKE '4228%' is indexed
+    # under any collation.
+    prefix = models.CharField(_("代码前缀"), max_length=12, editable=False, db_index=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+        indexes = [
+            # Child-region tables on dashboards: regions of one level under a prefix.
+            models.Index(fields=["level", "prefix"], name="region_level_prefix_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.prefix = code_prefix(self.code, self.level)
+        super().save(*args, **kwargs)
+
+    @property
+    def level_rank(self) -> int:
+        return LEVEL_ORDER.index(RegionLevel(self.level))
+
+    def contains(self, other: Region | None) -> bool:
+        """True when ``other`` is this region or lies below it."""
+        return other is not None and other.prefix.startswith(self.prefix)
+
+    def ancestors(self) -> list[Region]:
+        """From the province down to this region's parent, in one query.
+
+        A parent's prefix is a leading part of its child's, so the chain is found by prefix.
+        """
+        wanted = [self.prefix[:n] for n in sorted(set(PREFIX_LENGTH.values())) if n < len(self.prefix)]
+        found = Region.objects.filter(prefix__in=wanted).exclude(pk=self.pk)
+        return sorted(found, key=lambda r: len(r.prefix))
+
+    def path_names(self) -> str:
+        return " / ".join([r.name for r in self.ancestors()] + [self.name])

@@ -1,0 +1,436 @@
+"""Suggestions (建议) from submission to closure, the departments that handle them, and the router's data.
+
+The states and the allowed moves are in ``suggestions/transitions.py``; only ``services.py`` changes
+a suggestion's status.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from suggestions.taxonomy import category_choices, department_type_choices
+
+
+class Department(models.Model):
+    """承办单位: a department of one government (the region names the government)."""
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("所属政府区划"), on_delete=models.PROTECT, related_name="departments")
+    type = models.CharField(_("部门类型"), max_length=32, choices=department_type_choices())
+    name = models.CharField(_("名称"), max_length=64)
+    contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("承办单位")
+        verbose_name_plural = _("承办单位")
+        ordering = ["region__code", "type"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="department_unique_name")]
+        # Routing: "this government's department of this type".
+        indexes = [models.Index(fields=["region", "type", "active"], name="department_routing_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Handler(models.Model):
+    """Links a user to the department they handle suggestions for."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="handler")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="handlers")
+
+    class Meta:
+        verbose_name = _("承办人")
+        verbose_name_plural = _("承办人")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.department}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    TRIAGE = "triage", _("待分办")
+    ASSIGNED = "assigned", _("已交办")
+    RETURN_REQUESTED = "return_requested", _("申请退回")
+    ACKNOWLEDGED = "acknowledged", _("办理中")
+    ANSWERED = "answered", _("已答复")
+    CLOSED = "closed", _("已办结")
+    NOT_ACCEPTED = "not_accepted", _("不予立案")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    MERGED = "merged", _("已合并")
+
+
+OPEN_STATUSES = [Status.SUBMITTED, Status.TRIAGE, Status.ASSIGNED, Status.RETURN_REQUESTED, Status.ACKNOWLEDGED]
+
+
+class OutcomeClass(models.TextChoices):
+    A = "A", _("A类 已解决或基本解决")
+    B = "B", _("B类 正在解决或列入计划解决")
+    C = "C", _("C类 因条件限制需以后解决")
+    D = "D", _("D类 留作参考")
+
+
+class RatingValue(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class Suggestion(models.Model):
+    number = models.CharField(_("编号"), max_length=32, blank=True, db_index=True)
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("内容"))
+    region = models.ForeignKey("regions.Region", verbose_name=_("涉及区划"), on_delete=models.PROTECT, related_name="suggestions")
+    lead_deputy = models.ForeignKey(
+        "deputies.Deputy", verbose_name=_("领衔代表"), on_delete=models.PROTECT, related_name="led_suggestions"
+    )
+    co_signers = models.ManyToManyField(
+        "deputies.Deputy", through="CoSignature", related_name="co_signed_suggestions", verbose_name=_("附议代表")
+    )
+    source_activity = models.ForeignKey(
+        "activities.Activity", verbose_name=_("来源活动"), null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
+    )
+    source_issue = models.ForeignKey(
+        "activities.IssueRaised", verbose_name=_("来源问题"), null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
+    )
+    campaign = models.ForeignKey(
+        "activities.Campaign", verbose_name=_("代表行动"), null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
+    )
+    category = models.CharField(_("类别"), max_length=32, choices=category_choices(), blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, on_delete=models.SET_NULL, related_name="suggestions_submitted"
+    )
+    # The first submission date is kept through returns and reassignments.
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    key_supervision = models.BooleanField(_("重点督办"), default=False)
+    unsatisfied_count = models.PositiveSmallIntegerField(_("不满意次数"), default=0)
+    not_accepted_reason = models.TextField(_("不予立案理由"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    # The router's top three guesses (code, confidence), shown to the office in triage.
+    router_guesses = models.JSONField(_("分办建议"), default=list, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("建议")
+        verbose_name_plural = _("建议")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Lists and dashboards: suggestions of a region subtree by state.
+            models.Index(fields=["region", "status"], name="suggestion_region_status_idx"),
+            models.Index(fields=["status", "submitted_at"], name="suggestion_status_sub_idx"),
+            models.Index(fields=["campaign", "status"], name="suggestion_campaign_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CoSignature(models.Model):
+    """附议: a co-signing deputy, who confirms."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="co_signatures")
+    deputy = models.ForeignKey("deputies.Deputy", on_delete=models.CASCADE, related_name="co_signatures")
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("附议")
+        verbose_name_plural = _("附议")
+        constraints = [models.UniqueConstraint(fields=["suggestion", "deputy"], name="cosignature_unique")]
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("主办")
+    CO_HANDLER = "co_handler", _("协办")
+
+
+class AssignmentState(models.TextChoices):
+    ASSIGNED = "assigned", _("已交办")
+    ACKNOWLEDGED = "acknowledged", _("已签收")
+    RETURN_REQUESTED = "return_requested", _("申请退回")
+    OPINION_SENT = "opinion_sent", _("已提交协办意见")
+    ANSWERED = "answered", _("已答复")
+    RETURNED = "returned", _("已退回")
+    WITHDRAWN = "withdrawn", _("已撤销")
+
+
+class Assignment(models.Model):
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(_("办理方式"), max_length=16, choices=AssignmentRole.choices, default=AssignmentRole.LEAD)
+    state = models.CharField(_("状态"), max_length=20, choices=AssignmentState.choices, default=AssignmentState.ASSIGNED)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("交办人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("交办时间"))
+    due_at = models.DateField(_("办理期限"))
+    # How due_at was computed (start, rule, skipped holidays, provisional flag), shown on the page.
+    due_explanation = models.JSONField(_("期限计算"), default=dict, blank=True)
+    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    opinion = models.TextField(_("协办意见"), blank=True)
+    opinion_at = models.DateTimeField(_("协办意见时间"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("交办")
+        verbose_name_plural = _("交办")
+        ordering = ["suggestion_id", "role", "id"]
+        indexes = [
+            # A department's inbox and the supervision sweep (due soon / overdue).
+            models.Index(fields=["department", "state"], name="assignment_dept_state_idx"),
+            models.Index(fields=["state", "due_at"], name="assignment_state_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} → {self.department} ({self.get_role_display()})"
+
+
+class RequestDecision(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("未同意")
+
+
+class ReturnRequest(models.Model):
+    """退回: a department that is not responsible asks to give the suggestion back."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="return_requests")
+    reason = models.TextField(_("退回理由"))
+    suggested_department = models.ForeignKey(
+        Department, verbose_name=_("建议承办单位"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"))
+    decision = models.CharField(_("审核结果"), max_length=16, choices=RequestDecision.choices, default=RequestDecision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("退回申请")
+        verbose_name_plural = _("退回申请")
+
+
+class ExtensionRequest(models.Model):
+    """延期: more time, approved by the office; moves the due date and says why."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extension_requests")
+    reason = models.TextField(_("延期理由"))
+    requested_due_at = models.DateField(_("申请延至"))
+    previous_due_at = models.DateField(_("原办理期限"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"))
+    decision = models.CharField(_("审核结果"), max_length=16, choices=RequestDecision.choices, default=RequestDecision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+
+
+class Answer(models.Model):
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="answers")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField(_("答复内容"))
+    outcome_class = models.CharField(_("办理结果"), max_length=1, choices=OutcomeClass.choices)
+    follow_up_date = models.DateField(_("回头看日期"), null=True, blank=True)
+    follow_up_done_at = models.DateTimeField(_("回头看完成"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField(_("答复时间"))
+    on_time = models.BooleanField(_("按期答复"), default=True)
+
+    class Meta:
+        verbose_name = _("答复")
+        verbose_name_plural = _("答复")
+        ordering = ["answered_at", "id"]
+
+
+class Rating(models.Model):
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="ratings")
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="rating")
+    deputy = models.ForeignKey("deputies.Deputy", on_delete=models.PROTECT, related_name="ratings")
+    value = models.CharField(_("测评结果"), max_length=24, choices=RatingValue.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    rated_at = models.DateTimeField(_("测评时间"))
+
+    class Meta:
+        verbose_name = _("满意度测评")
+        verbose_name_plural = _("满意度测评")
+
+
+class Attachment(models.Model):
+    """A file on a suggestion or an answer; served only to users who may see the suggestion."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="attachments")
+    answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("附件"), upload_to="suggestion_files/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+
+class SuggestionEvent(models.Model):
+    """The append-only timeline: who, when, from, to, note. Never edited or deleted."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("动作"), max_length=32)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # "router", "beat" or the user's name at the time: the timeline reads right even if a user is removed.
+    actor_label = models.CharField(_("操作人"), max_length=64, blank=True)
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["suggestion", "created_at"], name="event_suggestion_time_idx")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Suggestion events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Suggestion events are append-only.")
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("法定节假日")
+    WORKDAY = "workday", _("调休上班日")
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday rule: a holiday on a weekday or a make-up working weekend."""
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=CalendarDayKind.choices)
+    name = models.CharField(_("名称"), max_length=32, blank=True)
+    source = models.CharField(_("来源"), max_length=32, default="manual")
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays are known; deadlines reaching an unknown year are provisional."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    source = models.CharField(_("来源"), max_length=32, default="manual")
+
+    class Meta:
+        verbose_name = _("已发布年度")
+        verbose_name_plural = _("已发布年度")
+        ordering = ["year"]
+
+
+class ReminderKind(models.TextChoices):
+    SIGN_OFF = "sign_off", _("签收提醒")
+    DUE_SOON = "due_soon", _("催办")
+    OVERDUE = "overdue", _("督办")
+    LONG_OVERDUE = "long_overdue", _("通报")
+    OPINION_DUE = "opinion_due", _("协办意见催办")
+    FOLLOW_UP = "follow_up", _("回头看")
+
+
+class Reminder(models.Model):
+    """One supervision step sent for one assignment and one due date: the unique constraint makes
+    each step happen once, however many beat ticks see it."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("类型"), max_length=16, choices=ReminderKind.choices)
+    due_at = models.DateField(_("对应期限"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("催督办记录")
+        verbose_name_plural = _("催督办记录")
+        constraints = [models.UniqueConstraint(fields=["assignment", "kind", "due_at"], name="reminder_once_per_step")]
+
+
+class Notification(models.Model):
+    """The in-app inbox."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    suggestion = models.ForeignKey(Suggestion, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+
+class RoutingRule(models.Model):
+    """Rules offices edit: a keyword that points to a category, and/or a category → department
+    override inside a region (with optional co-handlers)."""
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("适用区划"), on_delete=models.CASCADE, related_name="routing_rules")
+    keyword = models.CharField(_("关键词"), max_length=32, blank=True)
+    category = models.CharField(_("类别"), max_length=32, choices=category_choices())
+    department = models.ForeignKey(
+        Department, verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.CASCADE, related_name="routing_rules"
+    )
+    co_handlers = models.ManyToManyField(Department, blank=True, related_name="co_handler_rules", verbose_name=_("协办单位"))
+    weight = models.FloatField(_("权重"), default=1.0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("分办规则")
+        verbose_name_plural = _("分办规则")
+
+
+class RouterModel(models.Model):
+    """A trained classifier version; exactly one is active, and an older one can be made active again."""
+
+    version = models.PositiveIntegerField(_("版本"), unique=True)
+    data = models.BinaryField()
+    examples = models.PositiveIntegerField(_("训练样本数"), default=0)
+    metrics = models.JSONField(default=dict, blank=True)
+    active = models.BooleanField(_("使用中"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("分办模型")
+        verbose_name_plural = _("分办模型")
+        ordering = ["-version"]
+
+
+class TrainingExample(models.Model):
+    """A labelled text the router learns from: the bundled set, triage decisions, approved returns."""
+
+    text = models.TextField()
+    category = models.CharField(max_length=32, choices=category_choices())
+    source = models.CharField(max_length=16, default="triage")
+    suggestion = models.ForeignKey(Suggestion, null=True, blank=True, on_delete=models.SET_NULL, related_name="training_examples")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("训练样本")
+        verbose_name_plural = _("训练样本")

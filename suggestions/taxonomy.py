@@ -1,0 +1,54 @@
+"""The suggestion category taxonomy and the department types responsible for each.
+
+Read once from ``suggestions/data/suggestion_categories.csv`` (20 codes).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+CATEGORIES_CSV = Path(__file__).resolve().parent / "data" / "suggestion_categories.csv"
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name_zh: str
+    name_en: str
+    department_type: str
+    department_zh: str
+    covers: str
+
+
+@lru_cache(maxsize=1)
+def categories() -> dict[str, Category]:
+    with open(CATEGORIES_CSV, newline="", encoding="utf-8") as handle:
+        return {
+            row["code"]: Category(
+                code=row["code"],
+                name_zh=row["name_zh"],
+                name_en=row["name_en"],
+                department_type=row["department_code"],
+                department_zh=row["department_zh"],
+                covers=row["covers"],
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return [(c.code, c.name_zh) for c in categories().values()]
+
+
+def department_type_choices() -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for c in categories().values():
+        seen.setdefault(c.department_type, c.department_zh)
+    return list(seen.items())
+
+
+def department_type_for(category_code: str) -> str:
+    return categories()[category_code].department_type

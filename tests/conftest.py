@@ -1,0 +1,150 @@
+"""Shared fixtures: a small region tree, one persona per role, API clients, service markers.
+
+Personas follow the house habit: an owner (inside the region), and an outsider (another county's
+office or township) who must get 404s.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from regions.models import Region, RegionLevel
+from tests.factories.accounts import UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class Tree:
+    province: Region
+    enshi: Region
+    xuanen: Region
+    zhushan: Region
+    zhushan_village: Region
+    jiaoyuan: Region
+    jingzhou: Region
+    honghu: Region
+    fengkou: Region
+    fengkou_village: Region
+
+
+def _region(code, name, level, parent=None):
+    return Region.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[0]
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    province = _region("420000", "湖北省", RegionLevel.PROVINCE)
+    enshi = _region("422800", "恩施土家族苗族自治州", RegionLevel.CITY, province)
+    xuanen = _region("422825", "宣恩县", RegionLevel.COUNTY, enshi)
+    zhushan = _region("422825100", "珠山镇", RegionLevel.TOWNSHIP, xuanen)
+    jingzhou = _region("421000", "荆州市", RegionLevel.CITY, province)
+    honghu = _region("421083", "洪湖市", RegionLevel.COUNTY, jingzhou)
+    fengkou = _region("421083101", "峰口镇", RegionLevel.TOWNSHIP, honghu)
+    return Tree(
+        province=province,
+        enshi=enshi,
+        xuanen=xuanen,
+        zhushan=zhushan,
+        zhushan_village=_region("422825100200", "东门社区", RegionLevel.VILLAGE, zhushan),
+        jiaoyuan=_region("422825101", "椒园镇", RegionLevel.TOWNSHIP, xuanen),
+        jingzhou=jingzhou,
+        honghu=honghu,
+        fengkou=fengkou,
+        fengkou_village=_region("421083101200", "西坪村", RegionLevel.VILLAGE, fengkou),
+    )
+
+
+@pytest.fixture
+def provincial(tree):
+    return UserFactory(username="provincial", role=Role.PROVINCIAL_OFFICE, region=tree.province)
+
+
+@pytest.fixture
+def xuanen_office(tree):
+    return UserFactory(username="xuanen", role=Role.CONGRESS_OFFICE, region=tree.xuanen)
+
+
+@pytest.fixture
+def honghu_office(tree):
+    return UserFactory(username="honghu", role=Role.CONGRESS_OFFICE, region=tree.honghu)
+
+
+@pytest.fixture
+def xuanen_staff(tree):
+    return UserFactory(username="xuanen-township", role=Role.TOWNSHIP_STAFF, region=tree.zhushan)
+
+
+@pytest.fixture
+def honghu_staff(tree):
+    return UserFactory(username="honghu-township", role=Role.TOWNSHIP_STAFF, region=tree.fengkou)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """``api_as(user)`` → an APIClient authenticated as that user (session-less, forced)."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def client_as(client):
+    """``client_as(user)`` → the Django test client logged in as that user."""
+    from django.test import Client
+
+    def make(user) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+# --- services --------------------------------------------------------------------------------
+
+
+def _reachable(url: str | None, default_port: int) -> bool:
+    if not url:
+        return False
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_runtest_setup(item):
+    markers = {m.name for m in item.iter_markers()}
+    is_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if markers & {"postgres", "worker"} and not is_postgres:
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://… (make test does where it answers)")
+    if markers & {"redis", "worker"} and not _reachable(os.environ.get("CELERY_BROKER_URL"), 6379):
+        pytest.skip("needs Redis: run with CELERY_BROKER_URL=redis://… (make test does where it answers)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttles, lock-outs and dashboard caches must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
