@@ -18,7 +18,7 @@ NAVIGATION = [
     ("suggestions:inbox", "交办件", {Role.DEPARTMENT_HANDLER}),
     ("suggestions:triage", "分办", {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
     ("suggestions:list", "建议", {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.TOWNSHIP_STAFF}),
-    ("deputies:record", "履职档案", {Role.DEPUTY}),
+    ("dashboards:my_record", "履职档案", {Role.DEPUTY}),
 ]
 
 
