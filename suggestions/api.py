@@ -23,7 +23,6 @@ from suggestions.models import (
     Assignment,
     AssignmentRole,
     CalendarDay,
-    CalendarDayKind,
     CalendarYear,
     Department,
     ExtensionRequest,

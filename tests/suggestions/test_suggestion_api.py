@@ -150,8 +150,8 @@ def test_an_outsider_gets_404_on_the_detail_and_an_empty_list(world, honghu_offi
         assert api_as(outsider).get("/api/v1/suggestions/").json()["count"] == 0
 
 
-def test_each_persona_sees_what_is_theirs(world, xuanen_office, xuanen_staff, provincial, api_as, assigned):
-    s = assigned()
+def test_each_persona_sees_what_is_theirs(world, tree, xuanen_office, xuanen_staff, provincial, api_as, assigned):
+    s = assigned(region=tree.zhushan)
     for user in (world.deputy_user, world.handler, xuanen_office, xuanen_staff, provincial):
         assert api_as(user).get(f"/api/v1/suggestions/{s.pk}/").status_code == 200
 
