@@ -112,7 +112,7 @@ def _label(actor, system_label: str = SYSTEM) -> str:
 
 
 def _lock(suggestion_id: int) -> Suggestion:
-    return Suggestion.objects.select_for_update().select_related("region", "campaign", "lead_deputy").get(pk=suggestion_id)
+    return Suggestion.objects.select_for_update(of=("self",)).select_related("region", "campaign", "lead_deputy").get(pk=suggestion_id)
 
 
 def _lock_assignment(assignment_id: int) -> tuple[Suggestion, Assignment]:

@@ -111,3 +111,15 @@ def assigned(submitted, world, xuanen_office):
 def _fast_passwords(settings):
     # Personas are created per test; the production hasher's cost is not what these tests measure.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Run the routing task in-process after commit even when a broker is configured: these tests
+    are about the lifecycle, not the worker (tests/integration covers a real worker)."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
