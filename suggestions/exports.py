@@ -43,11 +43,11 @@ def ledger_xlsx(suggestions: QuerySet) -> bytes:
         rating = getattr(last, "rating", None) if last else None
         ws.append([
             s.number, s.title, s.lead_deputy.name, "、".join(c.deputy.name for c in s.co_signatures.all()), s.region.name,
-            names.get(s.category, ""), s.get_status_display(), _local(s.submitted_at), lead.department.name if lead else "",
+            names.get(s.category, ""), str(s.get_status_display()), _local(s.submitted_at), lead.department.name if lead else "",
             "、".join(co), _local(lead.assigned_at) if lead else "", lead.due_at.isoformat() if lead else "",
             DEADLINE_LABELS.get(getattr(s, "deadline_state", "") or "", ""), _local(last.answered_at) if last else "",
-            OutcomeClass(last.outcome_class).label if last else "", ("是" if last.on_time else "否") if last else "",
-            RatingValue(rating.value).label if rating else "", s.unsatisfied_count, "是" if s.key_supervision else "",
+            str(OutcomeClass(last.outcome_class).label) if last else "", ("是" if last.on_time else "否") if last else "",
+            str(RatingValue(rating.value).label) if rating else "", s.unsatisfied_count, "是" if s.key_supervision else "",
             s.not_accepted_reason,
         ])
     buffer = io.BytesIO()
