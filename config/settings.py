@@ -241,6 +241,8 @@ CELERY_BEAT_SCHEDULE = {
     # Supervision (催办/督办/通报, sign-off, co-handler opinions, 回头看): each step is sent once per
     # due date (Reminder's unique constraint), so the tick rate only bounds how late it goes out.
     "suggestions-supervise": {"task": "suggestions.tasks.supervise", "schedule": env_float("SUPERVISE_EVERY_SECONDS", 900.0)},
+    # Re-sends routing for suggestions stuck in "submitted" (broker down, worker killed).
+    "suggestions-sweep-submitted": {"task": "suggestions.tasks.sweep_stuck_submissions", "schedule": 300.0},
 }
 # Bounded retries with backoff for transient faults (database or broker hiccups).
 TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5, minimum=0)

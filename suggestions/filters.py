@@ -6,9 +6,14 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from suggestions.models import Assignment, Status, Suggestion
-from suggestions.selectors import DeadlineState
+from suggestions.models import Assignment, Department, Status, Suggestion
+from suggestions.selectors import DeadlineState, departments_visible_to
 from suggestions.taxonomy import category_choices
+
+
+def _departments(request):
+    return departments_visible_to(request.user) if request is not None else Department.objects.none()
+
 
 DEADLINE_CHOICES = [
     (DeadlineState.DUE_SOON, _("即将到期（催办）")),
@@ -22,7 +27,7 @@ class SuggestionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
     category = django_filters.ChoiceFilter(label=_("类别"), choices=category_choices())
-    department = django_filters.NumberFilter(label=_("承办单位"), method="filter_department")
+    department = django_filters.ModelChoiceFilter(label=_("承办单位"), queryset=_departments, method="filter_department")
     region = django_filters.CharFilter(label=_("区划代码"), method="filter_region")
     campaign = django_filters.NumberFilter(label=_("代表行动"), field_name="campaign_id")
     deadline = django_filters.ChoiceFilter(label=_("期限"), choices=DEADLINE_CHOICES, method="filter_deadline")
@@ -37,7 +42,7 @@ class SuggestionFilter(django_filters.FilterSet):
 
     def filter_department(self, qs, name, value):
         # Exists, not a join: a suggestion with two assignments to one department is listed once.
-        return qs.filter(Exists(Assignment.objects.filter(suggestion=OuterRef("pk"), department_id=value)))
+        return qs.filter(Exists(Assignment.objects.filter(suggestion=OuterRef("pk"), department=value)))
 
     def filter_region(self, qs, name, value):
         from regions.models import Region

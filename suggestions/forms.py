@@ -32,6 +32,17 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class DeputyPicker(forms.SelectMultiple):
+    """A multi-select whose options carry pinyin initials, so the picker filters by "xmh" for 向明华."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-initials"] = instance.name_initials
+        return option
+
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -44,7 +55,7 @@ class SuggestionForm(forms.Form):
         label=_("附议代表"),
         queryset=Deputy.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"class": "js-deputy-picker", "size": 8}),
+        widget=DeputyPicker(attrs={"class": "js-deputy-picker", "size": 8}),
         help_text=_("可多选；在上方输入姓名或拼音首字母筛选。附议代表需各自确认。"),
     )
     attachments = MultipleFileField(label=_("附件（图片或 PDF）"))

@@ -196,3 +196,39 @@ def test_the_schema_lists_the_action_endpoints(api_as, xuanen_office):
     paths = r.json()["paths"]
     for action in ["assign", "request-return", "approve-extension", "answer", "rate", "not-accept", "merge"]:
         assert f"/api/v1/suggestions/{{id}}/{action}/" in paths
+
+
+@pytest.mark.parametrize("rows", [2, 50])
+def test_the_department_and_notification_lists_run_a_fixed_number_of_queries(world, tree, api_as, django_assert_num_queries, rows):
+    from suggestions.models import Notification
+    from tests.factories.suggestions import DepartmentFactory
+
+    for _ in range(rows):
+        DepartmentFactory(region=tree.xuanen)
+        Notification.objects.create(user=world.handler, title="消息")
+    client = api_as(world.handler)
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/departments/").status_code == 200
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/notifications/").json()["count"] == rows
+
+
+def test_the_inbox_endpoint_shows_only_my_messages_and_marks_them_read(world, api_as):
+    from suggestions.models import Notification
+
+    mine = Notification.objects.create(user=world.handler, title="我的")
+    Notification.objects.create(user=world.honghu_handler, title="别人的")
+    assert [n["title"] for n in api_as(world.handler).get("/api/v1/notifications/").json()["results"]] == ["我的"]
+    assert api_as(world.handler).post("/api/v1/notifications/mark-read/", {}, format="json").json() == {"marked": 1}
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    assert Notification.objects.filter(read_at__isnull=True).count() == 1
+
+
+def test_the_detail_page_offers_each_persona_its_actions(world, xuanen_office, client_as, submitted):
+    from django.urls import reverse
+
+    s = submitted()
+    page = client_as(xuanen_office).get(reverse("suggestions:detail", args=[s.pk])).content.decode()
+    assert "action-assign" in page and "宣恩县交通运输局" in page and "action-not_accept" in page
+    assert "action-assign" not in client_as(world.deputy_user).get(reverse("suggestions:detail", args=[s.pk])).content.decode()

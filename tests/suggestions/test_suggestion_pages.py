@@ -161,7 +161,7 @@ def test_list_pages_run_a_fixed_number_of_queries(world, xuanen_office, client_a
     _rows(world, xuanen_office, rows, status=Status.RETURN_REQUESTED if page == "triage" else Status.ASSIGNED)
     user = {"inbox": world.handler, "mine": world.deputy_user}.get(page, xuanen_office)
     client = client_as(user)
-    expected = {"list": 6, "supervision": 6, "triage": 6, "inbox": 8, "mine": 6}[page]
+    expected = {"list": 7, "supervision": 6, "triage": 7, "inbox": 8, "mine": 7}[page]
     with django_assert_num_queries(expected):
         r = client.get(reverse(f"suggestions:{page}"))
     assert r.status_code == 200
@@ -200,3 +200,12 @@ def test_the_calendar_page_edits_for_the_provincial_office_only(world, provincia
     assert s.assignments.get().due_at == dt.date(2026, 6, 4)
     r = client_as(provincial).post(reverse("suggestions:calendar"), {"form": "day", "date": "2026-06-06", "kind": "holiday"})
     assert r.status_code == 400 and "周末本来就不上班" in r.content.decode()
+
+
+def test_the_co_signer_picker_lists_county_deputies_with_their_initials(world, client_as):
+    from tests.factories.suggestions import SuggestionDeputyFactory
+
+    SuggestionDeputyFactory(name="张三", region=world.deputy.region)
+    page = client_as(world.deputy_user).get(reverse("suggestions:create")).content.decode()
+    assert 'data-initials="zs"' in page and "js-deputy-picker" in page
+    assert ">向明华<" not in page  # the lead deputy does not co-sign their own suggestion

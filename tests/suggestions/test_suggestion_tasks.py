@@ -64,3 +64,22 @@ def test_the_record_of_duty_lists_led_and_co_signed_suggestions(world, xuanen_of
     rows = list(selectors.suggestions_of_deputy(xuanen_office, world.deputy))
     assert {r.pk for r in rows} == {led.pk, co_signed.pk}
     assert list(selectors.suggestions_of_deputy(world.honghu_handler, world.deputy)) == []
+
+
+def test_the_sweeper_re_routes_a_suggestion_stuck_in_submitted(world, xuanen_office, clock):
+    import datetime as dt
+
+    from suggestions.tasks import sweep_stuck_submissions
+
+    clock.set(dt.datetime(2026, 3, 3, 9, 0, tzinfo=dt.UTC))
+    draft = services.suggestion_create(
+        actor=world.deputy_user, title="标题", content="内容", region=xuanen_office.region, lead_deputy=world.deputy
+    )
+    services.suggestion_submit(draft.pk, actor=world.deputy_user)  # the on-commit dispatch never happens here
+    clock.set(dt.datetime(2026, 3, 3, 9, 5, tzinfo=dt.UTC))
+    assert sweep_stuck_submissions() == 0  # too early: the first dispatch may still be running
+    clock.set(dt.datetime(2026, 3, 3, 9, 30, tzinfo=dt.UTC))
+    assert sweep_stuck_submissions() == 1
+    draft.refresh_from_db()
+    assert draft.status == Status.TRIAGE
+    assert sweep_stuck_submissions() == 0
