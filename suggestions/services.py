@@ -896,9 +896,10 @@ def follow_up_record(answer_id: int, *, actor, note: str) -> Answer:
         answer = Answer.objects.get(pk=answer_id)
         if answer.follow_up_date is None or answer.follow_up_done_at is not None:
             raise TransitionNotAllowed(_("该答复没有待完成的回头看。"))
+        transitions.check("follow_up", suggestion.status)
         answer.follow_up_done_at = timezone.now()
         answer.save(update_fields=["follow_up_done_at"])
-        _event(suggestion, "follow_up_done", actor=actor, note=note, data={"answer": answer.pk})
+        _move(suggestion, "follow_up", actor=actor, note=note, data={"answer": answer.pk})
     return answer
 
 

@@ -75,6 +75,8 @@ TRANSITIONS: dict[str, Transition] = {
         _t("rate", {Status.ANSWERED}, Status.CLOSED, _("满意度测评")),
         # 不满意: reopened for the same lead department with a new due date.
         _t("rate_unsatisfied", {Status.ANSWERED}, Status.ACKNOWLEDGED, _("不满意，重新办理")),
+        # 回头看 of a B/C answer: recorded while the deputy rates it or after it closed.
+        _t("follow_up", {Status.ANSWERED, Status.CLOSED}, None, _("回头看")),
         _t("withdraw", BEFORE_ANSWER, Status.WITHDRAWN, _("撤回")),
         _t("merge", BEFORE_ANSWER, Status.MERGED, _("合并")),
     ]

@@ -48,7 +48,6 @@ EXTRA_EVENT_LABELS = {
     "create": gettext_lazy("起草"),
     "deadline_moved": gettext_lazy("办理期限调整"),
     "merged_in": gettext_lazy("并入重复建议"),
-    "follow_up_done": gettext_lazy("回头看"),
     **{f"reminder_{kind}": label for kind, label in ReminderKind.choices},
 }
 
@@ -453,7 +452,8 @@ def notifications(request):
 @login_required
 def calendar(request):
     """The working-day calendar: everyone reads it, the provincial office edits and imports."""
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else timezone.localdate().year
     can_edit = request.user.is_superuser or request.user.role == Role.PROVINCIAL_OFFICE
     day_form = forms.CalendarDayForm(request.POST if request.POST.get("form") == "day" else None)
     import_form = forms.CalendarImportForm(

@@ -209,3 +209,11 @@ def test_the_co_signer_picker_lists_county_deputies_with_their_initials(world, c
     page = client_as(world.deputy_user).get(reverse("suggestions:create")).content.decode()
     assert 'data-initials="zs"' in page and "js-deputy-picker" in page
     assert ">向明华<" not in page  # the lead deputy does not co-sign their own suggestion
+
+
+def test_the_calendar_page_ignores_a_nonsense_year(world, client_as):
+    assert client_as(world.handler).get(reverse("suggestions:calendar") + "?year=abc").status_code == 200
+
+
+def test_no_badge_without_unread_messages(world, client_as):
+    assert '<span class="badge"' not in client_as(world.handler).get(reverse("suggestions:inbox")).content.decode()

@@ -83,3 +83,11 @@ def test_the_sweeper_re_routes_a_suggestion_stuck_in_submitted(world, xuanen_off
     draft.refresh_from_db()
     assert draft.status == Status.TRIAGE
     assert sweep_stuck_submissions() == 0
+
+
+def test_every_beat_entry_names_a_registered_task(settings):
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name

@@ -54,6 +54,9 @@ def build(world, office, status, action):
             previous_due_at=lead.due_at, requested_at=timezone.now())
     if action in ("rate", "rate_unsatisfied"):
         Answer.objects.create(suggestion=s, assignment=lead, text="已列入计划", outcome_class="A", answered_at=timezone.now())
+    if action == "follow_up":
+        ctx["answer"] = Answer.objects.create(suggestion=s, assignment=lead, text="列入计划", outcome_class="B",
+                                              follow_up_date=today, answered_at=timezone.now())
     if action == "merge":
         ctx["target"] = SuggestionFactory(region=office.region, lead_deputy=world.deputy, status=Status.ASSIGNED)
     return ctx
@@ -81,6 +84,7 @@ def perform(action, ctx, world, office):
         "answer": lambda: services.suggestion_answer(s.pk, actor=world.handler, text="已修缮完毕", outcome_class="A"),
         "rate": lambda: services.suggestion_rate(s.pk, actor=world.deputy_user, value="satisfied"),
         "rate_unsatisfied": lambda: services.suggestion_rate(s.pk, actor=world.deputy_user, value="unsatisfied", comment="没有解决"),
+        "follow_up": lambda: services.follow_up_record(ctx["answer"].pk, actor=office, note="已现场查看"),
         "withdraw": lambda: services.suggestion_withdraw(s.pk, actor=world.deputy_user, note="已自行解决"),
         "merge": lambda: services.suggestion_merge(s.pk, into=ctx["target"], actor=office, note="重复"),
     }
