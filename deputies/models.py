@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -52,6 +53,8 @@ class Deputy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    SORT_KEY_FIELDS = ("name_pinyin", "name_initials", "surname_strokes", "name_stroke_key")
+
     history = HistoricalRecords(
         excluded_fields=["name_pinyin", "name_initials", "surname_strokes", "name_stroke_key", "updated_at"]
     )
@@ -70,20 +73,21 @@ class Deputy(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    SORT_KEY_FIELDS = ("name_pinyin", "name_initials", "surname_strokes", "name_stroke_key")
-
-    def fill_sort_keys(self) -> None:
-        """Derive the pinyin and stroke keys from the name (bulk_create skips save(), so importers call this)."""
-        from deputies.names import name_sort_keys
-
-        self.name_pinyin, self.name_initials, self.surname_strokes, self.name_stroke_key = name_sort_keys(self.name)
-
     def save(self, *args, **kwargs):
         self.fill_sort_keys()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = set(update_fields) | set(self.SORT_KEY_FIELDS)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("deputies:detail", args=[self.pk])
+
+    def fill_sort_keys(self) -> None:
+        """Derive the pinyin and stroke keys from the name (bulk_create skips save(), so importers call this)."""
+        from deputies.names import name_sort_keys
+
+        self.name_pinyin, self.name_initials, self.surname_strokes, self.name_stroke_key = name_sort_keys(self.name)
 
 
 class Mandate(models.Model):
@@ -148,6 +152,9 @@ class DeputyGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("deputies:group_detail", args=[self.pk])
 
 
 class MembershipRole(models.TextChoices):
