@@ -243,12 +243,15 @@ class RegionIndex:
         if text.isdigit():
             region = self.by_code.get(text)
             if region is None:
-                raise ValueError(f"找不到区划代码 {text}")
+                raise ValueError(f"找不到区划代码 {text}，或该区划不在您的管辖范围内")
             return region
         path = "/".join(part.strip() for part in text.split("/") if part.strip())
         found = self.by_path.get(path, [])
         if not found:
-            raise ValueError(f"找不到区划“{text}”，请写区划代码或完整路径（如 湖北省/恩施土家族苗族自治州/宣恩县）")
+            # Regions below other counties are not loaded, so "missing" and "outside" read the same.
+            raise ValueError(
+                f"找不到区划“{text}”或该区划不在您的管辖范围内；请写区划代码或完整路径（如 湖北省/恩施土家族苗族自治州/宣恩县）"
+            )
         if len(found) > 1:
             raise ValueError(f"区划“{text}”不唯一，请写区划代码或完整路径")
         return found[0]
