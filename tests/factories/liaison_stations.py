@@ -2,7 +2,7 @@ import datetime
 
 import factory
 
-from liaison_stations.models import LiaisonStation, ReceptionDay, StandardItem, StationAssignment, StationStandard, StationKind
+from liaison_stations.models import LiaisonStation, ReceptionDay, StandardItem, StationAssignment, StationKind, StationStandard
 
 
 class StationFactory(factory.django.DjangoModelFactory):
