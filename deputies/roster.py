@@ -423,6 +423,13 @@ def import_roster(*, actor, fileobj, filename: str, dry_run: bool = False) -> Im
     return result
 
 
+def _stored(deputy: Deputy, name: str):
+    # Compare the region by id: reading deputy.region would cost one query per row.
+    if name == "region":
+        return deputy.region_id
+    return getattr(deputy, name)
+
+
 def _write(actor, rows: list[_Row], regions: RegionIndex, result: ImportResult) -> None:
     now = timezone.now()
     keys = {row.key for row in rows}
@@ -450,7 +457,7 @@ def _write(actor, rows: list[_Row], regions: RegionIndex, result: ImportResult) 
             to_create.append(deputy)
             existing[key] = deputy
             continue
-        changed = [name for name, value in person.items() if getattr(deputy, name) != value]
+        changed = [name for name, value in person.items() if _stored(deputy, name) != (value.pk if name == "region" else value)]
         if changed:
             for name in changed:
                 setattr(deputy, name, person[name])

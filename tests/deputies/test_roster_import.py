@@ -211,3 +211,13 @@ def test_the_import_takes_a_constant_number_of_queries(xuanen_office, tree, djan
     with django_assert_max_num_queries(40):
         result = roster.import_roster(actor=xuanen_office, fileobj=xlsx_file(rows), filename="r.xlsx")
     assert result.created == 300
+
+
+def test_a_re_import_takes_a_constant_number_of_queries(xuanen_office, tree, django_assert_max_num_queries):
+    rows = [make_row(i) for i in range(300)]
+    roster.import_roster(actor=xuanen_office, fileobj=xlsx_file(rows), filename="r.xlsx")
+    moved = [make_row(i, region="湖北省/恩施土家族苗族自治州/宣恩县/椒园镇") for i in range(300)]
+    with django_assert_max_num_queries(40):
+        result = roster.import_roster(actor=xuanen_office, fileobj=xlsx_file(moved), filename="r.xlsx")
+    assert (result.created, result.updated) == (0, 300)
+    assert Deputy.objects.filter(region=tree.jiaoyuan).count() == 300
