@@ -33,5 +33,4 @@ class StandardItemAdmin(admin.ModelAdmin):
 @admin.register(ReceptionDay)
 class ReceptionDayAdmin(admin.ModelAdmin):
     list_display = ["station", "date", "start_time", "topic"]
-    raw_id_fields = ["station"]
-    filter_horizontal = ["deputies"]
+    raw_id_fields = ["station", "deputies"]
