@@ -209,6 +209,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several choice sets share a field name ("level", "role"): name each enum after its domain.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "regions.models.RegionLevel",
+        "MandateLevelEnum": "deputies.models.MandateLevel",
+        "UserRoleEnum": "accounts.models.Role",
+        "MembershipRoleEnum": "deputies.models.MembershipRole",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------------
