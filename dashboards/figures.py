@@ -314,8 +314,18 @@ FAMILIES: dict[str, Family] = {
             order_by=("-date", "-id"),
             month_path="date",
         ),
-        Family("stations", _("联络站"), stations_base, "region", "id", related=("region",), order_by=("region__code", "name", "id")),
-        Family("receptions", _("接待日"), receptions_base, "station__region", "station", related=("station",), order_by=("-date", "-id")),
+        Family(
+            "stations", _("联络站"), stations_base, "region", "id", related=("region",), order_by=("region__code", "name", "id")
+        ),
+        Family(
+            "receptions",
+            _("接待日"),
+            receptions_base,
+            "station__region",
+            "station",
+            related=("station",),
+            order_by=("-date", "-id"),
+        ),
         Family(
             "suggestions",
             _("建议"),
@@ -412,13 +422,20 @@ def _open_assignment(condition: Callable[[Filters], Q]) -> Callable[[Filters], Q
 
 def _figures() -> list[Figure]:
     figs = [Figure("deputies_total", _("代表总数"), "deputies")]
-    figs += [Figure(f"deputies_{lvl}", _("%s级代表") % label, "deputies", condition=_mandate(lvl)) for lvl, label in MandateLevel.choices]
+    figs += [
+        Figure(f"deputies_{lvl}", _("%s级代表") % label, "deputies", condition=_mandate(lvl))
+        for lvl, label in MandateLevel.choices
+    ]
     figs.append(Figure("deputies_active", _("参加活动代表"), "deputies", condition=_took_part))
     figs += [
         Figure(f"deputies_active_{lvl}", _("参加活动的%s级代表") % label, "deputies", condition=_took_part_at(lvl))
         for lvl, label in MandateLevel.choices
     ]
-    figs.append(Figure("deputies_active_rate", _("代表参与率"), "deputies", "rate", numerator="deputies_active", denominator="deputies_total"))
+    figs.append(
+        Figure(
+            "deputies_active_rate", _("代表参与率"), "deputies", "rate", numerator="deputies_active", denominator="deputies_total"
+        )
+    )
     figs += [
         Figure(
             f"deputies_active_rate_{lvl}",
@@ -452,12 +469,21 @@ def _figures() -> list[Figure]:
         Figure("stations_total", _("联络站"), "stations"),
         Figure("standards_met", _("达标项"), "stations", "sum", field="standards_met_n"),
         Figure("standards_applicable", _("应达标项"), "stations", "sum", field="standards_applicable_n"),
-        Figure("standards_completion", _("建站达标率"), "stations", "rate", numerator="standards_met", denominator="standards_applicable"),
+        Figure(
+            "standards_completion",
+            _("建站达标率"),
+            "stations",
+            "rate",
+            numerator="standards_met",
+            denominator="standards_applicable",
+        ),
         Figure("reception_days", _("接待日"), "receptions"),
         Figure("suggestions_received", _("收到建议"), "suggestions"),
         Figure("suggestions_triage", _("待分办"), "suggestions", condition=lambda f: Q(status=Status.TRIAGE)),
         Figure("suggestions_assigned", _("已交办"), "suggestions", condition=lambda f: Q(status__in=REACHED_ASSIGNMENT)),
-        Figure("suggestions_answered", _("已答复"), "suggestions", condition=lambda f: Q(status__in=[Status.ANSWERED, Status.CLOSED])),
+        Figure(
+            "suggestions_answered", _("已答复"), "suggestions", condition=lambda f: Q(status__in=[Status.ANSWERED, Status.CLOSED])
+        ),
         Figure("suggestions_closed", _("已办结"), "suggestions", condition=lambda f: Q(status=Status.CLOSED)),
         Figure("suggestions_not_accepted", _("不予立案"), "suggestions", condition=lambda f: Q(status=Status.NOT_ACCEPTED)),
         Figure(
@@ -475,7 +501,9 @@ def _figures() -> list[Figure]:
         ),
         Figure("answers_total", _("已答复(首次)"), "first_answers"),
         Figure("answers_on_time", _("按期答复"), "first_answers", condition=lambda f: Q(on_time=True)),
-        Figure("on_time_rate", _("按期答复率"), "first_answers", "rate", numerator="answers_on_time", denominator="answers_total"),
+        Figure(
+            "on_time_rate", _("按期答复率"), "first_answers", "rate", numerator="answers_on_time", denominator="answers_total"
+        ),
     ]
     figs += [
         Figure(f"outcome_{cls}", label, "current_answers", condition=(lambda c: lambda f: Q(outcome_class=c))(cls))
@@ -545,7 +573,9 @@ def child_units(filters: Filters) -> list[dict[str, Any]]:
     """The rows below the totals: child regions, or a township's stations."""
     region = filters.region
     if region.level == "township":
-        stations = in_scope(LiaisonStation.objects.filter(active=True), filters.user).filter(region__prefix__startswith=region.prefix)
+        stations = in_scope(LiaisonStation.objects.filter(active=True), filters.user).filter(
+            region__prefix__startswith=region.prefix
+        )
         return [{"kind": "station", "id": s.pk, "code": region.code, "name": s.name} for s in stations.order_by("name", "id")]
     if region.level == "village":
         return []
@@ -737,4 +767,3 @@ def figure_value_of(figure: Figure, rows: QuerySet, filters: Filters) -> Any:
     num, den = FIGURES[figure.numerator], FIGURES[figure.denominator]
     values = rows.order_by().aggregate(**{f.key: _measure(f, filters, distinct=True) for f in (num, den)})
     return with_rates(values)[figure.key]
-

@@ -78,9 +78,7 @@ def dashboard_page(data: dict[str, Any], filters: Filters) -> dict[str, Any]:
     """The page's context: KPI sections, tables with links, and the charts' data."""
     code = data["region"]["code"]
     totals = data["totals"]
-    sections = [
-        {"title": _(title), "items": [_item(k, totals, code, filters) for k in keys]} for title, keys in SECTIONS
-    ]
+    sections = [{"title": _(title), "items": [_item(k, totals, code, filters) for k in keys]} for title, keys in SECTIONS]
     by_level = [
         {
             "label": str(label),

@@ -57,9 +57,7 @@ def campaigns_for(region: Region) -> list[Campaign]:
 def current_campaign(region: Region, campaigns: list[Campaign], today: dt.date) -> Campaign | None:
     """The campaign containing today that applies to the region; a mandated one before a self-chosen
     one, then the one set closest to the region, then the latest."""
-    running = [
-        c for c in campaigns if c.start_date <= today <= c.end_date and region.prefix.startswith(c.region.prefix)
-    ]
+    running = [c for c in campaigns if c.start_date <= today <= c.end_date and region.prefix.startswith(c.region.prefix)]
     running.sort(key=lambda c: (c.kind != "mandated", -len(c.region.prefix), -c.start_date.toordinal()))
     return running[0] if running else None
 
@@ -157,7 +155,9 @@ def deputy_record(user, deputy: Deputy) -> dict[str, Any]:
         "phone": deputy.phone if phone_visible(user, deputy) else mask_phone(deputy.phone),
         "mandates": list(deputy.mandates.select_related("congress_region").order_by("level")),
         "memberships": list(deputy.memberships.select_related("group", "group__region").order_by("group__name")),
-        "station_assignments": list(deputy.station_assignments.select_related("station", "station__region").order_by("station__name")),
+        "station_assignments": list(
+            deputy.station_assignments.select_related("station", "station__region").order_by("station__name")
+        ),
         "activities": activities.order_by("-date", "-id"),
         "led": led,
         "co_signed": co_signed,

@@ -45,8 +45,12 @@ def populate(township, *, size: int, campaign, department, county_item=None) -> 
         deputies.append(deputy)
     DashReceptionDayFactory(station=station)
     for i in range(size):
-        DashActivityFactory(region=township, station=station if i % 2 else None, campaigns=[campaign], attendees=deputies[: i % 3 + 1])
-    DashActivityFactory(region=township, type=ActivityType.TRAINING, person_times=size * 4, households_visited=0, campaigns=[campaign])
+        DashActivityFactory(
+            region=township, station=station if i % 2 else None, campaigns=[campaign], attendees=deputies[: i % 3 + 1]
+        )
+    DashActivityFactory(
+        region=township, type=ActivityType.TRAINING, person_times=size * 4, households_visited=0, campaigns=[campaign]
+    )
 
     lead = deputies[0]
 

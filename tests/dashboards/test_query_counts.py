@@ -43,7 +43,9 @@ def _queries(client, url) -> int:
 
 
 def _add_city(n: int, campaign, county_item) -> None:
-    city = Region.objects.create(code=f"42{n:02d}00", name=f"测试市{n}", level=RegionLevel.CITY, parent=Region.objects.get(code="420000"))
+    city = Region.objects.create(
+        code=f"42{n:02d}00", name=f"测试市{n}", level=RegionLevel.CITY, parent=Region.objects.get(code="420000")
+    )
     county = Region.objects.create(code=f"42{n:02d}01", name=f"测试县{n}", level=RegionLevel.COUNTY, parent=city)
     township = Region.objects.create(code=f"42{n:02d}01001", name=f"测试镇{n}", level=RegionLevel.TOWNSHIP, parent=county)
     populate(township, size=3, campaign=campaign, department=DashDepartmentFactory(region=county), county_item=county_item)
@@ -53,7 +55,9 @@ def test_the_province_dashboard_needs_as_many_queries_for_6_cities_as_for_2(
     tree, provincial, campaign, county_item, client_as, django_assert_num_queries
 ):
     # given 2 cities and a little data
-    populate(tree.zhushan, size=1, campaign=campaign, department=DashDepartmentFactory(region=tree.xuanen), county_item=county_item)
+    populate(
+        tree.zhushan, size=1, campaign=campaign, department=DashDepartmentFactory(region=tree.xuanen), county_item=county_item
+    )
     client = client_as(provincial)
     url = f"/dashboard/{tree.province.code}/"
     client.get(url)  # the session's first use

@@ -45,7 +45,9 @@ def deputy(tree, deputy_user):
     )
     DashRatingFactory(answer=answer, deputy=deputy, value=RatingValue.SATISFIED)
     DashSuggestionFactory(region=tree.zhushan, lead_deputy=deputy, title="还在起草的建议", status=Status.DRAFT)
-    other = DashSuggestionFactory(region=tree.zhushan, lead_deputy=DashDeputyFactory(region=tree.zhushan), title="关于饮水安全的建议")
+    other = DashSuggestionFactory(
+        region=tree.zhushan, lead_deputy=DashDeputyFactory(region=tree.zhushan), title="关于饮水安全的建议"
+    )
     CoSignature.objects.create(suggestion=other, deputy=deputy)
     return deputy
 
@@ -54,7 +56,15 @@ def test_a_deputy_sees_their_own_record_with_everything_it_gathers(deputy, deput
     response = client_as(deputy_user).get("/dashboard/record/")
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ("李代表", "宣恩县第十九届人大代表", "珠山镇代表小组", "东门社区联络站", "关于村道硬化的建议", "关于饮水安全的建议", "还在起草的建议"):
+    for text in (
+        "李代表",
+        "宣恩县第十九届人大代表",
+        "珠山镇代表小组",
+        "东门社区联络站",
+        "关于村道硬化的建议",
+        "关于饮水安全的建议",
+        "还在起草的建议",
+    ):
         assert text in html
     assert response.context["activities_count"] == 4  # all of their own, wherever held
     led = {s.title: s for s in response.context["led"]}

@@ -9,7 +9,17 @@ from django.utils import timezone
 from activities.models import Activity, ActivityType, Attendance, Campaign
 from deputies.models import Deputy, Mandate, MandateLevel
 from liaison_stations.models import LiaisonStation, ReceptionDay, StandardItem, StationAssignment, StationStandard
-from suggestions.models import Answer, Assignment, AssignmentRole, Department, OutcomeClass, Rating, RatingValue, Status, Suggestion
+from suggestions.models import (
+    Answer,
+    Assignment,
+    AssignmentRole,
+    Department,
+    OutcomeClass,
+    Rating,
+    RatingValue,
+    Status,
+    Suggestion,
+)
 
 
 class DashDeputyFactory(factory.django.DjangoModelFactory):
