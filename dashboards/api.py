@@ -74,18 +74,17 @@ class DashboardSerializer(serializers.Serializer):
     trend = DashboardTrendSerializer(many=True)
 
 
-class DashboardView(APIView):
-    """One region's dashboard figures; the caller's own region without a code. Outside scope: 404."""
+FILTER_PARAMETERS = [
+    OpenApiParameter("campaign", str, description="代表行动 id，或 all；缺省为当前代表行动"),
+    OpenApiParameter("from", str, description="开始日期 YYYY-MM-DD"),
+    OpenApiParameter("to", str, description="结束日期 YYYY-MM-DD"),
+]
 
-    @extend_schema(
-        operation_id="dashboard_retrieve",
-        parameters=[
-            OpenApiParameter("campaign", str, description="代表行动 id，或 all；缺省为当前代表行动"),
-            OpenApiParameter("from", str, description="开始日期 YYYY-MM-DD"),
-            OpenApiParameter("to", str, description="结束日期 YYYY-MM-DD"),
-        ],
-        responses=DashboardSerializer,
-    )
+
+class DashboardView(APIView):
+    """One region's dashboard figures (a region inside the caller's scope; outside it: 404)."""
+
+    @extend_schema(operation_id="dashboard_retrieve", parameters=FILTER_PARAMETERS, responses=DashboardSerializer)
     def get(self, request, code: str | None = None):
         region = selectors.dashboard_region(request.user, code)
         filters, form = dashboard_filters(request.query_params, user=request.user, region=region)
@@ -95,6 +94,8 @@ class DashboardView(APIView):
 
 
 class OwnDashboardView(DashboardView):
-    @extend_schema(operation_id="dashboard_own_retrieve", responses=DashboardSerializer)
+    """The dashboard of the caller's own region."""
+
+    @extend_schema(operation_id="dashboard_own_retrieve", parameters=FILTER_PARAMETERS, responses=DashboardSerializer)
     def get(self, request, code: str | None = None):
         return super().get(request, None)

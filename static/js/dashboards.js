@@ -38,7 +38,7 @@
       grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: t.months },
       yAxis: { type: "value", minInterval: 1 },
-      series: t.series.map(function (s) { return { name: s.name, type: "line", smooth: true, data: s.data }; })
+      series: t.series.map(function (s) { return { name: s.name, type: "line", data: s.data }; })
     };
   }
 
