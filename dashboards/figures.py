@@ -395,7 +395,13 @@ class Figure:
 
 
 def _mandate(level: str) -> Callable[[Filters], Q]:
-    return lambda f: Q(id__in=Mandate.objects.filter(level=level).values("deputy_id"))
+    """Deputies holding a seat at ``level`` today (a term that has ended does not count)."""
+
+    def build(filters: Filters) -> Q:
+        seats = Mandate.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=filters.today), level=level)
+        return Q(id__in=seats.values("deputy_id"))
+
+    return build
 
 
 def _took_part(filters: Filters) -> Q:
@@ -423,12 +429,12 @@ def _open_assignment(condition: Callable[[Filters], Q]) -> Callable[[Filters], Q
 def _figures() -> list[Figure]:
     figs = [Figure("deputies_total", _("代表总数"), "deputies")]
     figs += [
-        Figure(f"deputies_{lvl}", _("%s级代表") % label, "deputies", condition=_mandate(lvl))
+        Figure(f"deputies_{lvl}", _("%s人大代表") % label, "deputies", condition=_mandate(lvl))
         for lvl, label in MandateLevel.choices
     ]
     figs.append(Figure("deputies_active", _("参加活动代表"), "deputies", condition=_took_part))
     figs += [
-        Figure(f"deputies_active_{lvl}", _("参加活动的%s级代表") % label, "deputies", condition=_took_part_at(lvl))
+        Figure(f"deputies_active_{lvl}", _("参加活动的%s人大代表") % label, "deputies", condition=_took_part_at(lvl))
         for lvl, label in MandateLevel.choices
     ]
     figs.append(
@@ -439,7 +445,7 @@ def _figures() -> list[Figure]:
     figs += [
         Figure(
             f"deputies_active_rate_{lvl}",
-            _("%s级代表参与率") % label,
+            _("%s人大代表参与率") % label,
             "deputies",
             "rate",
             numerator=f"deputies_active_{lvl}",

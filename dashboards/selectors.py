@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.scope import has_scope, in_scope, region_in_scope, regions_in_scope
-from activities.models import Activity, Campaign
+from activities.models import Activity, Campaign, CampaignKind
 from dashboards.figures import FIGURES, Figure, Filters, Narrowing, compute_dashboard, figure_rows, figure_value_of
 from deputies.models import Deputy
 from regions.models import PREFIX_LENGTH, Region, RegionLevel
@@ -58,7 +58,7 @@ def current_campaign(region: Region, campaigns: list[Campaign], today: dt.date) 
     """The campaign containing today that applies to the region; a mandated one before a self-chosen
     one, then the one set closest to the region, then the latest."""
     running = [c for c in campaigns if c.start_date <= today <= c.end_date and region.prefix.startswith(c.region.prefix)]
-    running.sort(key=lambda c: (c.kind != "mandated", -len(c.region.prefix), -c.start_date.toordinal()))
+    running.sort(key=lambda c: (c.kind != CampaignKind.MANDATED, -len(c.region.prefix), -c.start_date.toordinal()))
     return running[0] if running else None
 
 

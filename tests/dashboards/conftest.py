@@ -8,6 +8,7 @@ import pytest
 
 from activities.models import ActivityType
 from deputies.models import MandateLevel
+from regions.models import Region, RegionLevel
 from suggestions.models import AssignmentState, OutcomeClass, RatingValue, Status
 from tests.factories.dashboards import (
     DashActivityFactory,
@@ -79,6 +80,16 @@ def populate(township, *, size: int, campaign, department, county_item=None) -> 
     suggestion(Status.NOT_ACCEPTED)
     suggestion(Status.DRAFT)  # never counted
     return {"station": station, "deputies": deputies}
+
+
+def add_city(n: int, campaign, county_item) -> None:
+    """A city with one county and one township holding data, directly under 湖北省."""
+    city = Region.objects.create(
+        code=f"42{n:02d}00", name=f"测试市{n}", level=RegionLevel.CITY, parent=Region.objects.get(code="420000")
+    )
+    county = Region.objects.create(code=f"42{n:02d}01", name=f"测试县{n}", level=RegionLevel.COUNTY, parent=city)
+    township = Region.objects.create(code=f"42{n:02d}01001", name=f"测试镇{n}", level=RegionLevel.TOWNSHIP, parent=county)
+    populate(township, size=3, campaign=campaign, department=DashDepartmentFactory(region=county), county_item=county_item)
 
 
 @pytest.fixture

@@ -124,3 +124,45 @@ def test_the_cutoffs_count_working_days_with_holidays_and_make_up_days():
     # a holiday inside the last week pushes the long-overdue cut-off back a day
     CalendarDay.objects.create(date=dt.date(2026, 10, 7), kind=CalendarDayKind.HOLIDAY)
     assert deadline_cutoffs(friday, reminder_days=1, long_overdue_days=5)[1] == dt.date(2026, 10, 1)
+
+
+def test_the_api_needs_as_many_queries_for_6_cities_as_for_2(
+    tree, provincial, campaign, county_item, api_as, django_assert_num_queries
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.dashboards.conftest import add_city
+
+    client = api_as(provincial)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/dashboard/420000/").status_code == 200
+    for n in (1, 2, 3, 5):
+        add_city(n, campaign, county_item)
+    cache.clear()
+    with django_assert_num_queries(len(captured)):
+        assert len(client.get("/api/v1/dashboard/420000/").json()["children"]) == 6
+
+
+def test_a_bad_narrowing_is_reported_not_a_500(tree, xuanen_office, data, client_as):
+    response = client_as(xuanen_office).get(f"/dashboard/{tree.xuanen.code}/list/activities_total/?station=abc&month=2026-13")
+    assert response.status_code == 200
+    assert set(response.context["narrowing_errors"]) == {"station", "month"}
+    assert "月份格式应为" in response.content.decode()
+
+
+def test_an_unknown_figure_is_404(tree, xuanen_office, client_as):
+    assert client_as(xuanen_office).get(f"/dashboard/{tree.xuanen.code}/list/no_such_figure/").status_code == 404
+
+
+def test_an_ended_mandate_does_not_count_at_its_level(tree, xuanen_office, client_as):
+    from deputies.models import MandateLevel
+    from tests.factories.dashboards import DashDeputyFactory, DashMandateFactory
+
+    deputy = DashDeputyFactory(region=tree.zhushan)
+    DashMandateFactory(deputy=deputy, level=MandateLevel.TOWNSHIP, congress_region=tree.zhushan)
+    DashMandateFactory(deputy=deputy, level=MandateLevel.COUNTY, end_date=dt.date(2021, 12, 31), congress_region=tree.xuanen)
+    rows = client_as(xuanen_office).get(f"/dashboard/{tree.xuanen.code}/").context["by_level"]
+    counts = {row["label"]: row["cells"][0]["value"] for row in rows}
+    assert (counts["乡(镇)"], counts["县(市、区)"]) == (1, 0)

@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from regions.models import Region, RegionLevel
-from tests.dashboards.conftest import populate
+from regions.models import Region
+from tests.dashboards.conftest import add_city, populate
 from tests.factories.dashboards import (
     DashActivityFactory,
     DashDepartmentFactory,
@@ -42,15 +42,6 @@ def _queries(client, url) -> int:
     return len(captured)
 
 
-def _add_city(n: int, campaign, county_item) -> None:
-    city = Region.objects.create(
-        code=f"42{n:02d}00", name=f"测试市{n}", level=RegionLevel.CITY, parent=Region.objects.get(code="420000")
-    )
-    county = Region.objects.create(code=f"42{n:02d}01", name=f"测试县{n}", level=RegionLevel.COUNTY, parent=city)
-    township = Region.objects.create(code=f"42{n:02d}01001", name=f"测试镇{n}", level=RegionLevel.TOWNSHIP, parent=county)
-    populate(township, size=3, campaign=campaign, department=DashDepartmentFactory(region=county), county_item=county_item)
-
-
 def test_the_province_dashboard_needs_as_many_queries_for_6_cities_as_for_2(
     tree, provincial, campaign, county_item, client_as, django_assert_num_queries
 ):
@@ -64,7 +55,7 @@ def test_the_province_dashboard_needs_as_many_queries_for_6_cities_as_for_2(
     small = _queries(client, url)
     # when there are 6 cities with many more rows
     for n in (1, 2, 3, 5):
-        _add_city(n, campaign, county_item)
+        add_city(n, campaign, county_item)
     assert Region.objects.filter(parent=tree.province).count() == 6
     cache.clear()
     # then the dashboard takes exactly as many queries
