@@ -113,16 +113,20 @@ class Filters:
     today: dt.date
     due_soon_until: dt.date
     long_overdue_before: dt.date
+    # A station of the township: the dashboard and its lists narrowed to that station.
+    station: LiaisonStation | None = None
 
     @classmethod
-    def build(cls, *, user, region: Region, campaign: Campaign | None, date_from=None, date_to=None, today=None) -> Filters:
+    def build(
+        cls, *, user, region: Region, campaign: Campaign | None, date_from=None, date_to=None, today=None, station=None
+    ) -> Filters:
         today = today or timezone.localdate()
         due_soon_until, long_overdue_before = deadline_cutoffs(
             today,
             reminder_days=campaign.reminder_days if campaign else DEFAULT_REMINDER_DAYS,
             long_overdue_days=campaign.long_overdue_days if campaign else DEFAULT_LONG_OVERDUE_DAYS,
         )
-        return cls(user, region, campaign, date_from, date_to, today, due_soon_until, long_overdue_before)
+        return cls(user, region, campaign, date_from, date_to, today, due_soon_until, long_overdue_before, station)
 
     def query_params(self) -> dict[str, str]:
         """The filters as the query string every link carries (campaign is always explicit)."""
@@ -131,6 +135,8 @@ class Filters:
             params["from"] = self.date_from.isoformat()
         if self.date_to:
             params["to"] = self.date_to.isoformat()
+        if self.station:
+            params["station"] = str(self.station.pk)
         return params
 
     def cache_key(self) -> str:
@@ -143,6 +149,7 @@ class Filters:
                 str(self.campaign.pk) if self.campaign else "all",
                 self.date_from.isoformat() if self.date_from else "",
                 self.date_to.isoformat() if self.date_to else "",
+                str(self.station.pk) if self.station else "",
                 self.today.isoformat(),
             ]
         )
@@ -158,9 +165,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Narrowing:
-    """Extra conditions a drill list may add to a figure: a station row, a category, a department, a month."""
+    """Extra conditions a drill list may add to a figure: a category, a department, a month."""
 
-    station: int | None = None
     category: str | None = None
     department: int | None = None
     month: tuple[int, int] | None = None  # (year, month) of the monthly trend
@@ -284,6 +290,18 @@ class Family:
     order_by: tuple[str, ...] = ()
     # The date the monthly trend counts this family by.
     month_path: str | None = None
+
+    def at_station(self, queryset: QuerySet, filters: Filters, station_id: int) -> QuerySet:
+        if self.station_condition:
+            queryset = queryset.filter(self.station_condition(filters), **{self.station_path: station_id})
+        else:
+            queryset = queryset.filter(**{self.station_path: station_id})
+        return queryset.distinct() if self.station_many else queryset
+
+    def rows(self, filters: Filters) -> QuerySet:
+        """The family's rows for these filters (scoped, in the region, at the station if one is chosen)."""
+        qs = self.base(filters)
+        return self.at_station(qs, filters, filters.station.pk) if filters.station else qs
 
 
 def _open_station_assignment(filters: Filters) -> Q:
@@ -578,6 +596,8 @@ def with_rates(values: dict[str, Any]) -> dict[str, Any]:
 def child_units(filters: Filters) -> list[dict[str, Any]]:
     """The rows below the totals: child regions, or a township's stations."""
     region = filters.region
+    if filters.station is not None:
+        return []
     if region.level == "township":
         stations = in_scope(LiaisonStation.objects.filter(active=True), filters.user).filter(
             region__prefix__startswith=region.prefix
@@ -591,7 +611,7 @@ def child_units(filters: Filters) -> list[dict[str, Any]]:
 
 def _grouped(family: Family, filters: Filters, units: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
     """One query: the family's figures per child unit."""
-    qs = family.base(filters)
+    qs = family.rows(filters)
     if units and units[0]["kind"] == "station":
         if family.station_condition:
             qs = qs.filter(family.station_condition(filters))
@@ -618,7 +638,7 @@ def _grouped(family: Family, filters: Filters, units: list[dict[str, Any]]) -> d
 
 def _categories(filters: Filters) -> list[dict[str, Any]]:
     names = {code: c.name_zh for code, c in categories().items()}
-    rows = suggestions_base(filters).values("category").annotate(count=Count("id")).order_by("-count", "category")
+    rows = FAMILIES["suggestions"].rows(filters).values("category").annotate(count=Count("id")).order_by("-count", "category")
     return [{"code": r["category"], "name": names.get(r["category"]) or str(_("未分类")), "count": r["count"]} for r in rows]
 
 
@@ -626,20 +646,22 @@ def _league(filters: Filters) -> list[dict[str, Any]]:
     from django.conf import settings
 
     suggestions = (
-        Assignment.objects.filter(role=AssignmentRole.LEAD, suggestion__in=suggestions_base(filters).values("id"))
+        Assignment.objects.filter(role=AssignmentRole.LEAD, suggestion__in=FAMILIES["suggestions"].rows(filters).values("id"))
         .exclude(state__in=STANDING_ASSIGNMENT_EXCLUDED)
         .values("department", "department__name")
         .annotate(n=Count("suggestion", distinct=True))
         .order_by()
     )
     answers = (
-        first_answers_base(filters)
+        FAMILIES["first_answers"]
+        .rows(filters)
         .values("assignment__department")
         .annotate(total=Count("id"), on_time=Count("id", filter=Q(on_time=True)))
         .order_by()
     )
     ratings = (
-        ratings_base(filters)
+        FAMILIES["ratings"]
+        .rows(filters)
         .values("answer__assignment__department")
         .annotate(
             total=Count("id"),
@@ -680,9 +702,12 @@ def _month_key(value) -> str:
 
 def _trend(filters: Filters) -> list[dict[str, Any]]:
     series = {
-        "activities": activities_base(filters).annotate(m=TruncMonth("date")),
-        "suggestions": suggestions_base(filters).filter(submitted_at__isnull=False).annotate(m=TruncMonth("submitted_at")),
-        "answers": first_answers_base(filters).annotate(m=TruncMonth("answered_at")),
+        "activities": FAMILIES["activities"].rows(filters).annotate(m=TruncMonth("date")),
+        "suggestions": FAMILIES["suggestions"]
+        .rows(filters)
+        .filter(submitted_at__isnull=False)
+        .annotate(m=TruncMonth("submitted_at")),
+        "answers": FAMILIES["first_answers"].rows(filters).annotate(m=TruncMonth("answered_at")),
     }
     months: dict[str, dict[str, Any]] = {}
     for name, qs in series.items():
@@ -702,7 +727,7 @@ def compute_dashboard(filters: Filters) -> dict[str, Any]:
     totals: dict[str, Any] = {}
     per_unit: dict[Any, dict[str, Any]] = {u["id"]: {} for u in units}
     for family in FAMILIES.values():
-        totals.update(family.base(filters).aggregate(**_aggregates(family.name, filters, distinct=False)))
+        totals.update(family.rows(filters).aggregate(**_aggregates(family.name, filters, distinct=False)))
         if units:
             grouped = _grouped(family, filters, units)
             for unit_id, values in per_unit.items():
@@ -721,6 +746,8 @@ def compute_dashboard(filters: Filters) -> dict[str, Any]:
             "from": filters.date_from.isoformat() if filters.date_from else None,
             "to": filters.date_to.isoformat() if filters.date_to else None,
             "today": filters.today.isoformat(),
+            "station": filters.station.pk if filters.station else None,
+            "station_name": filters.station.name if filters.station else None,
         },
         "totals": totals,
         "children": children,
@@ -740,20 +767,13 @@ def figure_rows(figure: Figure, filters: Filters, narrowing: Narrowing | None = 
     """
     family = FAMILIES[figure.family]
     narrowing = narrowing or Narrowing()
-    qs = family.base(filters)
+    qs = family.rows(filters)
     shown = FIGURES[figure.denominator] if figure.kind == "rate" else figure
     condition = shown.q(filters)
     if condition is not None:
         qs = qs.filter(condition)
     if shown.kind == "sum":
         qs = qs.filter(**{f"{shown.field}__gt": 0})
-    if narrowing.station is not None:
-        if family.station_condition:
-            qs = qs.filter(family.station_condition(filters), **{family.station_path: narrowing.station})
-        else:
-            qs = qs.filter(**{family.station_path: narrowing.station})
-        if family.station_many:
-            qs = qs.distinct()
     if narrowing.category is not None and family.category_path:
         qs = qs.filter(**{family.category_path: narrowing.category})
     if narrowing.department is not None and family.department:

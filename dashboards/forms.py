@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.figures import Filters, Narrowing
-from dashboards.selectors import campaigns_for, current_campaign
+from dashboards.selectors import campaigns_for, current_campaign, station_in_region
 
 ALL_CAMPAIGNS = "all"
 
@@ -64,7 +64,13 @@ def dashboard_filters(params, *, user, region) -> tuple[Filters, DashboardFilter
     else:
         campaign = form.campaigns.get(chosen)
     filters = Filters.build(
-        user=user, region=region, campaign=campaign, date_from=cleaned.get("from"), date_to=cleaned.get("to"), today=today
+        user=user,
+        region=region,
+        campaign=campaign,
+        date_from=cleaned.get("from"),
+        date_to=cleaned.get("to"),
+        today=today,
+        station=station_in_region(user, region, params.get("station")),
     )
     return filters, form
 
@@ -73,18 +79,16 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def narrowing_from(params) -> tuple[Narrowing, dict[str, str]]:
-    """The drill list's extra narrowing (station, category, department, month); bad values are
-    left out and reported."""
+    """The drill list's extra narrowing (category, department, month); bad values are left out
+    and reported."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for name in ("station", "department"):
-        raw = params.get(name)
-        if raw is None:
-            continue
+    raw = params.get("department")
+    if raw is not None:
         if raw.isdigit():
-            values[name] = int(raw)
+            values["department"] = int(raw)
         else:
-            errors[name] = str(_("编号无效。"))
+            errors["department"] = str(_("编号无效。"))
     if "category" in params:
         values["category"] = params.get("category", "")
     raw = params.get("month")

@@ -97,7 +97,7 @@ def dashboard_page(data: dict[str, Any], filters: Filters) -> dict[str, Any]:
     for child in data["children"]:
         if child["kind"] == "station":
             cells = [_item(k, child["figures"], child["code"], filters, station=child["id"]) for k in CHILD_TABLE]
-            url = maybe_url("liaison_stations:detail", child["id"])
+            url = f"{reverse('dashboards:region', args=[child['code']])}?{urlencode(dict(filters.query_params(), station=child['id']))}"
         else:
             cells = [_item(k, child["figures"], child["code"], filters) for k in CHILD_TABLE]
             url = f"{reverse('dashboards:region', args=[child['code']])}?{urlencode(filters.query_params())}"

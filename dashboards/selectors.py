@@ -16,6 +16,7 @@ from accounts.scope import has_scope, in_scope, region_in_scope, regions_in_scop
 from activities.models import Activity, Campaign, CampaignKind
 from dashboards.figures import FIGURES, Figure, Filters, Narrowing, compute_dashboard, figure_rows, figure_value_of
 from deputies.models import Deputy
+from liaison_stations.models import LiaisonStation
 from regions.models import PREFIX_LENGTH, Region, RegionLevel
 from suggestions.models import Answer, Rating, Status, Suggestion
 
@@ -40,6 +41,19 @@ def dashboard_region(user, code: str | None = None) -> Region:
     if region is None:
         raise Http404
     return region
+
+
+def station_in_region(user, region: Region, raw: str | None) -> LiaisonStation | None:
+    """The station a township dashboard is narrowed to (``?station=``); 404 when it is not a
+    station inside the region and the user's scope."""
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise Http404
+    station = in_scope(LiaisonStation.objects.all(), user).filter(pk=int(raw), region__prefix__startswith=region.prefix).first()
+    if station is None:
+        raise Http404
+    return station
 
 
 def breadcrumbs(user, region: Region) -> list[Region]:

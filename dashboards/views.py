@@ -17,7 +17,12 @@ from dashboards.presentation import dashboard_page, display, list_url
 from dashboards.rows import drill_columns, drill_table
 
 PAGE_SIZE = 50
-NARROWING_PARAMS = {"station", "category", "department", "month"}
+NARROWING_PARAMS = {"category", "department", "month"}
+
+
+def _without_station(filters) -> str:
+    # Breadcrumbs above a station lead to whole regions.
+    return urlencode({k: v for k, v in filters.query_params().items() if k != "station"})
 
 
 @login_required
@@ -39,6 +44,7 @@ def region_dashboard(request, code):
         filters=filters,
         breadcrumbs=selectors.breadcrumbs(request.user, region),
         query=urlencode(filters.query_params()),
+        query_without_station=_without_station(filters),
         league_min=settings.DASHBOARD_LEAGUE_MIN,
     )
     return render(request, "dashboards/dashboard.html", context)
@@ -63,9 +69,11 @@ def figure_list(request, code, figure):
         "table": drill_table(fig.family, page.object_list, request.user),
         "form": form,
         "narrowing": narrowing,
+        "filters": filters,
         "narrowing_errors": narrowing_errors,
         "breadcrumbs": selectors.breadcrumbs(request.user, region),
         "query": urlencode(filters.query_params()),
+        "query_without_station": _without_station(filters),
         "self_url": list_url(code, fig.key, filters),
         # The filter form keeps the cell's narrowing (station, category…) when the dates change.
         "extra_hidden": [(k, v) for k, v in request.GET.items() if k in NARROWING_PARAMS],

@@ -146,9 +146,9 @@ def test_the_api_needs_as_many_queries_for_6_cities_as_for_2(
 
 
 def test_a_bad_narrowing_is_reported_not_a_500(tree, xuanen_office, data, client_as):
-    response = client_as(xuanen_office).get(f"/dashboard/{tree.xuanen.code}/list/activities_total/?station=abc&month=2026-13")
+    response = client_as(xuanen_office).get(f"/dashboard/{tree.xuanen.code}/list/activities_total/?department=abc&month=2026-13")
     assert response.status_code == 200
-    assert set(response.context["narrowing_errors"]) == {"station", "month"}
+    assert set(response.context["narrowing_errors"]) == {"department", "month"}
     assert "月份格式应为" in response.content.decode()
 
 

@@ -118,3 +118,21 @@ def test_the_league_ranks_departments_and_links_to_their_suggestions(tree, xuane
 def test_the_league_leaves_out_departments_below_the_minimum(tree, xuanen_office, data, client_as, settings):
     settings.DASHBOARD_LEAGUE_MIN = 1000
     assert client_as(xuanen_office).get(f"/dashboard/{tree.xuanen.code}/").context["league"] == []
+
+
+def test_a_station_dashboards_figures_equal_their_lists(tree, xuanen_staff, data, campaign, client_as):
+    # given the dashboard of one station of 珠山镇, as the township's staff see it
+    station = data["zhushan"]["station"]
+    filters = Filters.build(user=xuanen_staff, region=tree.zhushan, campaign=campaign, station=station)
+    dash = compute_dashboard(filters)
+    township = compute_dashboard(Filters.build(user=xuanen_staff, region=tree.zhushan, campaign=campaign))
+    # then its figures are the station's row of the township table
+    row = next(c for c in township["children"] if c["id"] == station.pk)
+    assert {k: dash["totals"][k] for k in CHILD_TABLE} == {k: row["figures"][k] for k in CHILD_TABLE}
+    assert dash["children"] == []
+    client = client_as(xuanen_staff)
+    for key, figure in FIGURES.items():
+        response = client.get(list_url(tree.zhushan.code, key, filters))
+        assert response.context["value"] == dash["totals"][key], key
+        if figure.kind == "count":
+            assert response.context["count"] == dash["totals"][key], key

@@ -55,10 +55,27 @@ def test_the_provincial_office_drills_down_to_a_station_of_xuanen(tree, provinci
     zhushan = next(c for c in county.context["children"] if c["name"] == "珠山镇")
     township = client.get(zhushan["url"])
     assert [c["kind"] for c in township.context["children"]] == ["station"]
-    station_cell = township.context["children"][0]["cells"][0]
-    assert f"station={data['zhushan']['station'].pk}" in station_cell["url"]
-    assert client.get(station_cell["url"]).status_code == 200
+    station_row = township.context["children"][0]
+    assert f"station={data['zhushan']['station'].pk}" in station_row["cells"][0]["url"]
+    assert client.get(station_row["cells"][0]["url"]).status_code == 200
     assert [r.code for r in township.context["breadcrumbs"]] == ["420000", "422800", "422825", "422825100"]
+    # the station's own dashboard, with the way back up
+    station = client.get(station_row["url"])
+    assert station.status_code == 200
+    assert station.context["filters"].station == data["zhushan"]["station"]
+    html = station.content.decode()
+    assert data["zhushan"]["station"].name in html and 'href="/dashboard/422825100/?campaign=' in html
+    assert client.get(f"/dashboard/422825100/export.xlsx?station={data['zhushan']['station'].pk}").status_code == 200
+
+
+def test_a_station_outside_the_region_or_scope_is_404(tree, xuanen_office, provincial, data, client_as):
+    honghu_station = data["fengkou"]["station"].pk
+    jiaoyuan_station = data["jiaoyuan"]["station"].pk
+    assert client_as(xuanen_office).get(f"/dashboard/421083101/?station={honghu_station}").status_code == 404
+    assert client_as(xuanen_office).get(f"/dashboard/422825/list/activities_total/?station={honghu_station}").status_code == 404
+    # a station of another township, under this township's code
+    assert client_as(provincial).get(f"/dashboard/422825100/?station={jiaoyuan_station}").status_code == 404
+    assert client_as(provincial).get("/dashboard/422825100/?station=abc").status_code == 404
 
 
 def test_a_township_sees_only_its_own_township(tree, xuanen_staff, data, client_as):
