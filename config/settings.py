@@ -294,3 +294,10 @@ LOGGING = {
 
 # --- Product settings -------------------------------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
+
+# --- Activities ----------------------------------------------------------------------------------
+# The author may correct an activity for this many days after logging it; after that only the
+# congress office may (the ledger must not drift once reported).
+ACTIVITY_EDIT_DAYS = env_int("ACTIVITY_EDIT_DAYS", 7, minimum=0)
+# Photos per activity: enough for a visit, few enough that a phone on a village link can send them.
+ACTIVITY_MAX_PHOTOS = env_int("ACTIVITY_MAX_PHOTOS", 9, minimum=1)

@@ -1,0 +1,186 @@
+"""API: campaigns and activities, scoped like the pages; writes go through services."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from activities import selectors, services
+from activities.filters import ActivityFilter
+from activities.models import Activity, Campaign, IssueRaised
+from activities.services import ActivityInput, IssueInput
+from config.exceptions import PermissionRefused
+from deputies.models import Deputy, DeputyGroup
+from liaison_stations.models import LiaisonStation
+from regions.models import Region
+
+OUT_OF_REGION = "不在本辖区内：{pk_value}。"
+
+
+def _user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.none())
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "year", "title", "kind", "region", "region_name", "start_date", "end_date", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None and "region" in self.fields:
+            self.fields["region"].queryset = selectors.filter_regions_for(user)
+            self.fields["region"].error_messages["does_not_exist"] = "组织区划不在本辖区内：{value}。"
+
+
+class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """代表行动: the themes covering the caller's region and those chosen inside it. Offices create them."""
+
+    serializer_class = CampaignSerializer
+    filterset_fields = ["year", "kind"]
+    ordering_fields = ["year", "start_date"]
+
+    def get_queryset(self):
+        return selectors.campaigns_for(self.request.user).order_by("-year", "-start_date", "id")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.campaign_create(actor=self.request.user, **serializer.validated_data)
+
+
+class IssueRaisedSerializer(serializers.ModelSerializer):
+    deputies = serializers.PrimaryKeyRelatedField(many=True, queryset=Deputy.objects.none(), required=False)
+
+    class Meta:
+        model = IssueRaised
+        fields = ["id", "text", "deputies"]
+        read_only_fields = ["id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is not None:
+            field = self.fields["deputies"].child_relation
+            field.queryset = selectors.deputies_for(user)
+            field.error_messages["does_not_exist"] = "代表" + OUT_OF_REGION
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    """Attendance is a list of deputy ids; issues raised are nested rows."""
+
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.none())
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    campaigns = serializers.PrimaryKeyRelatedField(many=True, queryset=Campaign.objects.none(), required=False)
+    deputies = serializers.PrimaryKeyRelatedField(many=True, queryset=Deputy.objects.none(), required=False)
+    station = serializers.PrimaryKeyRelatedField(queryset=LiaisonStation.objects.none(), required=False, allow_null=True)
+    group = serializers.PrimaryKeyRelatedField(queryset=DeputyGroup.objects.none(), required=False, allow_null=True)
+    issues = IssueRaisedSerializer(many=True, required=False)
+    photos = serializers.SerializerMethodField()
+    created_by = serializers.CharField(source="created_by.display_name", read_only=True, default=None)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "type",
+            "campaigns",
+            "date",
+            "start_time",
+            "region",
+            "region_name",
+            "station",
+            "group",
+            "deputies",
+            "households_visited",
+            "enterprises_visited",
+            "people_reached",
+            "person_times",
+            "summary",
+            "issues",
+            "photos",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self)
+        if user is None:
+            return
+        scoped = {
+            "region": (selectors.activity_regions_for(user), "活动地点不在本辖区内：{value}。"),
+            "station": (selectors.stations_for(user), "联络站" + OUT_OF_REGION),
+            "group": (selectors.groups_for(user), "代表小组" + OUT_OF_REGION),
+        }
+        for name, (queryset, message) in scoped.items():
+            self.fields[name].queryset = queryset
+            self.fields[name].error_messages["does_not_exist"] = message
+        for name, queryset, message in [
+            ("deputies", selectors.deputies_for(user), "代表" + OUT_OF_REGION),
+            ("campaigns", selectors.campaigns_for(user), "代表行动" + OUT_OF_REGION),
+        ]:
+            child = self.fields[name].child_relation
+            child.queryset = queryset
+            child.error_messages["does_not_exist"] = message
+
+    def get_photos(self, activity) -> list[str]:
+        return [reverse("activities:photo", args=[activity.pk, p.pk]) for p in activity.photos.all()]
+
+    def to_input(self) -> ActivityInput:
+        data = dict(self.validated_data)
+        issues = [IssueInput(text=i["text"], deputies=list(i.get("deputies", []))) for i in data.pop("issues", [])]
+        return ActivityInput(
+            type=data.get("type", "visit"),
+            date=data["date"],
+            region=data["region"],
+            start_time=data.get("start_time"),
+            station=data.get("station"),
+            group=data.get("group"),
+            campaigns=list(data.get("campaigns", [])),
+            deputies=list(data.get("deputies", [])),
+            households_visited=data.get("households_visited", 0),
+            enterprises_visited=data.get("enterprises_visited", 0),
+            people_reached=data.get("people_reached", 0),
+            person_times=data.get("person_times", 0),
+            summary=data.get("summary", ""),
+            issues=issues,
+        )
+
+
+class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """履职活动 inside the caller's region, filterable like the list page. Township staff and offices log them."""
+
+    serializer_class = ActivitySerializer
+    filterset_class = ActivityFilter
+    ordering_fields = ["date", "id"]
+
+    def get_queryset(self):
+        return (
+            selectors.activities_visible_to(self.request.user)
+            .select_related("region", "created_by")
+            .prefetch_related(
+                "campaigns",
+                "deputies",
+                "photos",
+                Prefetch("issues", queryset=IssueRaised.objects.prefetch_related("deputies")),
+            )
+            .order_by("-date", "-id")
+        )
+
+    @extend_schema(responses={201: ActivitySerializer})
+    def create(self, request, *args, **kwargs):
+        if not selectors.can_log_activities(request.user):
+            raise PermissionRefused("您的角色不能登记履职活动。")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        activity = services.activity_create(actor=request.user, data=serializer.to_input())
+        out = self.get_serializer(self.get_queryset().get(pk=activity.pk))
+        return Response(out.data, status=status.HTTP_201_CREATED)
