@@ -168,8 +168,8 @@ def activity_totals(qs: QuerySet) -> dict:
 
 
 def activity_for_export(qs: QuerySet) -> QuerySet:
-    """The ledger rows: the list's relations plus issues raised."""
-    return _with_list_relations(qs).prefetch_related("issues")
+    """The ledger rows: a list from ``activity_list`` (relations already attached) plus issues raised."""
+    return qs.prefetch_related("issues")
 
 
 def get_activity_for(user, pk) -> Activity:
