@@ -51,25 +51,41 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def get_queryset(self):
         return selectors.campaigns_for(self.request.user).order_by("-year", "-start_date", "id")
 
+    def create(self, request, *args, **kwargs):
+        if not request.user.is_office:
+            raise PermissionRefused("只有人大常委会可以部署代表行动。")
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         serializer.instance = services.campaign_create(actor=self.request.user, **serializer.validated_data)
 
 
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A related id looked up only among what the caller's region may use (resolved when bound, so it
+    also works inside nested serializers, whose context is not known at construction)."""
+
+    def __init__(self, *, selector, model, what, **kwargs):
+        self.selector = selector
+        self.model = model
+        kwargs.setdefault("error_messages", {})["does_not_exist"] = what + OUT_OF_REGION
+        super().__init__(queryset=model.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        user = getattr(self.context.get("request"), "user", None)
+        return self.selector(user) if user is not None else self.model.objects.none()
+
+
+def _deputies_field(**kwargs):
+    return ScopedPrimaryKeyField(selector=selectors.deputies_for, model=Deputy, what="代表", **kwargs)
+
+
 class IssueRaisedSerializer(serializers.ModelSerializer):
-    deputies = serializers.PrimaryKeyRelatedField(many=True, queryset=Deputy.objects.none(), required=False)
+    deputies = _deputies_field(many=True, required=False)
 
     class Meta:
         model = IssueRaised
         fields = ["id", "text", "deputies"]
         read_only_fields = ["id"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            field = self.fields["deputies"].child_relation
-            field.queryset = selectors.deputies_for(user)
-            field.error_messages["does_not_exist"] = "代表" + OUT_OF_REGION
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -77,10 +93,16 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.none())
     region_name = serializers.CharField(source="region.name", read_only=True)
-    campaigns = serializers.PrimaryKeyRelatedField(many=True, queryset=Campaign.objects.none(), required=False)
-    deputies = serializers.PrimaryKeyRelatedField(many=True, queryset=Deputy.objects.none(), required=False)
-    station = serializers.PrimaryKeyRelatedField(queryset=LiaisonStation.objects.none(), required=False, allow_null=True)
-    group = serializers.PrimaryKeyRelatedField(queryset=DeputyGroup.objects.none(), required=False, allow_null=True)
+    campaigns = ScopedPrimaryKeyField(
+        selector=selectors.campaigns_for, model=Campaign, what="代表行动", many=True, required=False
+    )
+    deputies = _deputies_field(many=True, required=False)
+    station = ScopedPrimaryKeyField(
+        selector=selectors.stations_for, model=LiaisonStation, what="联络站", required=False, allow_null=True
+    )
+    group = ScopedPrimaryKeyField(
+        selector=selectors.groups_for, model=DeputyGroup, what="代表小组", required=False, allow_null=True
+    )
     issues = IssueRaisedSerializer(many=True, required=False)
     photos = serializers.SerializerMethodField()
     created_by = serializers.CharField(source="created_by.display_name", read_only=True, default=None)
@@ -110,26 +132,17 @@ class ActivitySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "created_at"]
 
+        extra_kwargs = {
+            name: {"error_messages": {"min_value": "数量不能为负数。"}}
+            for name in ["households_visited", "enterprises_visited", "people_reached", "person_times"]
+        }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = _user(self)
-        if user is None:
-            return
-        scoped = {
-            "region": (selectors.activity_regions_for(user), "活动地点不在本辖区内：{value}。"),
-            "station": (selectors.stations_for(user), "联络站" + OUT_OF_REGION),
-            "group": (selectors.groups_for(user), "代表小组" + OUT_OF_REGION),
-        }
-        for name, (queryset, message) in scoped.items():
-            self.fields[name].queryset = queryset
-            self.fields[name].error_messages["does_not_exist"] = message
-        for name, queryset, message in [
-            ("deputies", selectors.deputies_for(user), "代表" + OUT_OF_REGION),
-            ("campaigns", selectors.campaigns_for(user), "代表行动" + OUT_OF_REGION),
-        ]:
-            child = self.fields[name].child_relation
-            child.queryset = queryset
-            child.error_messages["does_not_exist"] = message
+        if user is not None:
+            self.fields["region"].queryset = selectors.activity_regions_for(user)
+            self.fields["region"].error_messages["does_not_exist"] = "活动地点不在本辖区内：{value}。"
 
     def get_photos(self, activity) -> list[str]:
         return [reverse("activities:photo", args=[activity.pk, p.pk]) for p in activity.photos.all()]
