@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -16,8 +17,6 @@ from config.exceptions import PermissionRefused
 from deputies.models import Deputy, DeputyGroup
 from liaison_stations.models import LiaisonStation
 from regions.models import Region
-
-OUT_OF_REGION = "不在本辖区内：{pk_value}。"
 
 
 def _user(serializer):
@@ -38,7 +37,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         user = _user(self)
         if user is not None and "region" in self.fields:
             self.fields["region"].queryset = selectors.filter_regions_for(user)
-            self.fields["region"].error_messages["does_not_exist"] = "组织区划不在本辖区内：{value}。"
+            self.fields["region"].error_messages["does_not_exist"] = _("组织区划不在本辖区内：{value}。")
 
 
 class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -53,7 +52,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     def create(self, request, *args, **kwargs):
         if not request.user.is_office:
-            raise PermissionRefused("只有人大常委会可以部署代表行动。")
+            raise PermissionRefused(_("只有人大常委会可以部署代表行动。"))
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
@@ -64,10 +63,10 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A related id looked up only among what the caller's region may use (resolved when bound, so it
     also works inside nested serializers, whose context is not known at construction)."""
 
-    def __init__(self, *, selector, model, what, **kwargs):
+    def __init__(self, *, selector, model, message, **kwargs):
         self.selector = selector
         self.model = model
-        kwargs.setdefault("error_messages", {})["does_not_exist"] = what + OUT_OF_REGION
+        kwargs.setdefault("error_messages", {})["does_not_exist"] = message
         super().__init__(queryset=model.objects.none(), **kwargs)
 
     def get_queryset(self):
@@ -76,7 +75,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
 
 def _deputies_field(**kwargs):
-    return ScopedPrimaryKeyField(selector=selectors.deputies_for, model=Deputy, what="代表", **kwargs)
+    return ScopedPrimaryKeyField(selector=selectors.deputies_for, model=Deputy, message=_("代表不在本辖区内：{pk_value}。"), **kwargs)
 
 
 class IssueRaisedSerializer(serializers.ModelSerializer):
@@ -94,14 +93,14 @@ class ActivitySerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.none())
     region_name = serializers.CharField(source="region.name", read_only=True)
     campaigns = ScopedPrimaryKeyField(
-        selector=selectors.campaigns_for, model=Campaign, what="代表行动", many=True, required=False
+        selector=selectors.campaigns_for, model=Campaign, message=_("代表行动不适用于本辖区：{pk_value}。"), many=True, required=False
     )
     deputies = _deputies_field(many=True, required=False)
     station = ScopedPrimaryKeyField(
-        selector=selectors.stations_for, model=LiaisonStation, what="联络站", required=False, allow_null=True
+        selector=selectors.stations_for, model=LiaisonStation, message=_("联络站不在本辖区内：{pk_value}。"), required=False, allow_null=True
     )
     group = ScopedPrimaryKeyField(
-        selector=selectors.groups_for, model=DeputyGroup, what="代表小组", required=False, allow_null=True
+        selector=selectors.groups_for, model=DeputyGroup, message=_("代表小组不在本辖区内：{pk_value}。"), required=False, allow_null=True
     )
     issues = IssueRaisedSerializer(many=True, required=False)
     photos = serializers.SerializerMethodField()
@@ -131,9 +130,8 @@ class ActivitySerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
-
         extra_kwargs = {
-            name: {"error_messages": {"min_value": "数量不能为负数。"}}
+            name: {"error_messages": {"min_value": _("数量不能为负数。")}}
             for name in ["households_visited", "enterprises_visited", "people_reached", "person_times"]
         }
 
@@ -142,7 +140,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         user = _user(self)
         if user is not None:
             self.fields["region"].queryset = selectors.activity_regions_for(user)
-            self.fields["region"].error_messages["does_not_exist"] = "活动地点不在本辖区内：{value}。"
+            self.fields["region"].error_messages["does_not_exist"] = _("活动地点不在本辖区内：{value}。")
 
     def get_photos(self, activity) -> list[str]:
         return [reverse("activities:photo", args=[activity.pk, p.pk]) for p in activity.photos.all()]
@@ -191,7 +189,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @extend_schema(responses={201: ActivitySerializer})
     def create(self, request, *args, **kwargs):
         if not selectors.can_log_activities(request.user):
-            raise PermissionRefused("您的角色不能登记履职活动。")
+            raise PermissionRefused(_("您的角色不能登记履职活动。"))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         activity = services.activity_create(actor=request.user, data=serializer.to_input())

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from activities.models import Activity, IssueRaised
-from tests.factories.activities import ActivityFactory
 from tests.factories.accounts import UserFactory
+from tests.factories.activities import ActivityFactory
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/activities/"
