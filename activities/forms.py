@@ -13,6 +13,7 @@ from activities.models import Activity, ActivityType, Campaign
 from activities.services import ActivityInput, IssueInput
 from config.uploads import validate_upload
 
+COUNT_FIELDS = ["households_visited", "enterprises_visited", "people_reached", "person_times"]
 OUT_OF_REGION_DEPUTY = _("代表 %(value)s 不在本辖区内，不能选择。")
 
 
@@ -114,8 +115,10 @@ class ActivityForm(forms.ModelForm):
             campaigns = campaigns | selectors.campaigns_for(user).filter(activities=self.instance)
         self.fields["campaigns"].queryset = campaigns.distinct().order_by("-year", "kind", "title")
         self.fields["campaigns"].required = False
-        for name in ["households_visited", "enterprises_visited", "people_reached", "person_times"]:
+        for name in COUNT_FIELDS:
             self.fields[name].error_messages["min_value"] = _("数量不能为负数。")
+            # Left empty means none: a clerk should not have to type 0 four times.
+            self.fields[name].required = False
         if not self.is_bound and not self.instance.pk:
             self._fill_defaults()
 
@@ -130,6 +133,9 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in COUNT_FIELDS:
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = 0
         if cleaned.get("type") != ActivityType.TRAINING and "deputies" in cleaned and not cleaned["deputies"]:
             self.add_error("deputies", _("请至少选择一位参加代表。"))
         return cleaned

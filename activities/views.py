@@ -96,6 +96,7 @@ def activity_list(request):
             "totals": selectors.activity_totals(qs),
             "can_log": selectors.can_log_activities(request.user),
             "query": request.GET.urlencode(),
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
         },
     )
 

@@ -218,3 +218,10 @@ def test_the_picker_includes_group_members_living_elsewhere(client_as, xuanen_st
     county_deputy = ActivityDeputyFactory(name="杨县城", region=tree.jiaoyuan)
     Membership.objects.create(group=world.group, deputy=county_deputy)
     assert [d["name"] for d in search(client_as(xuanen_staff), "杨县城")["deputies"]] == ["杨县城"]
+
+
+def test_empty_counts_mean_none(client_as, xuanen_staff, world, tree):
+    data = visit_data(tree, world, households_visited="", enterprises_visited="", person_times="")
+    assert post(client_as(xuanen_staff), data).status_code == 302
+    activity = Activity.objects.get()
+    assert (activity.households_visited, activity.enterprises_visited, activity.person_times) == (0, 0, 0)
