@@ -74,6 +74,7 @@ def activity_new(request):
             # A form the server sent back with errors already holds what was typed: the draft must not
             # overwrite it.
             "restore_draft": not form.is_bound,
+            "photos_dropped": bool(request.FILES.getlist("photos")),
             "title": _("登记走访"),
         },
         status=400 if form.is_bound else 200,
@@ -167,7 +168,13 @@ def activity_edit(request, pk):
     return render(
         request,
         "activities/activity_form.html",
-        {"form": form, "formset": formset, "activity": activity, "title": _("修改履职活动")},
+        {
+            "form": form,
+            "formset": formset,
+            "activity": activity,
+            "photos_dropped": bool(request.FILES.getlist("photos")),
+            "title": _("修改履职活动"),
+        },
         status=400 if form.is_bound else 200,
     )
 
