@@ -46,9 +46,32 @@ class MultiplePhotoField(forms.FileField):
         return files
 
 
+# Above this many deputies in scope (a county or province office) the no-JS checkbox list would be a
+# page of thousands of boxes: the list then shows only the chosen deputies and the picker finds the rest.
+LISTED_DEPUTIES_LIMIT = 300
+
+
 class DeputyChoiceField(forms.ModelMultipleChoiceField):
+    listed_all = True
+
     def label_from_instance(self, obj):
         return obj.name
+
+    def list_only(self, selected) -> None:
+        """Render only ``selected`` (ids or deputies) when the scope is large; validation still
+        accepts any deputy of the full queryset."""
+        if self.queryset.count() <= LISTED_DEPUTIES_LIMIT:
+            return
+        ids = [getattr(v, "pk", v) for v in selected or []]
+        ids = [int(v) for v in ids if str(v).isdigit()]
+        self.widget.choices = [(d.pk, d.name) for d in self.queryset.filter(pk__in=ids)]
+        self.listed_all = False
+
+
+def _selected(form, name) -> list:
+    if form.is_bound:
+        return form.data.getlist(form.add_prefix(name)) if hasattr(form.data, "getlist") else form.data.get(form.add_prefix(name), [])
+    return form.initial.get(name) or []
 
 
 class ActivityForm(forms.ModelForm):
@@ -121,6 +144,7 @@ class ActivityForm(forms.ModelForm):
             self.fields[name].required = False
         if not self.is_bound and not self.instance.pk:
             self._fill_defaults()
+        self.fields["deputies"].list_only(_selected(self, "deputies"))
 
     def _fill_defaults(self) -> None:
         self.initial.setdefault("date", timezone.localdate())
@@ -175,7 +199,6 @@ class ActivityEditForm(ActivityForm):
         self.fields["remove_photos"].label_from_instance = lambda p: p.image.name.rsplit("/", 1)[-1]
         if not self.is_bound:
             self.initial["version"] = self.instance.updated_at
-            self.initial["deputies"] = [d.pk for d in self.instance.deputies.all()]
 
 
 class IssueForm(forms.Form):
@@ -198,6 +221,7 @@ class IssueForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["deputies"].queryset = selectors.deputies_for(user).order_by("name_pinyin", "id")
+        self.fields["deputies"].list_only(_selected(self, "deputies"))
 
     def clean(self):
         cleaned = super().clean()

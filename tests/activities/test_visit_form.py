@@ -225,3 +225,16 @@ def test_empty_counts_mean_none(client_as, xuanen_staff, world, tree):
     assert post(client_as(xuanen_staff), data).status_code == 302
     activity = Activity.objects.get()
     assert (activity.households_visited, activity.enterprises_visited, activity.person_times) == (0, 0, 0)
+
+
+def test_a_large_scope_lists_only_the_chosen_deputies_but_accepts_any(client_as, xuanen_staff, world, tree, monkeypatch):
+    monkeypatch.setattr("activities.forms.LISTED_DEPUTIES_LIMIT", 2)
+    client = client_as(xuanen_staff)
+    html = client.get(URL).content.decode()
+    assert "本辖区代表较多" in html
+    assert 'name="deputies"' not in html
+    response = post(client, visit_data(tree, world, date="2999-01-01"))
+    listed = response.content.decode().count('name="deputies"')
+    assert listed == len(world.deputies)
+    assert post(client, visit_data(tree, world)).status_code == 302
+    assert set(Activity.objects.get().deputies.all()) == set(world.deputies)
