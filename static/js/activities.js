@@ -234,6 +234,12 @@
       if (input.type === "checkbox" || input.type === "radio") {
         input.checked = v.indexOf(input.value) >= 0;
       } else if (input.tagName === "SELECT" && input.multiple) {
+        // A large scope lists only chosen deputies: bring back options the draft remembers.
+        v.forEach(function (value) {
+          if (!input.querySelector("option[value='" + value + "']")) {
+            input.appendChild(el("option", { value: value }, (draft.deputyNames || {})[value] || value));
+          }
+        });
         Array.prototype.forEach.call(input.options, function (o) { o.selected = v.indexOf(o.value) >= 0; });
       } else if (v.length) {
         input.value = v[0];

@@ -256,3 +256,30 @@ def test_the_export_query_count_does_not_grow(client_as, xuanen_staff, world, tr
     with django_assert_num_queries(7):
         response = client.get(reverse("activities:export"))
     assert len(list(load_workbook(io.BytesIO(response.content)).active.iter_rows())) == rows + 1
+
+
+@pytest.mark.parametrize("rows", [2, 50])
+def test_the_deletion_record_query_count_does_not_grow(client_as, xuanen_office, world, tree, rows, django_assert_num_queries):
+    from activities import services
+
+    make_many(rows, tree, world, xuanen_office)
+    for activity in Activity.objects.all():
+        services.activity_delete(actor=xuanen_office, activity=activity, reason="重复")
+    client = client_as(xuanen_office)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("activities:deleted"))
+    assert len(response.context["records"]) == rows
+
+
+@pytest.mark.parametrize("rows", [2, 50])
+def test_the_picker_query_count_does_not_grow(client_as, xuanen_staff, tree, rows, django_assert_num_queries):
+    from tests.factories.activities import ActivityDeputyFactory, ActivityGroupFactory
+
+    deputies = [ActivityDeputyFactory(name=f"张{i}", region=tree.zhushan) for i in range(rows)]
+    for i in range(min(rows, 10)):
+        ActivityGroupFactory(name=f"张家小组{i}", region=tree.zhushan, members=deputies)
+    client = client_as(xuanen_staff)
+    with django_assert_num_queries(6):
+        data = client.get(reverse("activities:deputy_search"), {"q": "张"}).json()
+    assert len(data["deputies"]) == min(rows, 20)
+    assert all(len(g["members"]) == rows for g in data["groups"])
