@@ -204,6 +204,7 @@ class ActivityEditForm(ActivityForm):
 class IssueForm(forms.Form):
     """One issue raised: what residents said and which deputies heard it. A blank row is skipped."""
 
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(
         label=_("反映问题"),
         max_length=500,
@@ -236,7 +237,9 @@ class BaseIssueFormSet(forms.BaseFormSet):
         for form in self.forms:
             text = (form.cleaned_data.get("text") or "").strip()
             if text:
-                rows.append(IssueInput(text=text, deputies=list(form.cleaned_data.get("deputies") or [])))
+                rows.append(
+                    IssueInput(text=text, deputies=list(form.cleaned_data.get("deputies") or []), id=form.cleaned_data.get("id"))
+                )
         return rows
 
 
@@ -246,7 +249,7 @@ IssueFormSet = forms.formset_factory(IssueForm, formset=BaseIssueFormSet, extra=
 def issue_formset(user, *, data=None, activity: Activity | None = None) -> BaseIssueFormSet:
     initial = None
     if activity is not None and data is None:
-        initial = [{"text": i.text, "deputies": [d.pk for d in i.deputies.all()]} for i in activity.issues.all()]
+        initial = [{"id": i.pk, "text": i.text, "deputies": [d.pk for d in i.deputies.all()]} for i in activity.issues.all()]
     return IssueFormSet(data=data, initial=initial, prefix="issues", form_kwargs={"user": user})
 
 

@@ -36,6 +36,8 @@ ACTIVITY_FIELDS = [
 class IssueInput:
     text: str
     deputies: list = field(default_factory=list)
+    # The row being corrected, so a suggestion made from it stays linked across edits.
+    id: int | None = None
 
 
 @dataclass
@@ -124,17 +126,33 @@ def can_delete_activity(user, activity: Activity) -> bool:
 # --- activities ------------------------------------------------------------------------------------
 
 
-def _write_children(activity: Activity, data: ActivityInput) -> None:
+def _write_attendance(activity: Activity, data: ActivityInput) -> None:
     attendees = {d.pk: d for d in data.deputies}
     # Whoever heard an issue was there: add them to the attendance rather than refuse the form.
     for issue in data.issues:
         for deputy in issue.deputies:
             attendees.setdefault(deputy.pk, deputy)
     Attendance.objects.bulk_create([Attendance(activity=activity, deputy_id=pk) for pk in attendees])
-    for issue in data.issues:
-        row = IssueRaised.objects.create(activity=activity, text=issue.text.strip())
-        if issue.deputies:
-            row.deputies.set(issue.deputies)
+
+
+def _write_issues(activity: Activity, issues: list[IssueInput]) -> None:
+    existing = {issue.pk: issue for issue in activity.issues.all()}
+    kept = set()
+    for issue in issues:
+        row = existing.get(issue.id)
+        if row is None:
+            row = IssueRaised.objects.create(activity=activity, text=issue.text.strip())
+        else:
+            row.text = issue.text.strip()
+            row.save(update_fields=["text"])
+            kept.add(row.pk)
+        row.deputies.set(issue.deputies)
+    IssueRaised.objects.filter(pk__in=set(existing) - kept).delete()
+
+
+def _write_children(activity: Activity, data: ActivityInput) -> None:
+    _write_attendance(activity, data)
+    _write_issues(activity, data.issues)
     for upload in data.photos:
         ActivityPhoto.objects.create(activity=activity, image=upload)
 
@@ -176,7 +194,6 @@ def activity_update(
         locked.save()
         locked.campaigns.set(data.campaigns)
         locked.attendance.all().delete()
-        locked.issues.all().delete()
         keep_photos = list(locked.photos.exclude(pk__in=list(remove_photo_ids)))
         removed = list(locked.photos.filter(pk__in=list(remove_photo_ids)))
         for photo in removed:

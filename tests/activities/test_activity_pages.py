@@ -283,3 +283,18 @@ def test_the_picker_query_count_does_not_grow(client_as, xuanen_staff, tree, row
         data = client.get(reverse("activities:deputy_search"), {"q": "张"}).json()
     assert len(data["deputies"]) == min(rows, 20)
     assert all(len(g["members"]) == rows for g in data["groups"])
+
+
+def test_an_edit_keeps_the_issue_rows_a_suggestion_may_point_at(client_as, xuanen_staff, activity, world, tree):
+    issue = activity.issues.get()
+    data = edit_data(activity, tree, world, issues=[("村道破损（已核实）", world.deputies[:1]), ("新问题", [])])
+    data["issues-0-id"] = str(issue.pk)
+    assert client_as(xuanen_staff).post(reverse("activities:edit", args=[activity.pk]), data).status_code == 302
+    texts = dict(activity.issues.values_list("pk", "text"))
+    assert texts[issue.pk] == "村道破损（已核实）"
+    assert sorted(texts.values()) == ["新问题", "村道破损（已核实）"]
+
+
+def test_the_edit_form_carries_each_issue_rows_id(client_as, xuanen_staff, activity):
+    html = client_as(xuanen_staff).get(reverse("activities:edit", args=[activity.pk])).content.decode()
+    assert f'name="issues-0-id" value="{activity.issues.get().pk}"' in html
