@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -209,6 +209,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several choice sets share a field name ("level", "role"): name each enum after its domain.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "regions.models.RegionLevel",
+        "MandateLevelEnum": "deputies.models.MandateLevel",
+        "UserRoleEnum": "accounts.models.Role",
+        "MembershipRoleEnum": "deputies.models.MembershipRole",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------------
