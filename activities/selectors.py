@@ -9,6 +9,7 @@ from accounts.models import Role
 from accounts.scope import get_in_scope_or_404, has_scope, in_scope, regions_in_scope
 from activities.models import Activity, Campaign, CampaignKind, IssueRaised
 from deputies.models import Deputy, DeputyGroup, Membership
+from deputies.selectors import current_filter
 from liaison_stations.models import LiaisonStation, StationAssignment
 from regions.models import PREFIX_LENGTH, Region, RegionLevel
 
@@ -107,8 +108,8 @@ def deputies_for(user) -> QuerySet:
     if user.is_superuser:
         return qs
     prefix = user.region.prefix
-    members = Membership.objects.filter(group__region__prefix__startswith=prefix).values("deputy_id")
-    assigned = StationAssignment.objects.filter(station__region__prefix__startswith=prefix).values("deputy_id")
+    members = Membership.objects.filter(current_filter(), group__region__prefix__startswith=prefix).values("deputy_id")
+    assigned = StationAssignment.objects.filter(current_filter(), station__region__prefix__startswith=prefix).values("deputy_id")
     return qs.filter(Q(region__prefix__startswith=prefix) | Q(pk__in=members) | Q(pk__in=assigned))
 
 
@@ -127,9 +128,12 @@ def group_search(user, query: str, *, limit: int = 10) -> QuerySet:
     qs = groups_for(user)
     if query:
         qs = qs.filter(name__icontains=query)
-    return qs.prefetch_related(
-        Prefetch("members", queryset=deputies_for(user).order_by("name_pinyin", "id"), to_attr="picker_members")
-    )[:limit]
+    members = (
+        Membership.objects.filter(current_filter(), deputy__in=deputies_for(user))
+        .select_related("deputy")
+        .order_by("deputy__name_pinyin", "deputy_id")
+    )
+    return qs.prefetch_related(Prefetch("memberships", queryset=members, to_attr="picker_memberships"))[:limit]
 
 
 def _with_list_relations(qs: QuerySet) -> QuerySet:

@@ -222,7 +222,7 @@ def deputy_search(request):
         for d in selectors.deputy_search(request.user, query)
     ]
     groups = [
-        {"id": g.pk, "name": g.name, "members": [{"id": m.pk, "name": m.name} for m in g.picker_members]}
+        {"id": g.pk, "name": g.name, "members": [{"id": m.deputy_id, "name": m.deputy.name} for m in g.picker_memberships]}
         for g in selectors.group_search(request.user, query)
     ]
     return JsonResponse({"deputies": deputies, "groups": groups})

@@ -238,3 +238,17 @@ def test_a_large_scope_lists_only_the_chosen_deputies_but_accepts_any(client_as,
     assert listed == len(world.deputies)
     assert post(client, visit_data(tree, world)).status_code == 302
     assert set(Activity.objects.get().deputies.all()) == set(world.deputies)
+
+
+def test_former_group_members_are_not_offered(client_as, xuanen_staff, world, tree):
+    import datetime
+
+    from deputies.models import Membership
+    from tests.factories.activities import ActivityDeputyFactory
+
+    left = ActivityDeputyFactory(name="龚离开", region=tree.jiaoyuan)
+    Membership.objects.create(group=world.group, deputy=left, end_date=timezone.localdate() - datetime.timedelta(days=1))
+    client = client_as(xuanen_staff)
+    assert search(client, "龚离开")["deputies"] == []
+    members = search(client, "第一")["groups"][0]["members"]
+    assert left.pk not in {m["id"] for m in members}
