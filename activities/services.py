@@ -250,3 +250,14 @@ def campaign_update(*, actor, campaign: Campaign, **fields) -> Campaign:
         _check_campaign(actor=actor, campaign=locked)
         locked.save()
     return locked
+
+
+def campaign_delete(*, actor, campaign: Campaign) -> None:
+    """Remove a campaign set up by mistake; one that activities are already counted under stays."""
+    if not actor.is_office or not region_in_scope(actor, campaign.region):
+        raise PermissionRefused(_("只有组织该代表行动的人大常委会可以删除。"))
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.activities.exists():
+            raise Conflict(_("已有履职活动计入该代表行动，不能删除；如需停止，请修改结束日期。"), code="in_use")
+        locked.delete()

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scope import get_in_scope_or_404
 from activities import selectors, services
@@ -287,3 +287,16 @@ def campaign_edit(request, pk):
             return redirect("activities:campaigns")
     return _campaign_form_page(request, form, campaign)
 
+
+
+@login_required
+@require_POST
+def campaign_delete(request, pk):
+    campaign = get_in_scope_or_404(selectors.campaigns_editable_by(request.user), request.user, pk=pk)
+    try:
+        services.campaign_delete(actor=request.user, campaign=campaign)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("activities:campaign_edit", pk=pk)
+    messages.success(request, _("已删除代表行动。"))
+    return redirect("activities:campaigns")

@@ -114,3 +114,23 @@ def test_the_demo_seeds_campaigns_and_activities(settings):
     count = Activity.objects.count()
     call_command("seed_demo", stdout=StringIO())
     assert Activity.objects.count() == count
+
+
+def test_an_office_deletes_an_unused_campaign_but_not_one_in_use(client_as, xuanen_office, world, tree):
+    from tests.factories.activities import ActivityFactory
+
+    client = client_as(xuanen_office)
+    unused = CampaignFactory(region=tree.xuanen, kind=CampaignKind.SELF_CHOSEN, title="误建")
+    assert client.post(reverse("activities:campaign_delete", args=[unused.pk])).status_code == 302
+    assert not Campaign.objects.filter(pk=unused.pk).exists()
+    ActivityFactory(region=tree.zhushan).campaigns.add(world.self_chosen)
+    response = client.post(reverse("activities:campaign_delete", args=[world.self_chosen.pk]), follow=True)
+    assert "不能删除" in response.content.decode()
+    assert Campaign.objects.filter(pk=world.self_chosen.pk).exists()
+
+
+def test_outsiders_cannot_delete_a_campaign(client_as, honghu_office, xuanen_staff, world):
+    url = reverse("activities:campaign_delete", args=[world.self_chosen.pk])
+    assert client_as(honghu_office).post(url).status_code == 404
+    assert client_as(xuanen_staff).post(url).status_code == 404
+    assert Campaign.objects.filter(pk=world.self_chosen.pk).exists()
