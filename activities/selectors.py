@@ -144,7 +144,12 @@ def _with_list_relations(qs: QuerySet) -> QuerySet:
 
 
 def activities_visible_to(user) -> QuerySet:
-    """Every activity held inside the user's region (the one way views and the API get activities)."""
+    """Every activity held inside the user's region (the one way views and the API get activities).
+
+    Department handlers answer suggestions; who attended which visit is none of their business.
+    """
+    if has_scope(user) and user.is_handler and not user.is_superuser:
+        return Activity.objects.none()
     return in_scope(Activity.objects.all(), user)
 
 
@@ -185,16 +190,15 @@ def get_activity_for(user, pk) -> Activity:
         # issues__suggestions is the reverse link the suggestions app adds (no import: it sits above us).
         Prefetch("issues", queryset=IssueRaised.objects.prefetch_related("deputies", "suggestions")),
     )
-    return get_in_scope_or_404(qs, user, pk=pk)
+    return get_in_scope_or_404(qs.filter(pk__in=activities_visible_to(user).values("pk")), user, pk=pk)
 
 
 def get_photo_for(user, activity_pk, photo_pk):
     """A photo of an activity inside the user's region; 404 otherwise."""
     from activities.models import ActivityPhoto
 
-    return get_in_scope_or_404(
-        ActivityPhoto.objects.select_related("activity"), user, "activity__region", pk=photo_pk, activity_id=activity_pk
-    )
+    photos = ActivityPhoto.objects.select_related("activity").filter(activity__in=activities_visible_to(user))
+    return get_in_scope_or_404(photos, user, "activity__region", pk=photo_pk, activity_id=activity_pk)
 
 
 def activities_attended_by(user, deputy) -> QuerySet:

@@ -298,3 +298,12 @@ def test_an_edit_keeps_the_issue_rows_a_suggestion_may_point_at(client_as, xuane
 def test_the_edit_form_carries_each_issue_rows_id(client_as, xuanen_staff, activity):
     html = client_as(xuanen_staff).get(reverse("activities:edit", args=[activity.pk])).content.decode()
     assert f'name="issues-0-id" value="{activity.issues.get().pk}"' in html
+
+
+def test_department_handlers_see_no_activities(client_as, api_as, activity, tree):
+    from tests.factories.accounts import UserFactory
+
+    handler = UserFactory(role="department_handler", region=tree.xuanen)
+    assert list(client_as(handler).get(reverse("activities:list")).context["activities"]) == []
+    assert client_as(handler).get(reverse("activities:detail", args=[activity.pk])).status_code == 404
+    assert api_as(handler).get(f"/api/v1/activities/{activity.pk}/").status_code == 404
