@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -210,6 +210,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several choice sets share a field name ("level", "role"): name each enum after its domain.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "regions.models.RegionLevel",
+        "MandateLevelEnum": "deputies.models.MandateLevel",
+        "UserRoleEnum": "accounts.models.Role",
+        "MembershipRoleEnum": "deputies.models.MembershipRole",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------------
@@ -308,3 +315,16 @@ SUGGESTION_REMINDER_DAYS = env_int("SUGGESTION_REMINDER_DAYS", 5, minimum=1)
 SUGGESTION_LONG_OVERDUE_DAYS = env_int("SUGGESTION_LONG_OVERDUE_DAYS", 5, minimum=1)
 # Working days after assignment before an unsigned assignment gets a sign-off reminder.
 SUGGESTION_SIGN_OFF_REMINDER_DAYS = env_int("SUGGESTION_SIGN_OFF_REMINDER_DAYS", 2, minimum=1)
+
+# --- Dashboards -------------------------------------------------------------------------------------
+# Figures are cached this long per scope, region and filters (0 turns the cache off).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
+# The departments' league table ranks only departments with at least this many suggestions.
+DASHBOARD_LEAGUE_MIN = env_int("DASHBOARD_LEAGUE_MIN", 3, minimum=1)
+
+# --- Activities ----------------------------------------------------------------------------------
+# The author may correct an activity for this many days after logging it; after that only the
+# congress office may (the ledger must not drift once reported).
+ACTIVITY_EDIT_DAYS = env_int("ACTIVITY_EDIT_DAYS", 7, minimum=0)
+# Photos per activity: enough for a visit, few enough that a phone on a village link can send them.
+ACTIVITY_MAX_PHOTOS = env_int("ACTIVITY_MAX_PHOTOS", 9, minimum=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -30,6 +31,8 @@ class Deputy(models.Model):
     name_pinyin = models.CharField(_("姓名拼音"), max_length=128, blank=True, editable=False)
     name_initials = models.CharField(_("拼音首字母"), max_length=32, blank=True, editable=False)
     surname_strokes = models.PositiveSmallIntegerField(_("姓氏笔画"), default=0, editable=False)
+    # Two digits per character: ordering by it is the official character-by-character stroke order.
+    name_stroke_key = models.CharField(_("笔画排序键"), max_length=64, blank=True, editable=False)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(_("民族"), max_length=16, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
@@ -50,7 +53,11 @@ class Deputy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "surname_strokes", "updated_at"])
+    SORT_KEY_FIELDS = ("name_pinyin", "name_initials", "surname_strokes", "name_stroke_key")
+
+    history = HistoricalRecords(
+        excluded_fields=["name_pinyin", "name_initials", "surname_strokes", "name_stroke_key", "updated_at"]
+    )
 
     class Meta:
         verbose_name = _("代表")
@@ -67,13 +74,20 @@ class Deputy(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from deputies.names import name_sort_keys
-
-        self.name_pinyin, self.name_initials, self.surname_strokes = name_sort_keys(self.name)
+        self.fill_sort_keys()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = set(update_fields) | {"name_pinyin", "name_initials", "surname_strokes"}
+            kwargs["update_fields"] = set(update_fields) | set(self.SORT_KEY_FIELDS)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("deputies:detail", args=[self.pk])
+
+    def fill_sort_keys(self) -> None:
+        """Derive the pinyin and stroke keys from the name (bulk_create skips save(), so importers call this)."""
+        from deputies.names import name_sort_keys
+
+        self.name_pinyin, self.name_initials, self.surname_strokes, self.name_stroke_key = name_sort_keys(self.name)
 
 
 class Mandate(models.Model):
@@ -138,6 +152,9 @@ class DeputyGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("deputies:group_detail", args=[self.pk])
 
 
 class MembershipRole(models.TextChoices):

@@ -1,0 +1,592 @@
+"""Roster import (.xlsx / .csv) and export (.xlsx).
+
+The file holds one row per seat: a deputy with a county and a township mandate is two rows that
+repeat the person's columns. A person is recognised by the natural key **name + birth date**
+(姓名 + 出生日期, both required): importing the same people again updates them and adds only seats
+that are new. Matching looks only inside the importer's scope, so an import never touches a record
+the importer cannot see. A blank optional cell keeps what is stored (a roster without phone numbers
+does not erase them).
+
+Every row is checked before anything is written; one bad row and nothing changes. The work is a
+constant number of queries plus bulk writes in batches, so a province's 100,000-row file loads in
+one pass (see ``import_roster``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.scope import has_scope
+from config.exceptions import PermissionRefused
+from deputies.models import Deputy, Gender, Mandate, MandateLevel
+from deputies.privacy import is_valid_phone, normalize_phone, phone_for
+from regions.models import PREFIX_LENGTH, Region, RegionLevel
+
+# (key, Chinese header, required). The template, the importer and the export share this order.
+COLUMNS = [
+    ("name", "姓名", True),
+    ("gender", "性别", False),
+    ("ethnicity", "民族", False),
+    ("birth_date", "出生日期", True),
+    ("sector", "界别/职业", False),
+    ("work_unit", "工作单位及职务", False),
+    ("phone", "手机号", False),
+    ("region", "所在区划", True),
+    ("level", "代表层级", True),
+    ("congress_region", "人大所在区划", False),
+    ("term", "届次", True),
+    ("electoral_unit", "选举单位/选区", False),
+    ("start_date", "任期开始", False),
+    ("end_date", "任期结束", False),
+]
+HEADER_OF = {key: header for key, header, _ in COLUMNS}
+PERSON_FIELDS = ["gender", "ethnicity", "sector", "work_unit", "phone", "region"]
+MANDATE_FIELDS = ["electoral_unit", "start_date", "end_date"]
+BATCH = 1000
+# A 100,000-row roster is about 8 MB as .xlsx.
+MAX_BYTES = 40 * 1024 * 1024
+EXTRA_EXPORT_HEADERS = ["所在区划名称", "人大所在区划名称"]
+
+_LEVEL_NAMES = {
+    "全国": MandateLevel.NATIONAL,
+    "省": MandateLevel.PROVINCIAL,
+    "市(州)": MandateLevel.CITY,
+    "市": MandateLevel.CITY,
+    "州": MandateLevel.CITY,
+    "县(市、区)": MandateLevel.COUNTY,
+    "县(市,区)": MandateLevel.COUNTY,
+    "县": MandateLevel.COUNTY,
+    "乡(镇)": MandateLevel.TOWNSHIP,
+    "乡": MandateLevel.TOWNSHIP,
+    "镇": MandateLevel.TOWNSHIP,
+}
+# The region level of the congress that elects each kind of deputy (national deputies are elected
+# by the provincial congress, so their congress region is the province).
+CONGRESS_LEVEL = {
+    MandateLevel.NATIONAL: RegionLevel.PROVINCE,
+    MandateLevel.PROVINCIAL: RegionLevel.PROVINCE,
+    MandateLevel.CITY: RegionLevel.CITY,
+    MandateLevel.COUNTY: RegionLevel.COUNTY,
+    MandateLevel.TOWNSHIP: RegionLevel.TOWNSHIP,
+}
+_GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE}
+_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be read (wrong type, missing header)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    mandates_created: int = 0
+    mandates_updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel stores a phone typed as a number as 13812341234.0
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _header_key(text: str) -> str | None:
+    cleaned = text.replace("*", "").replace("（", "(").replace("）", ")").strip()
+    for key, header, _ in COLUMNS:
+        if cleaned == header:
+            return key
+    return None
+
+
+def read_rows(fileobj, filename: str):
+    """Yield ``(row number, {key: text})`` from an .xlsx or .csv file; row numbers are as Excel shows them."""
+    name = (filename or "").lower()
+    fileobj.seek(0)
+    head = fileobj.read(4)
+    fileobj.seek(0)
+    if name.endswith(".xlsx") or head.startswith(b"PK"):
+        rows = _xlsx_rows(fileobj)
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        rows = _csv_rows(fileobj)
+    else:
+        raise RosterFileError("只支持 Excel（.xlsx）或 CSV 文件。")
+    header = next(rows, None)
+    if not header:
+        raise RosterFileError("文件是空的。")
+    keys = [_header_key(_cell_text(h)) for h in header]
+    missing = [h for k, h, required in COLUMNS if required and k not in keys]
+    if missing:
+        raise RosterFileError("缺少必填列：" + "、".join(missing) + "。请使用下载的模板。")
+    for number, values in enumerate(rows, start=2):
+        record = {k: _cell_text(v) for k, v in zip(keys, values, strict=False) if k}
+        if any(record.values()):
+            yield number, record
+
+
+def _xlsx_rows(fileobj):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise RosterFileError("无法读取该 Excel 文件，请另存为 .xlsx 后重试。") from exc
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _csv_rows(fileobj):
+    raw = fileobj.read()
+    # Excel in China saves CSV as GB18030 unless told otherwise; UTF-8 (with or without BOM) first.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterFileError("无法识别 CSV 文件的编码，请保存为 UTF-8。")
+    yield from csv.reader(io.StringIO(text))
+
+
+# --- checking ----------------------------------------------------------------------------------------
+
+
+def parse_date(text: str) -> date:
+    text = text.strip()
+    if re.fullmatch(r"\d{8}", text):
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    match = _DATE_RE.match(text)
+    if not match:
+        raise ValueError("日期格式不对，应写成 1975-03-08")
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise ValueError("不是有效的日期") from None
+
+
+def parse_level(text: str) -> str:
+    cleaned = text.replace("（", "(").replace("）", ")").replace(" ", "")
+    for suffix in ("人大代表", "代表", "级"):
+        if cleaned.endswith(suffix) and len(cleaned) > len(suffix):
+            cleaned = cleaned[: -len(suffix)]
+    if cleaned in _LEVEL_NAMES:
+        return _LEVEL_NAMES[cleaned]
+    if cleaned in MandateLevel.values:
+        return cleaned
+    raise ValueError("代表层级应为 全国、省、市(州)、县(市、区)、乡(镇) 之一")
+
+
+class RegionIndex:
+    """Every region the file may name, in memory: by code, and by name path (full or trailing part)."""
+
+    def __init__(self, user):
+        scope = None if user.is_superuser else user.region
+        qs = Region.objects.all()
+        if scope is not None:
+            # The scope and below, plus the levels above counties (congresses of national, provincial
+            # and city deputies live there).
+            qs = qs.filter(Q(prefix__startswith=scope.prefix) | Q(level__in=[RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY]))
+        regions = list(qs.only("id", "code", "name", "level", "parent_id", "prefix"))
+        self.scope = scope
+        self.by_id = {r.id: r for r in regions}
+        self.by_code = {r.code: r for r in regions}
+        self.by_prefix = {(r.level, r.prefix): r for r in regions}
+        self.by_path: dict[str, list[Region]] = defaultdict(list)
+        for region in regions:
+            names = []
+            node = region
+            while node is not None:
+                names.append(node.name)
+                node = self.by_id.get(node.parent_id)
+            names.reverse()
+            for i in range(len(names)):
+                self.by_path["/".join(names[i:])].append(region)
+
+    def find(self, text: str) -> Region:
+        text = text.strip().replace("／", "/").replace("\\", "/")
+        if text.isdigit():
+            region = self.by_code.get(text)
+            if region is None:
+                raise ValueError(f"找不到区划代码 {text}，或该区划不在您的管辖范围内")
+            return region
+        path = "/".join(part.strip() for part in text.split("/") if part.strip())
+        found = self.by_path.get(path, [])
+        if not found:
+            # Regions below other counties are not loaded, so "missing" and "outside" read the same.
+            raise ValueError(
+                f"找不到区划“{text}”或该区划不在您的管辖范围内；请写区划代码或完整路径（如 湖北省/恩施土家族苗族自治州/宣恩县）"
+            )
+        if len(found) > 1:
+            raise ValueError(f"区划“{text}”不唯一，请写区划代码或完整路径")
+        return found[0]
+
+    def in_scope(self, region: Region) -> bool:
+        return self.scope is None or region.prefix.startswith(self.scope.prefix)
+
+    def congress_of(self, region: Region, level: str) -> Region | None:
+        """The congress region of a seat at ``level`` for a deputy living in ``region``."""
+        wanted = CONGRESS_LEVEL[MandateLevel(level)]
+        length = PREFIX_LENGTH[wanted]
+        if len(region.prefix) < length:
+            return None
+        return self.by_prefix.get((wanted, region.prefix[:length]))
+
+
+@dataclass
+class _Row:
+    number: int
+    key: tuple[str, date]
+    person: dict
+    level: str
+    congress_region: Region
+    term: str
+    mandate: dict
+
+
+def _check_row(number: int, record: dict, regions: RegionIndex, today: date) -> tuple[_Row | None, list[RowError]]:
+    errors: list[RowError] = []
+
+    def bad(key, message):
+        errors.append(RowError(number, HEADER_OF[key], message))
+
+    for key, header, required in COLUMNS:
+        if required and not record.get(key):
+            bad(key, f"{header}不能为空")
+    name = record.get("name", "")
+    if name and len(name) > 32:
+        bad("name", "姓名不能超过32个字")
+    person: dict = {}
+    mandate: dict = {}
+    birth = None
+    if record.get("birth_date"):
+        try:
+            birth = parse_date(record["birth_date"])
+            if birth > today:
+                bad("birth_date", "出生日期不能晚于今天")
+            elif birth.year < 1900:
+                bad("birth_date", "出生日期过早")
+        except ValueError as exc:
+            bad("birth_date", str(exc))
+    gender = record.get("gender", "").strip().lower()
+    if gender:
+        if gender in _GENDERS:
+            person["gender"] = _GENDERS[gender]
+        else:
+            bad("gender", "性别应为 男 或 女")
+    for key, limit in (("ethnicity", 16), ("sector", 64), ("work_unit", 128)):
+        value = record.get(key, "")
+        if len(value) > limit:
+            bad(key, f"{HEADER_OF[key]}不能超过{limit}个字")
+        elif value:
+            person[key] = value
+    if record.get("phone"):
+        phone = normalize_phone(record["phone"])
+        if is_valid_phone(phone):
+            person["phone"] = phone
+        else:
+            bad("phone", "手机号格式不对（应为11位手机号或带区号的固定电话）")
+    region = None
+    if record.get("region"):
+        try:
+            region = regions.find(record["region"])
+            if not regions.in_scope(region):
+                bad("region", "该区划不在您的管辖范围内")
+                region = None
+            else:
+                person["region"] = region
+        except ValueError as exc:
+            bad("region", str(exc))
+    level = None
+    if record.get("level"):
+        try:
+            level = parse_level(record["level"])
+        except ValueError as exc:
+            bad("level", str(exc))
+    congress = None
+    if record.get("congress_region"):
+        try:
+            congress = regions.find(record["congress_region"])
+            if level and congress.level != CONGRESS_LEVEL[MandateLevel(level)]:
+                bad("congress_region", "人大所在区划与代表层级不符")
+        except ValueError as exc:
+            bad("congress_region", str(exc))
+    elif level and region is not None:
+        congress = regions.congress_of(region, level)
+        if congress is None:
+            bad("congress_region", "无法从所在区划推断人大所在区划，请填写")
+    term = record.get("term", "")
+    if len(term) > 16:
+        bad("term", "届次不能超过16个字")
+    if len(record.get("electoral_unit", "")) > 128:
+        bad("electoral_unit", "选举单位/选区不能超过128个字")
+    elif record.get("electoral_unit"):
+        mandate["electoral_unit"] = record["electoral_unit"]
+    for key in ("start_date", "end_date"):
+        if record.get(key):
+            try:
+                mandate[key] = parse_date(record[key])
+            except ValueError as exc:
+                bad(key, str(exc))
+    if mandate.get("start_date") and mandate.get("end_date") and mandate["end_date"] < mandate["start_date"]:
+        bad("end_date", "任期结束不能早于任期开始")
+    if errors:
+        return None, errors
+    return _Row(number, (name, birth), person, level, congress, term, mandate), []
+
+
+# --- importing ---------------------------------------------------------------------------------------
+
+
+def check_importer(user) -> None:
+    if not (has_scope(user) and user.is_office):
+        raise PermissionRefused("只有人大常委会办公室可以导入代表名册。")
+
+
+def import_roster(*, actor, fileobj, filename: str, dry_run: bool = False) -> ImportResult:
+    """Validate every row, then create or update deputies and their seats in one transaction.
+
+    Returns the counts, or the list of every bad row (and changes nothing). ``dry_run`` checks only.
+    Raises RosterFileError when the file itself cannot be read, PermissionRefused for non-offices.
+    """
+    check_importer(actor)
+    size = getattr(fileobj, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise RosterFileError(f"文件过大：不能超过 {MAX_BYTES // (1024 * 1024)} MB。")
+    regions = RegionIndex(actor)
+    today = timezone.localdate()
+    result = ImportResult()
+    rows: list[_Row] = []
+    seen_person: dict[tuple, tuple[int, dict]] = {}
+    seen_seat: dict[tuple, int] = {}
+    for number, record in read_rows(fileobj, filename):
+        result.rows += 1
+        row, errors = _check_row(number, record, regions, today)
+        if errors:
+            result.errors.extend(errors)
+            continue
+        first = seen_person.get(row.key)
+        if first is None:
+            seen_person[row.key] = (number, row.person)
+        elif first[1] != row.person:
+            result.errors.append(
+                RowError(number, "姓名", f"与第{first[0]}行是同一人（姓名和出生日期相同），但个人信息不一致")
+            )
+            continue
+        seat = (row.key, row.level, row.congress_region.id, row.term)
+        if seat in seen_seat:
+            result.errors.append(RowError(number, "届次", f"与第{seen_seat[seat]}行重复（同一代表同一届次同一层级）"))
+            continue
+        seen_seat[seat] = number
+        rows.append(row)
+    if result.rows == 0:
+        raise RosterFileError("文件中没有数据行。")
+    if result.errors or dry_run:
+        return result
+    with transaction.atomic():
+        _write(actor, rows, regions, result)
+    return result
+
+
+def _stored(deputy: Deputy, name: str):
+    # Compare the region by id: reading deputy.region would cost one query per row.
+    if name == "region":
+        return deputy.region_id
+    return getattr(deputy, name)
+
+
+def _write(actor, rows: list[_Row], regions: RegionIndex, result: ImportResult) -> None:
+    now = timezone.now()
+    keys = {row.key for row in rows}
+    existing_qs = Deputy.objects.all()
+    if regions.scope is not None:
+        existing_qs = existing_qs.filter(region__prefix__startswith=regions.scope.prefix)
+    existing: dict[tuple, Deputy] = {}
+    # One scan of the scope (ordered by id so a pre-existing duplicate resolves to the oldest record).
+    for deputy in existing_qs.order_by("id").iterator(chunk_size=5000):
+        key = (deputy.name, deputy.birth_date)
+        if key in keys and key not in existing:
+            existing[key] = deputy
+
+    persons: dict[tuple, dict] = {}
+    for row in rows:
+        persons.setdefault(row.key, row.person)
+    to_create: list[Deputy] = []
+    to_update: list[Deputy] = []
+    changed_fields: set[str] = set()
+    for key, person in persons.items():
+        deputy = existing.get(key)
+        if deputy is None:
+            deputy = Deputy(name=key[0], birth_date=key[1], created_at=now, updated_at=now, **person)
+            deputy.fill_sort_keys()
+            to_create.append(deputy)
+            existing[key] = deputy
+            continue
+        changed = [name for name, value in person.items() if _stored(deputy, name) != (value.pk if name == "region" else value)]
+        if changed:
+            for name in changed:
+                setattr(deputy, name, person[name])
+            deputy.updated_at = now
+            changed_fields.update(changed)
+            to_update.append(deputy)
+    if to_create:
+        bulk_create_with_history(to_create, Deputy, batch_size=BATCH, default_user=actor, default_change_reason="名册导入")
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            Deputy,
+            sorted(changed_fields | {"updated_at"}),
+            batch_size=BATCH,
+            default_user=actor,
+            default_change_reason="名册导入",
+        )
+    result.created, result.updated = len(to_create), len(to_update)
+
+    seats: dict[tuple, Mandate] = {}
+    if len(to_create) < len(persons):
+        mandate_qs = Mandate.objects.all()
+        if regions.scope is not None:
+            mandate_qs = mandate_qs.filter(deputy__region__prefix__startswith=regions.scope.prefix)
+        for mandate in mandate_qs.iterator(chunk_size=5000):
+            seats[(mandate.deputy_id, mandate.level, mandate.congress_region_id, mandate.term)] = mandate
+    new_mandates: list[Mandate] = []
+    changed_mandates: list[Mandate] = []
+    mandate_fields: set[str] = set()
+    for row in rows:
+        deputy = existing[row.key]
+        seat = (deputy.pk, row.level, row.congress_region.id, row.term)
+        mandate = seats.get(seat)
+        if mandate is None:
+            new_mandates.append(
+                Mandate(deputy=deputy, level=row.level, congress_region=row.congress_region, term=row.term, **row.mandate)
+            )
+            continue
+        changed = [name for name, value in row.mandate.items() if getattr(mandate, name) != value]
+        if changed:
+            for name in changed:
+                setattr(mandate, name, row.mandate[name])
+            mandate_fields.update(changed)
+            changed_mandates.append(mandate)
+    if new_mandates:
+        bulk_create_with_history(new_mandates, Mandate, batch_size=BATCH, default_user=actor, default_change_reason="名册导入")
+    if changed_mandates:
+        bulk_update_with_history(
+            changed_mandates, Mandate, sorted(mandate_fields), batch_size=BATCH, default_user=actor, default_change_reason="名册导入"
+        )
+    result.mandates_created, result.mandates_updated = len(new_mandates), len(changed_mandates)
+
+
+# --- template, error report, export ---------------------------------------------------------------
+
+
+def _workbook_bytes(title: str, header: list[str], rows) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    header_cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = Font(bold=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def template_xlsx() -> bytes:
+    """The import template: Chinese headers and one example row showing each format."""
+    example = [
+        "向明华", "女", "土家族", "1975-03-08", "农业", "珠山镇东门社区党支部书记", "13871800001",
+        "湖北省/恩施土家族苗族自治州/宣恩县/珠山镇", "乡(镇)", "", "第十九届", "东门社区选区", "2021-10-01", "",
+    ]
+    return _workbook_bytes("代表名册", [h for _, h, _ in COLUMNS], [example])
+
+
+def errors_csv(errors: list[RowError]) -> bytes:
+    """The bad rows as a CSV that Excel opens correctly (UTF-8 with BOM)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["行号", "列", "问题"])
+    for error in errors:
+        writer.writerow([error.row, error.column, error.message])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def export_xlsx(user, deputies) -> bytes:
+    """The filtered roster in the import layout (one row per seat), phones masked as the viewer sees them.
+
+    ``deputies`` must come from ``selectors.deputy_list`` (region and mandates prefetched).
+    """
+    levels = dict(MandateLevel.choices)
+    genders = dict(Gender.choices)
+
+    def rows():
+        for deputy in deputies.iterator(chunk_size=2000):
+            person = [
+                deputy.name,
+                str(genders.get(deputy.gender, "")),
+                deputy.ethnicity,
+                deputy.birth_date.isoformat() if deputy.birth_date else "",
+                deputy.sector,
+                deputy.work_unit,
+                phone_for(user, deputy),
+                deputy.region.code,
+            ]
+            mandates = list(deputy.mandates.all())
+            if not mandates:
+                yield person + [""] * 6 + [deputy.region.name, ""]
+            for m in mandates:
+                yield person + [
+                    str(levels[m.level]),
+                    m.congress_region.code,
+                    m.term,
+                    m.electoral_unit,
+                    m.start_date.isoformat() if m.start_date else "",
+                    m.end_date.isoformat() if m.end_date else "",
+                    deputy.region.name,
+                    m.congress_region.name,
+                ]
+
+    # The first columns are the import layout, so an exported list can be edited and imported back.
+    return _workbook_bytes("代表名册", [h for _, h, _ in COLUMNS] + EXTRA_EXPORT_HEADERS, rows())
