@@ -11,5 +11,9 @@ def inbox(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Lazy: pages that never render the badge (JSON, files) pay no query.
+    # Usually already loaded with the user (suggestions.auth.InboxModelBackend); otherwise one
+    # query, and only if the page renders the badge.
+    count = getattr(user, "unread_notifications_count", None)
+    if count is not None:
+        return {"unread_notifications": count}
     return {"unread_notifications": SimpleLazyObject(lambda: Notification.objects.filter(user=user, read_at__isnull=True).count())}

@@ -1045,30 +1045,42 @@ def calendar_import_csv(*, actor, file) -> list[int]:
 
 
 def calendar_load_chinese_calendar(*, years: Iterable[int] | None = None) -> list[int]:
-    """Seed the exceptions from the ``chinesecalendar`` package for the years it knows (idempotent)."""
+    """Seed the exceptions from the ``chinesecalendar`` package for the years it knows (idempotent).
+
+    Days the provincial office entered by hand or imported are left as they are.
+    """
     import chinese_calendar
 
     known = sorted({d.year for d in chinese_calendar.holidays} & {d.year for d in chinese_calendar.workdays})
     wanted = [y for y in (years or known) if y in known]
+    existing = {d.date: d for d in CalendarDay.objects.filter(date__year__in=wanted)}
+    create, update = [], []
+    for year in wanted:
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            holiday, name = chinese_calendar.get_holiday_detail(day)
+            kind = None
+            if holiday and day.weekday() < 5:
+                kind = CalendarDayKind.HOLIDAY
+            elif not holiday and day.weekday() >= 5:
+                kind = CalendarDayKind.WORKDAY
+            if kind:
+                name = HOLIDAY_NAMES_ZH.get(name or "", name or "")
+                row = existing.get(day)
+                if row is None:
+                    create.append(CalendarDay(date=day, kind=kind, name=name, source="chinesecalendar"))
+                elif row.source == "chinesecalendar" and (row.kind, row.name) != (kind, name):
+                    row.kind, row.name = kind, name
+                    update.append(row)
+            day += dt.timedelta(days=1)
     with transaction.atomic():
-        dates = []
-        for year in wanted:
-            day = dt.date(year, 1, 1)
-            while day.year == year:
-                holiday, name = chinese_calendar.get_holiday_detail(day)
-                kind = None
-                if holiday and day.weekday() < 5:
-                    kind = CalendarDayKind.HOLIDAY
-                elif not holiday and day.weekday() >= 5:
-                    kind = CalendarDayKind.WORKDAY
-                if kind:
-                    CalendarDay.objects.update_or_create(
-                        date=day, defaults={"kind": kind, "name": HOLIDAY_NAMES_ZH.get(name or "", name or ""), "source": "chinesecalendar"}
-                    )
-                    dates.append(day)
-                day += dt.timedelta(days=1)
-            CalendarYear.objects.get_or_create(year=year, defaults={"source": "chinesecalendar"})
-        _recompute_deadlines(dates, actor=None, note=_("载入法定节假日安排"))
+        CalendarDay.objects.bulk_create(create)
+        CalendarDay.objects.bulk_update(update, ["kind", "name"])
+        known_years = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
+        new_years = [y for y in wanted if y not in known_years]
+        CalendarYear.objects.bulk_create([CalendarYear(year=y, source="chinesecalendar") for y in new_years])
+        changed = [d.date for d in create + update] + [dt.date(y, 1, 1) for y in new_years]
+        _recompute_deadlines(changed, actor=None, note=_("载入法定节假日安排"))
     return wanted
 
 

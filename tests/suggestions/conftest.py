@@ -31,11 +31,8 @@ class World:
 
 @pytest.fixture
 def calendar_loaded(db):
-    """Real holidays: transactional tests flush the migration-seeded rows, so load them again."""
-    from suggestions.models import CalendarYear
-
-    if not CalendarYear.objects.filter(year=2026).exists():
-        services.calendar_load_chinese_calendar(years=[2025, 2026])
+    """Real holidays and make-up days for 2025 and 2026 (what ``manage.py load_calendar`` loads)."""
+    services.calendar_load_chinese_calendar(years=[2025, 2026])
 
 
 @pytest.fixture

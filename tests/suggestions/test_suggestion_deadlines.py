@@ -52,7 +52,7 @@ def test_a_make_up_working_saturday_is_a_working_day(world, assigned, clock):
     assert a.due_explanation["skipped"] == []
 
 
-def test_working_days_skip_holidays_and_count_the_make_up_saturday():
+def test_working_days_skip_holidays_and_count_the_make_up_saturday(calendar_loaded):
     cal = WorkCalendar.load()
     # 2026-09-28 (Mon) + 7 working days: 29, 30, [1–7 Oct holiday], 8, 9, 10 (Sat, worked), [11 Sun], 12, 13
     day, skipped = cal.add_working_days(dt.date(2026, 9, 28), 7)
@@ -197,3 +197,16 @@ def test_the_supervision_list_derives_the_states(world, assigned, clock, xuanen_
     assert [x.deadline_state for x in supervision_list(xuanen_office, state="long_overdue")] == ["long_overdue"]
     s.refresh_from_db()
     assert s.status == Status.ASSIGNED  # derived, never stored
+
+
+def test_load_calendar_is_idempotent_and_keeps_hand_edits(calendar_loaded, provincial):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.calendar_day_add(actor=provincial, date=dt.date(2026, 10, 1), kind="holiday", name="国庆节（省定）")
+    before = CalendarDay.objects.count()
+    call_command("load_calendar", "2026", stdout=StringIO())
+    assert CalendarDay.objects.count() == before
+    assert CalendarDay.objects.get(date=dt.date(2026, 10, 1)).name == "国庆节（省定）"
+    assert CalendarYear.objects.get(year=2026).source == "chinesecalendar"
