@@ -217,6 +217,7 @@ SPECTACULAR_SETTINGS = {
         "MandateLevelEnum": "deputies.models.MandateLevel",
         "UserRoleEnum": "accounts.models.Role",
         "MembershipRoleEnum": "deputies.models.MembershipRole",
+        "DepartmentTypeEnum": "suggestions.taxonomy.DEPARTMENT_TYPE_CHOICES",
     },
 }
 

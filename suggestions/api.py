@@ -70,7 +70,7 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
         fields = ["id", "reason", "requested_due_at", "previous_due_at", "requested_at", "decision", "decided_at", "decision_note"]
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class SuggestionAssignmentSerializer(serializers.ModelSerializer):
     department = DepartmentBriefSerializer(read_only=True)
     due_text = serializers.SerializerMethodField()
     return_requests = ReturnRequestSerializer(many=True, read_only=True)
@@ -125,7 +125,7 @@ class SuggestionListSerializer(serializers.ModelSerializer):
 
 class SuggestionDetailSerializer(SuggestionListSerializer):
     co_signers = serializers.SerializerMethodField()
-    assignments = AssignmentSerializer(many=True, read_only=True)
+    assignments = SuggestionAssignmentSerializer(many=True, read_only=True)
     answers = AnswerSerializer(many=True, read_only=True)
     events = EventSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()

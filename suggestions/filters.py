@@ -5,6 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from suggestions.models import Assignment, Department, Status, Suggestion
 from suggestions.selectors import DeadlineState, departments_visible_to
@@ -27,7 +29,10 @@ class SuggestionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
     category = django_filters.ChoiceFilter(label=_("类别"), choices=category_choices())
-    department = django_filters.ModelChoiceFilter(label=_("承办单位"), queryset=_departments, method="filter_department")
+    # An id in the API schema (the page shows the same filter as a select of names).
+    department = extend_schema_field(OpenApiTypes.INT)(django_filters.ModelChoiceFilter)(
+        label=_("承办单位"), queryset=_departments, method="filter_department"
+    )
     region = django_filters.CharFilter(label=_("区划代码"), method="filter_region")
     campaign = django_filters.NumberFilter(label=_("代表行动"), field_name="campaign_id")
     deadline = django_filters.ChoiceFilter(label=_("期限"), choices=DEADLINE_CHOICES, method="filter_deadline")
