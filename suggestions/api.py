@@ -29,13 +29,12 @@ from suggestions.models import (
     Notification,
     OutcomeClass,
     RatingValue,
-    RequestDecision,
     ReturnRequest,
     Suggestion,
     SuggestionEvent,
 )
 from suggestions.taxonomy import category_choices
-from suggestions.transitions import TransitionNotAllowed, allowed_actions
+from suggestions.transitions import allowed_actions
 
 # --- serializers -------------------------------------------------------------------------------------
 
@@ -274,15 +273,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return Response(SuggestionDetailSerializer(selectors.suggestion_detail(self.request.user, suggestion_id)).data)
 
     def _my_assignment(self, suggestion, *, roles=(AssignmentRole.LEAD, AssignmentRole.CO_HANDLER)) -> Assignment:
-        department = selectors.handler_department(self.request.user)
-        assignment = (
-            suggestion.assignments.filter(department=department, role__in=roles).order_by("-assigned_at", "-id").first()
-            if department
-            else None
-        )
-        if assignment is None:
-            raise TransitionNotAllowed(_("您的单位没有这件建议的交办件。"))
-        return assignment
+        return selectors.my_assignment(self.request.user, suggestion, roles=roles)
 
     def _department(self, pk, field):
         if pk is None:
@@ -293,10 +284,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return department
 
     def _pending(self, model, suggestion):
-        request = model.objects.filter(assignment__suggestion=suggestion, decision=RequestDecision.PENDING).order_by("-id").first()
-        if request is None:
-            raise TransitionNotAllowed(_("没有待审核的申请。"))
-        return request
+        return selectors.pending_request(model, suggestion)
 
     # actions, one per transition
 
@@ -427,9 +415,8 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def merge(self, request, pk=None):
         s = self._suggestion(pk)
         v = self._input(MergeInput)
-        try:
-            into = selectors.get_visible_or_404(request.user, v["into"])
-        except Exception:
+        into = selectors.suggestions_visible_to(request.user).filter(pk=v["into"]).first()
+        if into is None:
             raise serializers.ValidationError({"into": [_("目标建议不存在或不在您的范围内。")]})
         services.suggestion_merge(s.pk, into=into, actor=request.user, note=v["note"])
         return self._done(s.pk)
@@ -438,9 +425,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request, pk=None):
         s = self._suggestion(pk)
-        answer = s.answers.filter(follow_up_date__isnull=False, follow_up_done_at__isnull=True).order_by("-id").first()
-        if answer is None:
-            raise TransitionNotAllowed(_("该建议没有待完成的回头看。"))
+        answer = selectors.pending_follow_up(s)
         services.follow_up_record(answer.pk, actor=request.user, note=self._input(FollowUpInput)["note"])
         return self._done(s.pk)
 

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
@@ -56,8 +57,6 @@ def handlers_of(department_ids: Iterable[int]) -> QuerySet:
 
 
 def deputies_of(suggestion: Suggestion, *, co_signers: bool = False) -> QuerySet:
-    from django.db.models import Q
-
     condition = Q(deputy_profile__led_suggestions=suggestion)
     if co_signers:
         condition |= Q(deputy_profile__co_signatures__suggestion=suggestion)
@@ -88,8 +87,6 @@ def notify(user_ids: Iterable[int], *, title: str, body: str = "", suggestion_id
 
 def notify_on_commit(users: Iterable[User] | QuerySet, **kwargs) -> None:
     """Resolve the recipients now (inside the transaction) and send after it commits."""
-    from django.db import transaction
-
     ids = [u.pk for u in users]
     if ids:
         transaction.on_commit(lambda: notify(ids, **kwargs))

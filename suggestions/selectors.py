@@ -11,9 +11,11 @@ import datetime as dt
 from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.scope import in_scope
 from suggestions.models import (
+    Answer,
     Assignment,
     AssignmentRole,
     AssignmentState,
@@ -91,12 +93,9 @@ def with_deadline(qs: QuerySet, *, today: dt.date | None = None) -> QuerySet:
     )
 
 
-def suggestion_list(user, *, filters=None) -> QuerySet:
+def suggestion_list(user) -> QuerySet:
     """The list pages' and the list endpoint's queryset: scoped, annotated, ready to filter."""
-    qs = with_deadline(suggestions_visible_to(user)).select_related("region", "lead_deputy")
-    if filters is not None:
-        qs = filters.qs if hasattr(filters, "qs") else qs
-    return qs
+    return with_deadline(suggestions_visible_to(user)).select_related("region", "lead_deputy")
 
 
 def suggestion_detail(user, pk) -> Suggestion:
@@ -147,6 +146,40 @@ def inbox_assignments(user) -> QuerySet:
         )
         .order_by("-assigned_at", "-id")
     )
+
+
+def my_assignment(user, suggestion: Suggestion, *, roles=(AssignmentRole.LEAD, AssignmentRole.CO_HANDLER)) -> Assignment:
+    """The handler's department's latest assignment on a suggestion they can see (409 if none)."""
+    from suggestions.transitions import TransitionNotAllowed
+
+    department = handler_department(user)
+    assignment = (
+        suggestion.assignments.filter(department=department, role__in=roles).order_by("-assigned_at", "-id").first()
+        if department
+        else None
+    )
+    if assignment is None:
+        raise TransitionNotAllowed(_("您的单位没有这件建议的交办件。"))
+    return assignment
+
+
+def pending_request(model, suggestion: Suggestion):
+    """The suggestion's pending ReturnRequest or ExtensionRequest (409 if someone already decided it)."""
+    from suggestions.transitions import TransitionNotAllowed
+
+    request = model.objects.filter(assignment__suggestion=suggestion, decision=RequestDecision.PENDING).order_by("-id").first()
+    if request is None:
+        raise TransitionNotAllowed(_("没有待审核的申请（可能已被他人处理）。"))
+    return request
+
+
+def pending_follow_up(suggestion: Suggestion) -> Answer:
+    from suggestions.transitions import TransitionNotAllowed
+
+    answer = suggestion.answers.filter(follow_up_date__isnull=False, follow_up_done_at__isnull=True).order_by("-id").first()
+    if answer is None:
+        raise TransitionNotAllowed(_("该建议没有待完成的回头看。"))
+    return answer
 
 
 def triage_queue(user) -> QuerySet:

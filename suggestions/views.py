@@ -27,7 +27,6 @@ from suggestions import exports, forms, selectors, services
 from suggestions.calendar import explain
 from suggestions.filters import SuggestionFilter
 from suggestions.models import (
-    Assignment,
     AssignmentRole,
     AssignmentState,
     Attachment,
@@ -254,23 +253,6 @@ def detail(request, pk):
     return render(request, "suggestions/detail.html", _context(request, suggestion))
 
 
-def _pending(model, suggestion):
-    request = model.objects.filter(assignment__suggestion=suggestion, decision=RequestDecision.PENDING).order_by("-id").first()
-    if request is None:
-        raise Conflict(_("没有待审核的申请（可能已被他人处理）。"))
-    return request
-
-
-def _my_assignment(user, suggestion, roles=(AssignmentRole.LEAD, AssignmentRole.CO_HANDLER)) -> Assignment:
-    department = selectors.handler_department(user)
-    assignment = (
-        suggestion.assignments.filter(department=department, role__in=roles).order_by("-assigned_at", "-id").first() if department else None
-    )
-    if assignment is None:
-        raise Conflict(_("您的单位没有这件建议的交办件。"))
-    return assignment
-
-
 def _run(action, request, suggestion, holder):
     """Build the action's form, and if valid call its service. Returns (form, success message)."""
     user, post, files = request.user, request.POST, request.FILES
@@ -288,7 +270,7 @@ def _run(action, request, suggestion, holder):
         services.suggestion_cosign_confirm(sid, actor=user)
         return None, _("已确认附议。")
     if action == "acknowledge":
-        services.assignment_acknowledge(_my_assignment(user, suggestion).pk, actor=user)
+        services.assignment_acknowledge(selectors.my_assignment(user, suggestion).pk, actor=user)
         return None, _("已签收。")
     if action == "assign":
         form = form_of(forms.AssignForm, departments=selectors.assignable_departments(user, suggestion))
@@ -310,13 +292,13 @@ def _run(action, request, suggestion, holder):
         if form.is_valid():
             note = form.cleaned_data["note"]
             if action == "approve_return":
-                services.return_approve(_pending(ReturnRequest, suggestion).pk, actor=user, note=note)
+                services.return_approve(selectors.pending_request(ReturnRequest, suggestion).pk, actor=user, note=note)
             elif action == "refuse_return":
-                services.return_refuse(_pending(ReturnRequest, suggestion).pk, actor=user, note=note)
+                services.return_refuse(selectors.pending_request(ReturnRequest, suggestion).pk, actor=user, note=note)
             elif action == "approve_extension":
-                services.extension_approve(_pending(ExtensionRequest, suggestion).pk, actor=user, note=note)
+                services.extension_approve(selectors.pending_request(ExtensionRequest, suggestion).pk, actor=user, note=note)
             elif action == "refuse_extension":
-                services.extension_refuse(_pending(ExtensionRequest, suggestion).pk, actor=user, note=note)
+                services.extension_refuse(selectors.pending_request(ExtensionRequest, suggestion).pk, actor=user, note=note)
             else:
                 services.suggestion_withdraw(sid, actor=user, note=note)
             return form, _("已处理。")
@@ -326,7 +308,7 @@ def _run(action, request, suggestion, holder):
         if form.is_valid():
             d = form.cleaned_data
             services.assignment_request_return(
-                _my_assignment(user, suggestion, [AssignmentRole.LEAD]).pk, actor=user, reason=d["reason"], suggested_department=d["suggested_department"]
+                selectors.my_assignment(user, suggestion, roles=[AssignmentRole.LEAD]).pk, actor=user, reason=d["reason"], suggested_department=d["suggested_department"]
             )
             return form, _("退回申请已提交，等待人大常委会审核。")
         return form, None
@@ -335,7 +317,7 @@ def _run(action, request, suggestion, holder):
         if form.is_valid():
             d = form.cleaned_data
             services.assignment_request_extension(
-                _my_assignment(user, suggestion, [AssignmentRole.LEAD]).pk, actor=user, reason=d["reason"], requested_due_at=d["requested_due_at"]
+                selectors.my_assignment(user, suggestion, roles=[AssignmentRole.LEAD]).pk, actor=user, reason=d["reason"], requested_due_at=d["requested_due_at"]
             )
             return form, _("延期申请已提交，等待人大常委会审核。")
         return form, None
@@ -343,7 +325,7 @@ def _run(action, request, suggestion, holder):
         form = form_of(forms.OpinionForm)
         if form.is_valid():
             services.cohandler_opinion_submit(
-                _my_assignment(user, suggestion, [AssignmentRole.CO_HANDLER]).pk, actor=user, opinion=form.cleaned_data["opinion"]
+                selectors.my_assignment(user, suggestion, roles=[AssignmentRole.CO_HANDLER]).pk, actor=user, opinion=form.cleaned_data["opinion"]
             )
             return form, _("协办意见已提交主办单位。")
         return form, None
@@ -377,9 +359,7 @@ def _run(action, request, suggestion, holder):
     if action == "follow_up":
         form = form_of(forms.FollowUpForm)
         if form.is_valid():
-            answer = suggestion.answers.filter(follow_up_date__isnull=False, follow_up_done_at__isnull=True).order_by("-id").first()
-            if answer is None:
-                raise Conflict(_("该建议没有待完成的回头看。"))
+            answer = selectors.pending_follow_up(suggestion)
             services.follow_up_record(answer.pk, actor=user, note=form.cleaned_data["note"])
             return form, _("回头看已记录。")
         return form, None
