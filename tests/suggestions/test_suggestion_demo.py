@@ -45,3 +45,17 @@ def test_it_seeds_the_deputys_suggestions_in_several_states(seeded):
     accounts_demo.seed(ctx)
     demo.seed(ctx)
     assert Suggestion.objects.count() == len(demo.DEMO_SUGGESTIONS)
+
+
+def test_every_demo_page_renders_for_every_demo_persona(seeded, client_as):
+    from django.urls import reverse
+
+    for username in ("deputy", "xuanen", "transport-xuanen", "provincial", "xuanen-township", "honghu"):
+        client = client_as(User.objects.get(username=username))
+        for name in ("list", "mine", "supervision", "notifications", "calendar"):
+            assert client.get(reverse(f"suggestions:{name}")).status_code == 200, (username, name)
+        for s in Suggestion.objects.all():
+            assert client.get(reverse("suggestions:detail", args=[s.pk])).status_code in (200, 404), (username, s.title)
+    handler = client_as(User.objects.get(username="transport-xuanen"))
+    assert "关于修缮椒园镇至珠山镇公路的建议" in handler.get(reverse("suggestions:inbox") + "?tab=all").content.decode()
+    assert client_as(User.objects.get(username="xuanen")).get(reverse("suggestions:triage")).status_code == 200
