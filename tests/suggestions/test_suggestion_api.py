@@ -17,8 +17,9 @@ def post(client, sid, action, data=None):
     return client.post(f"/api/v1/suggestions/{sid}/{action}/", data or {}, format="json")
 
 
-def test_the_full_path_from_submission_to_closure(world, xuanen_office, api_as, django_capture_on_commit_callbacks):
+def test_the_full_path_from_submission_to_closure(world, xuanen_office, api_as, django_capture_on_commit_callbacks, clock):
     deputy, office, handler = api_as(world.deputy_user), api_as(xuanen_office), api_as(world.handler)
+    clock.set(dt.date(2026, 3, 2))
     # deputy submits at once
     with django_capture_on_commit_callbacks(execute=True):
         r = deputy.post(
@@ -57,9 +58,12 @@ def test_the_full_path_from_submission_to_closure(world, xuanen_office, api_as, 
     r = post(handler, sid, "answer", {"text": "已列入明年计划", "outcome_class": "B", "follow_up_date": follow_up})
     assert r.json()["status"] == Status.ANSWERED
 
-    # deputy is unsatisfied: reopened with a new due date
+    # deputy is unsatisfied: reopened with a new due date, three months from the rating
+    clock.set(dt.date(2026, 5, 25))
     r = post(deputy, sid, "rate", {"value": "unsatisfied", "comment": "时间太久"})
     assert r.json()["status"] == Status.ACKNOWLEDGED and r.json()["key_supervision"] is False
+    lead = next(a for a in r.json()["assignments"] if a["role"] == "lead")
+    assert lead["due_at"] == "2026-08-25" and lead["state"] == "acknowledged"
     # answered again, unsatisfied again: key supervision
     post(handler, sid, "answer", {"text": "已提前安排施工", "outcome_class": "A"})
     r = post(deputy, sid, "rate", {"value": "unsatisfied", "comment": "仍未开工"})
