@@ -11,6 +11,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
@@ -25,7 +27,19 @@ MAX_EXAMPLES = 25
 
 
 @pytest.fixture
-def office_token(tree, monkeypatch) -> str:
+def _keep_the_test_connection():
+    # The raw WSGI handler closes "old" connections when a request starts and ends; inside the
+    # test's transaction that would close it under the test (PostgreSQL). Django's test client
+    # does the same disconnection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def office_token(tree, monkeypatch, _keep_the_test_connection) -> str:
     # Throttling has its own test; here it would only turn the fuzzer's volume into 429s.
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100000/minute", "user": "100000/minute"})
     user = UserFactory(username="fuzz-office", role=Role.CONGRESS_OFFICE, region=tree.xuanen)
