@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from tests.conftest import PASSWORD
+from tests.security.inline_code import csp_violations
 from tests.security.urlwalk import all_routes
 
 pytestmark = pytest.mark.django_db
@@ -67,16 +68,6 @@ def test_hsts_is_sent_over_https_when_the_setting_is_on():
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
-INLINE = [
-    (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "an inline <script>"),
-    (re.compile(r"<style\b", re.I), "a <style> block"),
-    (re.compile(r"\sstyle\s*=", re.I), "a style= attribute"),
-    (re.compile(r"\son[a-z]+\s*=", re.I), "an on…= event handler"),
-    (re.compile(r"javascript:", re.I), "a javascript: URL"),
-    (re.compile(r"(src|href)\s*=\s*[\"']?(https?:)?//", re.I), "an asset from another host"),
-]
-
-
 def _templates():
     for base in [ROOT / "templates", *ROOT.glob("*/templates")]:
         if ".venv" in base.parts:
@@ -86,8 +77,7 @@ def _templates():
 
 @pytest.mark.parametrize("template", sorted(_templates()), ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_template_needs_what_the_csp_forbids(template):
-    text = template.read_text(encoding="utf-8")
-    found = [what for pattern, what in INLINE if pattern.search(text)]
+    found = csp_violations(template.read_text(encoding="utf-8"))
     assert not found, f"{template.relative_to(ROOT)} has {', '.join(found)}: move it to static/js or static/css"
 
 

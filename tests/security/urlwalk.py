@@ -21,6 +21,7 @@ DUMMY_BY_NAME = {
     "code": "429999",  # a region division code that exists nowhere
     "app_label": None,  # taken from the regex alternation (admin app lists)
     "model": "deputies.deputy",  # the history page's model key
+    "format": "json",  # DRF format suffixes (.json)
 }
 DUMMY_BY_CONVERTER = {
     IntConverter: MISSING_PK,
