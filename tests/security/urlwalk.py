@@ -22,6 +22,7 @@ DUMMY_BY_NAME = {
     "app_label": None,  # taken from the regex alternation (admin app lists)
     "model": "deputies.deputy",  # the history page's model key
     "format": "json",  # DRF format suffixes (.json)
+    "object_id": MISSING_PK,  # the admin's object pages (simple_history's admin fails on a non-number)
 }
 DUMMY_BY_CONVERTER = {
     IntConverter: MISSING_PK,
@@ -90,13 +91,24 @@ def _regex_to_path(regex: str, params: dict) -> str:
     regex = regex.removeprefix("^").removesuffix("\\Z").removesuffix("$")
     out, i = [], 0
     while i < len(regex):
-        if regex.startswith("(?P<", i):
+        if regex[i] == "(":
             end = _split_group(regex, i)
-            name = regex[i + 4 : regex.index(">", i)]
-            body = regex[regex.index(">", i) + 1 : end - 1]
-            params[name] = body
-            out.append(_dummy_for_regex(name, body))
-            i = end
+            optional = end < len(regex) and regex[end] in "?*"
+            if regex.startswith("(?P<", i):
+                name = regex[i + 4 : regex.index(">", i)]
+                body = regex[regex.index(">", i) + 1 : end - 1]
+                if not optional:
+                    params[name] = body
+                    out.append(_dummy_for_regex(name, body))
+            elif regex.startswith("(?:", i):
+                if not optional:
+                    out.append(_regex_to_path(regex[i + 3 : end - 1], params))
+            else:
+                # An unnamed group (simple_history's admin: "([^/]+)/history/([^/]+)/"): a number fits.
+                if not optional:
+                    params[f"group{len(params)}"] = regex[i + 1 : end - 1]
+                    out.append(MISSING_PK)
+            i = end + (1 if optional else 0)
         elif regex[i] == "\\" and i + 1 < len(regex):
             out.append(regex[i + 1])
             i += 2
