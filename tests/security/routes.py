@@ -146,7 +146,51 @@ class World:
 
         from activities.models import Activity
 
-        return Activity.objects.create(date=datetime.date(2026, 5, 1), region=self.tree.zhushan, summary="走访农户")
+        # Logged by the township staff of 珠山镇 today, so it is still inside any edit window.
+        return Activity.objects.create(
+            date=datetime.date.today(),
+            region=self.tree.zhushan,
+            summary="走访农户",
+            created_by=self.insiders[TOWNSHIP_STAFF],
+        )
+
+    @cached_property
+    def campaign_a(self):
+        import datetime
+
+        from activities.models import Campaign
+
+        year = datetime.date.today().year
+        return Campaign.objects.create(
+            year=year,
+            title="宣恩县自选动作",
+            kind="self_chosen",
+            region=self.tree.xuanen,
+            start_date=datetime.date(year, 1, 1),
+            end_date=datetime.date(year, 12, 31),
+        )
+
+    @property
+    def own_deputy_a(self):
+        """The Deputy record of the deputy user of 宣恩县 (their own record of duty, suggestions)."""
+        return self.insiders[DEPUTY].deputy_profile
+
+    @property
+    def department_a(self):
+        """The department of the handler user of 宣恩县."""
+        return self.insiders[HANDLER].handler.department
+
+    @cached_property
+    def suggestion_a(self):
+        from suggestions.models import Suggestion
+
+        return Suggestion.objects.create(
+            title="关于修建珠山镇东门社区便民桥的建议",
+            content="群众反映雨季出行困难。",
+            region=self.tree.zhushan,
+            lead_deputy=self.own_deputy_a,
+            submitted_by=self.insiders[DEPUTY],
+        )
 
 
 # --- the registry ---------------------------------------------------------------------------------

@@ -243,3 +243,12 @@ def test_outsiders_get_404_and_change_nothing(route, method, role, world):
     elif t.marker:
         assert response.status_code < 500, where
         assert t.marker not in response.content.decode(), f"{where}: shows {t.marker!r} from 宣恩县"
+
+
+def test_the_worlds_ready_made_objects_lie_in_xuanen(world):
+    # Descriptions rely on these being inside 宣恩县; an outsider's 404 would mean nothing otherwise.
+    for obj in (world.deputy_a, world.station_a, world.activity_a, world.campaign_a, world.suggestion_a):
+        assert obj.region.prefix.startswith(world.tree.xuanen.prefix)
+    assert world.mandate_a.deputy.region.prefix.startswith(world.tree.xuanen.prefix)
+    assert world.department_a.region == world.tree.xuanen
+    assert world.own_deputy_a.user == world.insiders["deputy"]
