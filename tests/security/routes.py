@@ -17,7 +17,8 @@ here. To describe a route, add one line to DESCRIBED, e.g.::
 
 ``build(world)`` makes the object inside region A (宣恩县) and returns a ``Target``: its URL and,
 for an object route, the object (outsiders must get 404 and leave it unchanged) or, for a list, a
-marker text (insiders see it, outsiders must not). ``World`` (below) has one user per role inside
+marker text (insiders see it, outsiders must not; pick a text that appears nowhere else on the page,
+such as ``w.activity_a.summary``, not a word that is also a column label). ``World`` (below) has one user per role inside
 宣恩县 and the same roles in 洪湖市 (the outsiders), plus ready-made objects in 宣恩县 to hang a URL on.
 """
 
@@ -150,7 +151,7 @@ class World:
         return Activity.objects.create(
             date=datetime.date.today(),
             region=self.tree.zhushan,
-            summary="走访农户",
+            summary="椿木营村走访记录甲",  # unique: a list marker must appear nowhere else
             created_by=self.insiders[TOWNSHIP_STAFF],
         )
 
