@@ -17,8 +17,9 @@ here. To describe a route, add one line to DESCRIBED, e.g.::
 
 ``build(world)`` makes the object inside region A (宣恩县) and returns a ``Target``: its URL and,
 for an object route, the object (outsiders must get 404 and leave it unchanged) or, for a list, a
-marker text (insiders see it, outsiders must not; pick a text that appears nowhere else on the page,
-such as ``w.activity_a.summary``, not a word that is also a column label). ``World`` (below) has one user per role inside
+marker text (insiders see it, outsiders must not; pick a text that appears nowhere else on the page:
+the link to the object's own page is a good one, ``reverse("activities:detail", args=[w.activity_a.pk])``,
+a word that is also a column label is not). ``World`` (below) has one user per role inside
 宣恩县 and the same roles in 洪湖市 (the outsiders), plus ready-made objects in 宣恩县 to hang a URL on.
 """
 
