@@ -229,3 +229,28 @@ def test_sign_in_attempts_leave_no_password_or_phone_in_the_logs(client, caplog,
     assert caplog.records, "nothing was logged: the test would pass for the wrong reason"
     for personal in (phone, secret, PASSWORD):
         assert personal not in text
+
+
+# --- API errors are JSON even outside DRF --------------------------------------------------------------
+
+
+def test_an_unknown_api_path_answers_json_404(api_as, xuanen_office):
+    response = api_as(xuanen_office).get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。", "code": "not_found"}
+
+
+def test_a_page_404_stays_a_page(client_as, xuanen_office):
+    response = client_as(xuanen_office).get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_server_error_under_the_api_answers_json():
+    from django.test import RequestFactory
+
+    from config.urls import server_error
+
+    response = server_error(RequestFactory().get("/api/v1/anything/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
