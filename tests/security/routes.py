@@ -46,6 +46,8 @@ SUPERUSER = "superuser"
 
 ALL_ROLES = frozenset({TOWNSHIP_STAFF, DEPUTY, HANDLER, CONGRESS_OFFICE, PROVINCIAL_OFFICE, SUPERUSER})
 OFFICES = frozenset({CONGRESS_OFFICE, PROVINCIAL_OFFICE, SUPERUSER})
+# Roles that see a deputy's full phone number (inside their region); everyone else sees it masked.
+PHONE_ROLES = OFFICES
 # Roles that have a counterpart in another county (the provincial office and superusers see everything).
 ROLES_WITH_OUTSIDERS = frozenset({TOWNSHIP_STAFF, DEPUTY, HANDLER, CONGRESS_OFFICE})
 
@@ -122,12 +124,17 @@ class World:
         world.insiders[SUPERUSER] = UserFactory(username="root", is_staff=True, is_superuser=True)
         return world
 
+    def full_phones(self) -> list[str]:
+        """Full phone numbers of the ready-made deputies: only PHONE_ROLES may see them on any page."""
+        return [self.__dict__["deputy_a"].phone] if "deputy_a" in self.__dict__ else []
+
     # Ready-made objects inside 宣恩县; each is made on first use only.
 
     @cached_property
     def deputy_a(self):
         from deputies.models import Deputy
 
+        # The phone is personal data: the matrix checks no page shows it in full outside PHONE_ROLES.
         return Deputy.objects.create(name="张三", region=self.tree.zhushan, phone="13812345678")
 
     @cached_property

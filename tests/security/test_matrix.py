@@ -7,7 +7,9 @@ tests/security/routes.py, or ``test_every_route_is_described`` fails and says wh
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import pytest
 from django.test import Client
@@ -18,6 +20,7 @@ from tests.security.routes import (
     ALL_ROLES,
     DESCRIBED,
     NAMESPACE_RULES,
+    PHONE_ROLES,
     PUBLIC,
     ROLES_WITH_OUTSIDERS,
     SUPERUSER,
@@ -179,10 +182,15 @@ def _send(route: Route, client, method: str, t: Target, description: Described, 
 
 
 def _text(response) -> str:
-    """The response as a person would read it (JSON without \\u escapes, so markers match)."""
-    if response.get("Content-Type", "").startswith("application/json"):
-        return json.dumps(json.loads(response.content), ensure_ascii=False)
-    return response.content.decode(errors="replace")
+    """The response as a person would read it: JSON without \\u escapes, a workbook's cells."""
+    content_type = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    if content_type.startswith("application/json"):
+        return json.dumps(json.loads(body), ensure_ascii=False)
+    if body[:2] == b"PK":  # .xlsx (and .docx): the text lives in the zipped XML parts
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return " ".join(archive.read(n).decode(errors="replace") for n in archive.namelist() if n.endswith(".xml"))
+    return body.decode(errors="replace")
 
 
 def _snapshot(obj):
@@ -217,6 +225,10 @@ def test_each_role_gets_what_the_registry_says(route, method, role, world):
         assert response.status_code == expected, f"{where}: {response.status_code}, expected {expected}"
         if t.marker and method == "get":
             assert t.marker in _text(response), f"{where}: {t.marker!r} is not shown"
+        if role not in PHONE_ROLES:
+            text = _text(response)
+            for phone in world.full_phones():
+                assert phone not in text, f"{where}: shows the full phone number {phone} to a role that sees it masked"
         if response.get("Content-Type", "").startswith("text/html"):
             found = csp_violations(response.content.decode())
             assert not found, f"{where}: the page has {', '.join(found)}, which the CSP blocks"
@@ -252,6 +264,8 @@ def test_outsiders_get_404_and_change_nothing(route, method, role, world):
     elif t.marker:
         assert response.status_code < 500, where
         assert t.marker not in _text(response), f"{where}: shows {t.marker!r} from 宣恩县"
+    for phone in world.full_phones():
+        assert phone not in _text(response), f"{where}: shows the phone number {phone} of 宣恩县"
 
 
 def test_the_worlds_ready_made_objects_lie_in_xuanen(world):
