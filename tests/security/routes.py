@@ -153,15 +153,20 @@ class World:
     def activity_a(self):
         import datetime
 
-        from activities.models import Activity
+        from activities.models import Activity, Attendance, IssueRaised
 
-        # Logged by the township staff of 珠山镇 today, so it is still inside any edit window.
-        return Activity.objects.create(
+        # Logged by the township staff of 珠山镇 today, so it is still inside any edit window; 张三
+        # attended, so pages and exports of the activity name a deputy (whose phone must stay hidden).
+        activity = Activity.objects.create(
             date=datetime.date.today(),
             region=self.tree.zhushan,
             summary="椿木营村走访记录甲",  # unique: a list marker must appear nowhere else
+            households_visited=3,
             created_by=self.insiders[TOWNSHIP_STAFF],
         )
+        Attendance.objects.create(activity=activity, deputy=self.deputy_a)
+        IssueRaised.objects.create(activity=activity, text="村口便民桥年久失修")
+        return activity
 
     @cached_property
     def campaign_a(self):
