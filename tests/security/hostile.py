@@ -33,7 +33,7 @@ class HostileForm:
     success: tuple[int, ...] = (302,)  # what a legitimate success answers
     also_acceptable: tuple[int, ...] = ()  # other deliberate answers (the login lock-out page)
     skip_fields: frozenset = frozenset()  # fields a browser never sends (none so far)
-    max_examples: int = 40
+    max_examples: int = 30
 
     def url_for(self, world) -> str:
         return self.url(world) if self.url else reverse(self.name)

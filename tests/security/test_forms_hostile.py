@@ -111,3 +111,29 @@ def test_a_malformed_body_is_refused_without_an_error(form, world):
         assert response.status_code < 500, body
     response = client.post(url, b"{not json", content_type="application/json")
     assert response.status_code < 500
+
+
+MAX_FORMSET_ROWS = 100
+
+
+@pytest.mark.parametrize("form", FORMS, ids=[f.id for f in FORMS])
+def test_a_formset_cannot_be_inflated_to_thousands_of_rows(form, world):
+    # Django builds every row a posted TOTAL_FORMS asks for, up to the formset's absolute_max
+    # (2,000 by default): one request could then cost seconds of CPU. A formset must cap it.
+    client = _client(form, world)
+    url = form.url_for(world)
+    fields = form_fields(client.get(url).content.decode(), url)
+    prefixes = [name.removesuffix("-TOTAL_FORMS") for name in fields if name.endswith("-TOTAL_FORMS")]
+    if not prefixes:
+        pytest.skip("the form has no formset")
+    for prefix in prefixes:
+        data = {f"{prefix}-TOTAL_FORMS": "100000", f"{prefix}-INITIAL_FORMS": "0"}
+        with transaction.atomic():
+            response = client.post(url, data)
+            transaction.set_rollback(True)
+        assert response.status_code < 500
+        html = response.content.decode()
+        assert f'name="{prefix}-{MAX_FORMSET_ROWS}-' not in html, (
+            f"{url}: posting {prefix}-TOTAL_FORMS=100000 renders more than {MAX_FORMSET_ROWS} rows; "
+            "give the formset a small max_num and absolute_max"
+        )
