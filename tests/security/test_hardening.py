@@ -254,3 +254,24 @@ def test_a_server_error_under_the_api_answers_json():
     response = server_error(RequestFactory().get("/api/v1/anything/"))
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("length", [151, 300, 5000])
+def test_an_overlong_username_is_an_ordinary_failed_sign_in(client, api_client, xuanen_office, length):
+    # axes stores the attempted username in a 255-character column: on PostgreSQL this was a 500.
+    response = client.post(
+        "/accounts/login/",
+        {"username": "x" * length, "password": "wrong"},
+        HTTP_USER_AGENT="U" * length,
+        HTTP_ACCEPT="A" * length,
+    )
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    response = api_client.post("/api/v1/auth/token/", {"username": "x" * length, "password": "wrong"}, format="json")
+    assert response.status_code == 400
+
+
+def test_the_lock_out_still_counts_a_real_username(client, xuanen_office):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "xuanen", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "xuanen", "password": PASSWORD})
+    assert response.status_code in (403, 429) and "_auth_user_id" not in client.session
