@@ -39,6 +39,9 @@ from suggestions.transitions import allowed_actions
 
 # --- serializers -------------------------------------------------------------------------------------
 
+# Ids as the database stores them (BigAutoField): a larger number is a 400, not an overflow.
+ID = {"min_value": 1, "max_value": 2**63 - 1}
+
 
 class DepartmentBriefSerializer(serializers.ModelSerializer):
     class Meta:
@@ -150,20 +153,20 @@ class SuggestionCreateSerializer(serializers.Serializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     lead_deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.filter(active=True), required=False)
     co_signers = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.filter(active=True), many=True, required=False)
-    campaign = serializers.IntegerField(required=False, allow_null=True)
+    campaign = serializers.IntegerField(required=False, allow_null=True, **ID)
     submit = serializers.BooleanField(default=False)
 
 
 class AssignInput(serializers.Serializer):
-    lead = serializers.IntegerField(help_text="主办单位 id")
-    co_handlers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    lead = serializers.IntegerField(help_text="主办单位 id", **ID)
+    co_handlers = serializers.ListField(child=serializers.IntegerField(**ID), required=False, default=list)
     category = serializers.ChoiceField(choices=category_choices(), required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ReturnInput(serializers.Serializer):
     reason = serializers.CharField()
-    suggested_department = serializers.IntegerField(required=False, allow_null=True)
+    suggested_department = serializers.IntegerField(required=False, allow_null=True, **ID)
 
 
 class NoteInput(serializers.Serializer):
@@ -195,7 +198,7 @@ class RateInput(serializers.Serializer):
 
 
 class MergeInput(serializers.Serializer):
-    into = serializers.IntegerField(help_text="合并到的建议 id")
+    into = serializers.IntegerField(help_text="合并到的建议 id", **ID)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -508,7 +511,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkReadInput(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    ids = serializers.ListField(child=serializers.IntegerField(**ID), required=False)
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -152,4 +152,4 @@ class CalendarImportForm(forms.Form):
 def merge_target_lookup(value: str) -> Q:
     """The merge target by its number (2026-000123), or by id."""
     value = value.strip()
-    return Q(number=value) | Q(pk=int(value)) if value.isdigit() else Q(number=value)
+    return Q(number=value) | Q(pk=int(value)) if value.isdigit() and len(value) < 19 else Q(number=value)
