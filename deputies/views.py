@@ -113,7 +113,9 @@ def roster_template(request):
 def roster_import(request):
     """Upload a roster; a file with any bad row changes nothing and lists every bad row."""
     require_office(request.user)
-    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    # Bound on every POST: an empty post is a missing file (with a message), not a blank form again.
+    posted = request.method == "POST"
+    form = RosterUploadForm(request.POST if posted else None, request.FILES if posted else None)
     result = None
     if request.method == "POST":
         if form.is_valid():
