@@ -442,6 +442,9 @@ def calendar(request):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
+        if request.POST.get("form") not in ("remove", "day", "import"):
+            # A post naming none of the page's forms (a hand-made request): say so instead of a blank 400.
+            messages.error(request, _("请通过页面上的表单提交。"))
         try:
             if request.POST.get("form") == "remove":
                 date = dt.date.fromisoformat(request.POST.get("date", ""))

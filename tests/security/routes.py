@@ -602,3 +602,143 @@ DESCRIBED.update(
         ),
     }
 )
+
+# ---- suggestions ----
+# Who sees the ready-made draft: offices and the township's staff by scope, the deputy who leads it.
+# A handler sees only suggestions assigned to their department (never a draft).
+SUGGESTION_READERS = OFFICES | {TOWNSHIP_STAFF, DEPUTY}
+# Who may write a suggestion: a deputy, or staff and the county office on a deputy's behalf.
+SUGGESTION_WRITERS = frozenset({DEPUTY, TOWNSHIP_STAFF, CONGRESS_OFFICE, SUPERUSER})
+CALENDAR_EDITORS = frozenset({PROVINCIAL_OFFICE, SUPERUSER})
+# Every transition endpoint of the API, posted on the ready-made draft: only submitting applies to a
+# draft; every other answer is a refusal (400/403/404/409) that leaves the suggestion as it was.
+SUGGESTION_TRANSITIONS = [
+    "acknowledge",
+    "answer",
+    "approve-extension",
+    "approve-return",
+    "assign",
+    "cosign",
+    "follow-up",
+    "merge",
+    "not-accept",
+    "opinion",
+    "rate",
+    "refuse-extension",
+    "refuse-return",
+    "request-extension",
+    "request-return",
+]
+# Submitting a draft is the lead deputy's own act (a superuser may do anything); withdrawing it is
+# theirs or a congress office's.
+SUBMITTERS = frozenset({DEPUTY, SUPERUSER})
+WITHDRAWERS = frozenset({DEPUTY, CONGRESS_OFFICE, PROVINCIAL_OFFICE, SUPERUSER})
+
+
+def _attachment_a(w: World):
+    from django.core.files.base import ContentFile
+
+    from suggestions.models import Attachment
+
+    attachment = Attachment(
+        suggestion=w.suggestion_a, original_name="现场照片.txt", content_type="text/plain", size=4, uploaded_by=w.insiders[DEPUTY]
+    )
+    attachment.file.save("photo.txt", ContentFile(b"test"), save=True)
+    return attachment
+
+
+def _transition(name: str) -> Described:
+    route = f"suggestion-{name}"
+    return Described(
+        build=lambda w: target(w.suggestion_a, route, pk=w.suggestion_a.pk),
+        post=frozenset(),
+        refused=(400, 403, 404, 409),
+        note="a draft takes no transition but submitting; the outsider check is in test_suggestion_actions.py",
+    )
+
+
+DESCRIBED.update(
+    {
+        # pages
+        "suggestions:list": Described(
+            build=lambda w: listing("suggestions:list", marker=reverse("suggestions:detail", args=[w.suggestion_a.pk])),
+            get=ALL_ROLES,
+            marker_roles=SUGGESTION_READERS,
+        ),
+        "suggestions:mine": Described(
+            build=lambda w: listing("suggestions:mine", marker=reverse("suggestions:detail", args=[w.suggestion_a.pk])),
+            get=ALL_ROLES,
+            marker_roles=SUGGESTION_READERS,
+        ),
+        "suggestions:inbox": Described(build=lambda w: listing("suggestions:inbox"), get=frozenset({HANDLER})),
+        "suggestions:triage": Described(build=lambda w: listing("suggestions:triage"), get=OFFICES),
+        "suggestions:supervision": Described(build=lambda w: listing("suggestions:supervision"), get=ALL_ROLES),
+        "suggestions:create": Described(build=lambda w: listing("suggestions:create"), get=SUGGESTION_WRITERS),
+        "suggestions:export": Described(
+            build=lambda w: listing("suggestions:export", marker=w.suggestion_a.title), get=OFFICES | {TOWNSHIP_STAFF}
+        ),
+        "suggestions:notifications": Described(build=lambda w: listing("suggestions:notifications"), get=ALL_ROLES),
+        "suggestions:calendar": Described(
+            build=lambda w: listing("suggestions:calendar"),
+            get=ALL_ROLES,
+            post=CALENDAR_EDITORS,
+            post_data=lambda w, t: {"form": "day", "date": "2026-10-08", "kind": "holiday", "name": "国庆节"},
+        ),
+        "suggestions:attachment": Described(
+            build=lambda w: (lambda a: target(w.suggestion_a, "suggestions:attachment", pk=a.pk))(_attachment_a(w)),
+            get=SUGGESTION_READERS,
+        ),
+        "suggestions:detail": Described(
+            build=lambda w: target(w.suggestion_a, "suggestions:detail", pk=w.suggestion_a.pk), get=SUGGESTION_READERS
+        ),
+        "suggestions:act": Described(
+            # Submitting the draft. A refusal is the detail page again with a message (a redirect).
+            build=lambda w: target(w.suggestion_a, "suggestions:act", pk=w.suggestion_a.pk, action="submit"),
+            post=SUBMITTERS,
+            refused_redirect_to="/suggestions/",
+        ),
+        # API
+        "suggestion-list": Described(
+            build=lambda w: listing("suggestion-list", marker=w.suggestion_a.title),
+            get=ALL_ROLES,
+            marker_roles=SUGGESTION_READERS,
+        ),
+        "suggestion-detail": Described(
+            build=lambda w: target(w.suggestion_a, "suggestion-detail", pk=w.suggestion_a.pk), get=SUGGESTION_READERS
+        ),
+        "suggestion-submit": Described(
+            build=lambda w: target(w.suggestion_a, "suggestion-submit", pk=w.suggestion_a.pk),
+            post=SUBMITTERS,
+            post_status=200,
+        ),
+        "suggestion-withdraw": Described(
+            build=lambda w: target(w.suggestion_a, "suggestion-withdraw", pk=w.suggestion_a.pk),
+            post=WITHDRAWERS,
+            post_status=200,
+        ),
+        **{f"suggestion-{name}": _transition(name) for name in SUGGESTION_TRANSITIONS},
+        "department-list": Described(
+            build=lambda w: listing("department-list", marker=w.department_a.name),
+            get=ALL_ROLES,
+            marker_roles=OFFICES | {HANDLER},
+        ),
+        "department-detail": Described(
+            build=lambda w: target(w.department_a, "department-detail", pk=w.department_a.pk), get=ALL_ROLES
+        ),
+        "calendar-list": Described(build=lambda w: listing("calendar-list"), get=ALL_ROLES),
+        "calendar-years": Described(build=lambda w: listing("calendar-years"), get=ALL_ROLES),
+        "calendar-import-csv": Described(
+            build=lambda w: listing("calendar-import-csv"),
+            post=frozenset(),
+            refused=(403, 415),
+            note="multipart only: the matrix's JSON body is 415 for everyone; tests/suggestions cover the upload",
+        ),
+        "calendar-detail": Described(
+            build=lambda w: listing("calendar-detail", date="2026-10-08"), note="DELETE only (the provincial office)"
+        ),
+        "notification-list": Described(build=lambda w: listing("notification-list"), get=ALL_ROLES),
+        "notification-mark-read": Described(
+            build=lambda w: listing("notification-mark-read"), post=ALL_ROLES, post_data=lambda w, t: {}, post_status=200
+        ),
+    }
+)

@@ -25,7 +25,7 @@ from tests.security.hostile import (
     error_messages,
     form_fields,
 )
-from tests.security.routes import CONGRESS_OFFICE, TOWNSHIP_STAFF
+from tests.security.routes import CONGRESS_OFFICE, DEPUTY, PROVINCIAL_OFFICE, TOWNSHIP_STAFF
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,11 @@ FORMS = [
     ),
     # The roster upload posted as plain fields (no file): hostile files are in test_a_hostile_roster_file_*.
     HostileForm("deputies:import", as_role=CONGRESS_OFFICE),
+    # suggestions (the detail page's action forms post to /suggestions/<pk>/<action>/, which answers
+    # POST only; test_suggestion_actions.py posts hostile values to each of them)
+    HostileForm("suggestions:create", as_role=DEPUTY),
+    HostileForm("suggestions:create", as_role=TOWNSHIP_STAFF),
+    HostileForm("suggestions:calendar", as_role=PROVINCIAL_OFFICE),
     # liaison stations
     HostileForm("liaison_stations:create", as_role=CONGRESS_OFFICE),
     HostileForm(
