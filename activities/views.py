@@ -259,7 +259,7 @@ def _campaign_form_page(request, form, campaign=None):
 def campaign_new(request):
     if not request.user.is_office:
         raise Http404
-    form = CampaignForm(request.POST or None, user=request.user)
+    form = CampaignForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_create(actor=request.user, **form.cleaned_data)
@@ -276,7 +276,7 @@ def campaign_new(request):
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request, pk):
     campaign = get_in_scope_or_404(selectors.campaigns_editable_by(request.user), request.user, pk=pk)
-    form = CampaignForm(request.POST or None, user=request.user, instance=campaign)
+    form = CampaignForm(request.POST if request.method == "POST" else None, user=request.user, instance=campaign)
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_update(actor=request.user, campaign=campaign, **form.cleaned_data)

@@ -167,6 +167,23 @@ def test_hostile_input_never_breaks_a_form(form, world):
 
 
 @pytest.mark.parametrize("form", FORMS, ids=[f.id for f in FORMS])
+def test_an_empty_post_is_refused_with_a_message(form, world):
+    # ``Form(request.POST or None)`` leaves an empty post unbound: the page came back saying nothing.
+    client = _client(form, world)
+    url = form.url_for(world)
+    with transaction.atomic():
+        response = client.post(url, {})
+        transaction.set_rollback(True)
+    where = f"POST {url} as {form.as_role or 'anonymous'} with nothing"
+    if response.status_code in (200, 400):
+        errors = error_messages(response.content.decode())
+        assert errors, f"{where}: the form came back without an error message"
+        assert all(CJK.search(e) for e in errors), f"{where}: errors are not all in Chinese: {errors}"
+    else:
+        assert response.status_code in form.success + form.also_acceptable, f"{where}: {response.status_code}"
+
+
+@pytest.mark.parametrize("form", FORMS, ids=[f.id for f in FORMS])
 def test_an_oversized_post_is_refused_without_an_error(form, world):
     client = _client(form, world)
     url = form.url_for(world)
