@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from activities import selectors
 from activities.models import Activity, ActivityType, Campaign
 from activities.services import ActivityInput, IssueInput
+from config.forms import BoundedModelMultipleChoiceField
 from config.uploads import validate_upload
 
 COUNT_FIELDS = ["households_visited", "enterprises_visited", "people_reached", "person_times"]
@@ -51,7 +52,7 @@ class MultiplePhotoField(forms.FileField):
 LISTED_DEPUTIES_LIMIT = 300
 
 
-class DeputyChoiceField(forms.ModelMultipleChoiceField):
+class DeputyChoiceField(BoundedModelMultipleChoiceField):
     listed_all = True
 
     def label_from_instance(self, obj):
@@ -117,6 +118,7 @@ class ActivityForm(forms.ModelForm):
                 for name in ["households_visited", "enterprises_visited", "people_reached", "person_times"]
             },
         }
+        field_classes = {"campaigns": BoundedModelMultipleChoiceField}
         error_messages = {
             "station": {"invalid_choice": _("联络站不在本辖区内。")},
             "group": {"invalid_choice": _("代表小组不在本辖区内。")},
@@ -188,7 +190,7 @@ class ActivityForm(forms.ModelForm):
 class ActivityEditForm(ActivityForm):
     """The same form for corrections, plus photos to remove and the version being edited."""
 
-    remove_photos = forms.ModelMultipleChoiceField(
+    remove_photos = BoundedModelMultipleChoiceField(
         queryset=None, required=False, label=_("删除照片"), widget=forms.CheckboxSelectMultiple
     )
     version = forms.DateTimeField(widget=forms.HiddenInput, required=False)
@@ -243,7 +245,12 @@ class BaseIssueFormSet(forms.BaseFormSet):
         return rows
 
 
-IssueFormSet = forms.formset_factory(IssueForm, formset=BaseIssueFormSet, extra=1, max_num=50, validate_max=True)
+# Django builds every row a posted TOTAL_FORMS asks for, up to absolute_max (2,000 by default): a
+# forged count would cost seconds per request. A visit raises a handful of issues, never dozens.
+MAX_ISSUES = 30
+IssueFormSet = forms.formset_factory(
+    IssueForm, formset=BaseIssueFormSet, extra=1, max_num=MAX_ISSUES, absolute_max=MAX_ISSUES, validate_max=True
+)
 
 
 def issue_formset(user, *, data=None, activity: Activity | None = None) -> BaseIssueFormSet:
@@ -251,6 +258,12 @@ def issue_formset(user, *, data=None, activity: Activity | None = None) -> BaseI
     if activity is not None and data is None:
         initial = [{"id": i.pk, "text": i.text, "deputies": [d.pk for d in i.deputies.all()]} for i in activity.issues.all()]
     return IssueFormSet(data=data, initial=initial, prefix="issues", form_kwargs={"user": user})
+
+
+class ActivityDeleteForm(forms.Form):
+    # A form rather than request.POST: a NUL byte or an overlong reason is refused with a message
+    # instead of reaching the database (PostgreSQL rejects NUL in text: a 500).
+    reason = forms.CharField(label=_("删除原因"), max_length=100, required=False)
 
 
 class CampaignForm(forms.ModelForm):

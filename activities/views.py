@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.scope import get_in_scope_or_404
 from activities import selectors, services
 from activities.exports import activity_ledger_xlsx
-from activities.forms import ActivityEditForm, ActivityForm, CampaignForm, issue_formset
+from activities.forms import ActivityDeleteForm, ActivityEditForm, ActivityForm, CampaignForm, issue_formset
 from config.exceptions import Conflict, PermissionRefused
 from config.uploads import serve_file
 
@@ -187,11 +187,12 @@ def activity_delete(request, pk):
     if not services.can_delete_activity(user, activity):
         messages.error(request, _("只有人大常委会可以删除履职活动。"))
         return redirect("activities:detail", pk=activity.pk)
-    if request.method == "POST":
-        services.activity_delete(actor=user, activity=activity, reason=request.POST.get("reason", ""))
+    form = ActivityDeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.activity_delete(actor=user, activity=activity, reason=form.cleaned_data["reason"])
         messages.success(request, _("已删除，删除记录已留存。"))
         return redirect("activities:list")
-    return render(request, "activities/activity_confirm_delete.html", {"activity": activity})
+    return render(request, "activities/activity_confirm_delete.html", {"activity": activity, "form": form})
 
 
 @login_required
@@ -258,7 +259,7 @@ def _campaign_form_page(request, form, campaign=None):
 def campaign_new(request):
     if not request.user.is_office:
         raise Http404
-    form = CampaignForm(request.POST or None, user=request.user)
+    form = CampaignForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_create(actor=request.user, **form.cleaned_data)
@@ -275,7 +276,7 @@ def campaign_new(request):
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request, pk):
     campaign = get_in_scope_or_404(selectors.campaigns_editable_by(request.user), request.user, pk=pk)
-    form = CampaignForm(request.POST or None, user=request.user, instance=campaign)
+    form = CampaignForm(request.POST if request.method == "POST" else None, user=request.user, instance=campaign)
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_update(actor=request.user, campaign=campaign, **form.cleaned_data)

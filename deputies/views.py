@@ -41,7 +41,10 @@ def add_service_errors(form, exc: ValidationError) -> None:
 
 
 def render_form(request, form, *, title: str, back: str, save, success: str, template="deputies/form.html", extra=None):
-    """The one edit loop of every form page: validate, call the service, redirect or re-render."""
+    """The one edit loop of every form page: validate, call the service, redirect or re-render.
+
+    Form pages bind their form on every POST, even an empty one: ``request.POST or None`` would leave
+    an empty post unbound, and the page would come back without saying what is missing."""
     if request.method == "POST" and form.is_valid():
         try:
             target = save(form.cleaned_data)
@@ -113,7 +116,9 @@ def roster_template(request):
 def roster_import(request):
     """Upload a roster; a file with any bad row changes nothing and lists every bad row."""
     require_office(request.user)
-    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    # Bound on every POST: an empty post is a missing file (with a message), not a blank form again.
+    posted = request.method == "POST"
+    form = RosterUploadForm(request.POST if posted else None, request.FILES if posted else None)
     result = None
     if request.method == "POST":
         if form.is_valid():
@@ -160,7 +165,7 @@ def deputy_detail(request, pk):
 @login_required
 def deputy_create(request):
     require_office(request.user)
-    form = DeputyForm(request.POST or None, user=request.user)
+    form = DeputyForm(request.POST if request.method == "POST" else None, user=request.user)
     return render_form(
         request,
         form,
@@ -175,7 +180,7 @@ def deputy_create(request):
 def deputy_edit(request, pk):
     deputy = selectors.get_deputy(request.user, pk)
     require_office(request.user)
-    form = DeputyForm(request.POST or None, instance=selectors.get_deputy(request.user, pk), user=request.user)
+    form = DeputyForm(request.POST if request.method == "POST" else None, instance=selectors.get_deputy(request.user, pk), user=request.user)
     return render_form(
         request,
         form,
@@ -201,7 +206,7 @@ def _get_mandate(user, pk) -> Mandate:
 def mandate_create(request, pk):
     deputy = selectors.get_deputy(request.user, pk)
     require_office(request.user)
-    form = MandateForm(request.POST or None, user=request.user)
+    form = MandateForm(request.POST if request.method == "POST" else None, user=request.user)
     return render_form(
         request,
         form,
@@ -216,7 +221,7 @@ def mandate_create(request, pk):
 def mandate_edit(request, pk):
     mandate = _get_mandate(request.user, pk)
     require_office(request.user)
-    form = MandateForm(request.POST or None, instance=_get_mandate(request.user, pk), user=request.user)
+    form = MandateForm(request.POST if request.method == "POST" else None, instance=_get_mandate(request.user, pk), user=request.user)
     return render_form(
         request,
         form,
@@ -266,7 +271,7 @@ def group_detail(request, pk):
 @login_required
 def group_create(request):
     require_office(request.user)
-    form = GroupForm(request.POST or None, user=request.user)
+    form = GroupForm(request.POST if request.method == "POST" else None, user=request.user)
     return render_form(
         request,
         form,
@@ -281,7 +286,7 @@ def group_create(request):
 def group_edit(request, pk):
     group = selectors.get_group(request.user, pk)
     require_office(request.user)
-    form = GroupForm(request.POST or None, instance=selectors.get_group(request.user, pk), user=request.user)
+    form = GroupForm(request.POST if request.method == "POST" else None, instance=selectors.get_group(request.user, pk), user=request.user)
     return render_form(
         request,
         form,
@@ -305,7 +310,7 @@ def _get_membership(user, pk) -> Membership:
 def membership_create(request, pk):
     group = selectors.get_group(request.user, pk)
     require_office(request.user)
-    form = MembershipForm(request.POST or None, user=request.user)
+    form = MembershipForm(request.POST if request.method == "POST" else None, user=request.user)
     return render_form(
         request,
         form,
@@ -320,7 +325,7 @@ def membership_create(request, pk):
 def membership_edit(request, pk):
     membership = _get_membership(request.user, pk)
     require_office(request.user)
-    form = MembershipForm(request.POST or None, instance=_get_membership(request.user, pk), user=request.user)
+    form = MembershipForm(request.POST if request.method == "POST" else None, instance=_get_membership(request.user, pk), user=request.user)
     return render_form(
         request,
         form,

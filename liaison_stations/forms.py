@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import BoundedModelMultipleChoiceField
 from deputies.forms import DateInput, RegionChoiceField
 from deputies.privacy import is_valid_phone, normalize_phone
 from deputies.selectors import deputies_visible_to, region_choices
@@ -93,7 +94,7 @@ class AssignmentForm(forms.ModelForm):
 
 
 class ReceptionDayForm(forms.ModelForm):
-    deputies = forms.ModelMultipleChoiceField(
+    deputies = BoundedModelMultipleChoiceField(
         label=_("值班代表"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 

@@ -68,7 +68,7 @@ def coverage(request):
 @login_required
 def station_create(request):
     require_office(request.user)
-    form = StationForm(request.POST or None, user=request.user)
+    form = StationForm(request.POST if request.method == "POST" else None, user=request.user)
     return render_form(
         request, form, title=_("新增联络站"), back=reverse("liaison_stations:list"),
         save=lambda data: services.station_create(actor=request.user, data=data), success=_("已新增联络站。"),
@@ -79,7 +79,7 @@ def station_create(request):
 def station_edit(request, pk):
     station = selectors.get_station(request.user, pk)
     require_office(request.user)
-    form = StationForm(request.POST or None, instance=selectors.get_station(request.user, pk), user=request.user)
+    form = StationForm(request.POST if request.method == "POST" else None, instance=selectors.get_station(request.user, pk), user=request.user)
     return render_form(
         request, form, title=_("编辑联络站：%(name)s") % {"name": station.name}, back=station.get_absolute_url(),
         save=lambda data: services.station_update(actor=request.user, station=station, data=data), success=_("已保存。"),
@@ -91,7 +91,7 @@ def checklist_edit(request, pk):
     """Tick the standards a station meets, with a note each."""
     detail = selectors.station_detail(request.user, pk)
     require_office(request.user)
-    form = ChecklistForm(request.POST or None, checklist=detail.checklist)
+    form = ChecklistForm(request.POST if request.method == "POST" else None, checklist=detail.checklist)
     if request.method == "POST" and form.is_valid():
         try:
             services.station_standards_record(actor=request.user, station=detail.station, answers=form.answers())
@@ -107,7 +107,7 @@ def checklist_edit(request, pk):
 def assignment_create(request, pk):
     station = selectors.get_station(request.user, pk)
     require_office(request.user)
-    form = AssignmentForm(request.POST or None, user=request.user, station=station)
+    form = AssignmentForm(request.POST if request.method == "POST" else None, user=request.user, station=station)
     return render_form(
         request, form, title=_("代表进站：%(name)s") % {"name": station.name}, back=station.get_absolute_url(),
         save=lambda data: services.assignment_add(
@@ -131,7 +131,7 @@ def assignment_delete(request, pk):
 def reception_create(request, pk):
     station = selectors.get_station(request.user, pk)
     require_office(request.user)
-    form = ReceptionDayForm(request.POST or None, user=request.user, station=station)
+    form = ReceptionDayForm(request.POST if request.method == "POST" else None, user=request.user, station=station)
     return render_form(
         request, form, title=_("安排接待选民日：%(name)s") % {"name": station.name}, back=station.get_absolute_url(),
         save=lambda data: services.reception_day_create(
@@ -146,7 +146,7 @@ def reception_edit(request, pk):
     day = selectors.get_reception_day(request.user, pk)
     require_office(request.user)
     form = ReceptionDayForm(
-        request.POST or None, instance=selectors.get_reception_day(request.user, pk), user=request.user, station=day.station
+        request.POST if request.method == "POST" else None, instance=selectors.get_reception_day(request.user, pk), user=request.user, station=day.station
     )
     return render_form(
         request, form, title=_("编辑接待日：%(name)s") % {"name": day.station.name}, back=day.station.get_absolute_url(),
@@ -178,7 +178,7 @@ def standard_items(request):
 @login_required
 def standard_item_create(request):
     require_office(request.user)
-    form = StandardItemForm(request.POST or None, user=request.user)
+    form = StandardItemForm(request.POST if request.method == "POST" else None, user=request.user)
     return render_form(
         request, form, title=_("新增建站标准项"), back=reverse("liaison_stations:standard_items"),
         save=lambda data: (services.standard_item_create(actor=request.user, data=data), reverse("liaison_stations:standard_items"))[1],
@@ -190,7 +190,7 @@ def standard_item_create(request):
 def standard_item_edit(request, pk):
     item = selectors.get_standard_item(request.user, pk)
     require_office(request.user)
-    form = StandardItemForm(request.POST or None, instance=selectors.get_standard_item(request.user, pk), user=request.user)
+    form = StandardItemForm(request.POST if request.method == "POST" else None, instance=selectors.get_standard_item(request.user, pk), user=request.user)
     return render_form(
         request, form, title=_("编辑标准项：%(name)s") % {"name": item.name}, back=reverse("liaison_stations:standard_items"),
         save=lambda data: (services.standard_item_update(actor=request.user, item=item, data=data), reverse("liaison_stations:standard_items"))[1],

@@ -138,7 +138,7 @@ def create(request):
     if request.user.is_deputy and getattr(request.user, "deputy_profile", None) is None:
         messages.error(request, _("您的账号尚未关联代表信息，请联系人大常委会办公室。"))
         return redirect("home")
-    form = forms.SuggestionForm(request.POST or None, request.FILES or None, user=request.user)
+    form = forms.SuggestionForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -447,6 +447,9 @@ def calendar(request):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
+        if request.POST.get("form") not in ("remove", "day", "import"):
+            # A post naming none of the page's forms (a hand-made request): say so instead of a blank 400.
+            messages.error(request, _("请通过页面上的表单提交。"))
         try:
             if request.POST.get("form") == "remove":
                 date = dt.date.fromisoformat(request.POST.get("date", ""))

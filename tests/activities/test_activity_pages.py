@@ -221,6 +221,39 @@ def test_a_deletion_is_recorded_with_who_and_why(client_as, xuanen_office, activ
     assert "重复登记" in html and xuanen_office.display_name in html
 
 
+def test_a_deletion_reason_with_a_nul_byte_is_refused_with_a_message(client_as, xuanen_office, activity):
+    response = client_as(xuanen_office).post(reverse("activities:delete", args=[activity.pk]), {"reason": "重复\x00登记"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    assert 'class="error"' in response.content.decode()
+    assert Activity.objects.filter(pk=activity.pk).exists()
+
+
+def test_an_overlong_deletion_reason_is_refused_not_cut(client_as, xuanen_office, activity):
+    response = client_as(xuanen_office).post(reverse("activities:delete", args=[activity.pk]), {"reason": "原" * 101})
+    assert response.status_code == 200
+    assert response.context["form"]["reason"].value() == "原" * 101
+    assert Activity.objects.filter(pk=activity.pk).exists()
+
+
+def test_a_forged_issue_count_does_not_build_thousands_of_rows(client_as, xuanen_staff, world, tree):
+    data = visit_data(tree, world, **{"issues-TOTAL_FORMS": "100000"})
+    response = client_as(xuanen_staff).post(reverse("activities:visit"), data)
+    assert response.status_code == 400  # the form again, saying how many rows it takes at most
+    assert len(response.context["formset"].forms) <= 30
+    assert not Activity.objects.exists()
+
+
+def test_an_id_beyond_64_bits_is_an_invalid_choice_not_an_error(client_as, xuanen_staff, world, tree):
+    # SQLite raised OverflowError on the pk__in lookup that validates a multiple choice.
+    data = visit_data(tree, world, deputies=["99999999999999999999999999"], campaigns=["-99999999999999999999999"])
+    response = client_as(xuanen_staff).post(reverse("activities:visit"), data)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["deputies"] and form.errors["campaigns"]
+    assert not Activity.objects.exists()
+
+
 def test_the_deletion_record_is_scoped(client_as, xuanen_office, honghu_office, xuanen_staff, activity):
     client_as(xuanen_office).post(reverse("activities:delete", args=[activity.pk]), {"reason": "重复登记"})
     assert list(client_as(honghu_office).get(reverse("activities:deleted")).context["records"]) == []

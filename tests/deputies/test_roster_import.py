@@ -221,3 +221,10 @@ def test_a_re_import_takes_a_constant_number_of_queries(xuanen_office, tree, dja
         result = roster.import_roster(actor=xuanen_office, fileobj=xlsx_file(moved), filename="r.xlsx")
     assert (result.created, result.updated) == (0, 300)
     assert Deputy.objects.filter(region=tree.jiaoyuan).count() == 300
+
+
+def test_an_upload_without_a_file_says_the_file_is_missing(client_as, xuanen_office):
+    response = client_as(xuanen_office).post("/deputies/import/", {})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert 'class="error"' in response.content.decode()

@@ -56,8 +56,9 @@ class FormField:
 class _FormParser(HTMLParser):
     """Collects the fields of every POST form on a page, with each form's action."""
 
-    def __init__(self):
+    def __init__(self, method: str = "post"):
         super().__init__(convert_charrefs=True)
+        self.method = method
         self.forms: list[tuple[str, dict[str, FormField]]] = []
         self._current: dict[str, FormField] | None = None
         self._select: FormField | None = None
@@ -65,7 +66,7 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            if (a.get("method") or "get").lower() == "post":
+            if (a.get("method") or "get").lower() == self.method:
                 self._current = {}
                 self.forms.append((a.get("action") or "", self._current))
             return
@@ -96,15 +97,15 @@ class _FormParser(HTMLParser):
             self._select = None
 
 
-def form_fields(html: str, url: str) -> dict[str, FormField]:
-    """The fields of the page's own form: the POST form posting to the page itself.
+def form_fields(html: str, url: str, method: str = "post") -> dict[str, FormField]:
+    """The fields of the page's own form: the POST (or GET) form sending to the page itself.
 
     The layout's own forms (sign out, language) post elsewhere and are left out.
     """
-    parser = _FormParser()
+    parser = _FormParser(method)
     parser.feed(html)
-    own = [fields for action, fields in parser.forms if action in ("", url, ".")]
-    assert own, f"no POST form posting to {url} found on the page"
+    own = [fields for action, fields in parser.forms if action in ("", url.split("?")[0], ".")]
+    assert own, f"no {method.upper()} form sending to {url} found on the page"
     merged: dict[str, FormField] = {}
     for fields in own:
         merged.update(fields)
@@ -149,7 +150,9 @@ HOSTILE_DATES = [
     "-1",
 ]
 
-control_characters = st.text(alphabet=st.characters(categories=["Cc", "Cf", "Co"], exclude_characters="\r\n"), min_size=1, max_size=20)
+control_characters = st.text(
+    alphabet=st.characters(categories=["Cc", "Cf", "Co"], exclude_characters="\r\n"), min_size=1, max_size=20
+)
 # Far beyond any field's max_length, yet small enough that a whole form stays below
 # DATA_UPLOAD_MAX_MEMORY_SIZE (a bigger body is refused with 400 before any form sees it).
 huge = st.builds(lambda piece, n: piece * n, st.sampled_from(["a", "测", "\x00", "😀", "<b>"]), st.integers(1_000, 20_000))

@@ -84,6 +84,9 @@ class Described:
     refused: tuple[int, ...] = (403, 404)
     # For the admin and the like: where a refused page sends the user instead of a 403/404.
     refused_redirect_to: str | None = None
+    # Roles that must see a list's marker (default: every role that may GET). A deputy, say, may open
+    # the roster yet sees only their own record, not the ready-made one.
+    marker_roles: frozenset | set | None = None
     note: str = ""
 
 
@@ -141,7 +144,58 @@ class World:
     def mandate_a(self):
         from deputies.models import Mandate
 
-        return Mandate.objects.create(deputy=self.deputy_a, level="county", congress_region=self.tree.xuanen, term="第十四届")
+        return Mandate.objects.create(
+            deputy=self.deputy_a,
+            level="county",
+            congress_region=self.tree.xuanen,
+            term="第十四届",
+            electoral_unit="珠山镇第三选区",  # unique: the mandate lists' marker
+        )
+
+    @cached_property
+    def group_a(self):
+        from deputies.models import DeputyGroup, Membership
+
+        group = DeputyGroup.objects.create(name="珠山镇代表小组甲", region=self.tree.zhushan, home_station=self.station_a)
+        Membership.objects.create(group=group, deputy=self.deputy_a)
+        return group
+
+    @property
+    def membership_a(self):
+        return self.group_a.memberships.get(deputy=self.deputy_a)
+
+    @cached_property
+    def assignment_a(self):
+        from liaison_stations.models import StationAssignment
+
+        return StationAssignment.objects.create(station=self.station_a, deputy=self.deputy_a)
+
+    @cached_property
+    def reception_day_a(self):
+        import datetime
+
+        from liaison_stations.models import ReceptionDay
+
+        day = ReceptionDay.objects.create(
+            station=self.station_a,
+            date=datetime.date.today() + datetime.timedelta(days=7),
+            topic="接待选民日甲",  # unique: the schedule's marker
+        )
+        day.deputies.add(self.deputy_a)
+        return day
+
+    @cached_property
+    def standard_item_a(self):
+        from liaison_stations.models import StandardItem
+
+        # Defined by the county office, so it applies to every station of 宣恩县.
+        return StandardItem.objects.create(name="有固定接待场所甲", region=self.tree.xuanen)
+
+    @cached_property
+    def station_standard_a(self):
+        from liaison_stations.models import StationStandard
+
+        return StationStandard.objects.create(station=self.station_a, item=self.standard_item_a, met=True, note="场所已挂牌甲")
 
     @cached_property
     def station_a(self):
@@ -279,7 +333,418 @@ DESCRIBED: dict[str, Described] = {
     ),
 }
 
-# suggestions: described in their own module (many action routes), merged in here.
+# ---- trial: activities and dashboards (prepared for when they land on main) ----
+LOGGERS = frozenset({TOWNSHIP_STAFF, CONGRESS_OFFICE, PROVINCIAL_OFFICE, SUPERUSER})
+DASHBOARD_ROLES = LOGGERS
+# Department handlers answer suggestions; who attended which visit is none of their business.
+ACTIVITY_READERS = ALL_ROLES - {HANDLER}
+DESCRIBED.update(
+    {
+        "activities:list": Described(
+            build=lambda w: listing("activities:list", marker=reverse("activities:detail", args=[w.activity_a.pk])),
+            get=ALL_ROLES,
+            marker_roles=ACTIVITY_READERS,
+        ),
+        "activities:visit": Described(
+            build=lambda w: listing("activities:visit"), get=LOGGERS, post=LOGGERS, post_data=lambda w, t: {}, post_status=400
+        ),
+        "activities:export": Described(build=lambda w: listing("activities:export"), get=ALL_ROLES),
+        "activities:deleted": Described(build=lambda w: listing("activities:deleted"), get=OFFICES),
+        "activities:deputy_search": Described(
+            build=lambda w: listing("activities:deputy_search", query="?q=张", marker=w.deputy_a.name), get=LOGGERS
+        ),
+        "activities:detail": Described(
+            build=lambda w: target(w.activity_a, "activities:detail", pk=w.activity_a.pk), get=ACTIVITY_READERS
+        ),
+        "activities:edit": Described(
+            build=lambda w: target(w.activity_a, "activities:edit", pk=w.activity_a.pk),
+            get=LOGGERS,
+            refused_redirect_to="/activities/",
+        ),
+        "activities:delete": Described(
+            build=lambda w: target(w.activity_a, "activities:delete", pk=w.activity_a.pk),
+            get=OFFICES,
+            post=OFFICES,
+            post_data=lambda w, t: {"reason": "重复登记"},
+            refused_redirect_to="/activities/",
+        ),
+        "activities:photo": Described(
+            build=lambda w: target(w.activity_a, "activities:photo", pk=w.activity_a.pk, photo_pk=999999),
+            get=frozenset(),
+            refused=(404,),
+            note="a real photo is needed for the allowed case",
+        ),
+        "activities:campaigns": Described(
+            build=lambda w: listing("activities:campaigns", marker=w.campaign_a.title), get=ALL_ROLES
+        ),
+        "activities:campaign_new": Described(build=lambda w: listing("activities:campaign_new"), get=OFFICES),
+        "activities:campaign_edit": Described(
+            build=lambda w: target(w.campaign_a, "activities:campaign_edit", pk=w.campaign_a.pk), get=OFFICES
+        ),
+        "activities:campaign_delete": Described(
+            build=lambda w: target(w.campaign_a, "activities:campaign_delete", pk=w.campaign_a.pk), post=OFFICES
+        ),
+        "campaign-list": Described(build=lambda w: listing("campaign-list", marker=w.campaign_a.title), get=ALL_ROLES),
+        "campaign-detail": Described(build=lambda w: target(w.campaign_a, "campaign-detail", pk=w.campaign_a.pk), get=ALL_ROLES),
+        "activity-list": Described(
+            build=lambda w: listing("activity-list", marker=w.activity_a.summary), get=ALL_ROLES, marker_roles=ACTIVITY_READERS
+        ),
+        "activity-detail": Described(
+            build=lambda w: target(w.activity_a, "activity-detail", pk=w.activity_a.pk), get=ACTIVITY_READERS
+        ),
+        "dashboards:home": Described(build=lambda w: listing("dashboards:home"), get=DASHBOARD_ROLES, get_status=302),
+        "dashboards:my_record": Described(build=lambda w: listing("dashboards:my_record"), get=frozenset({DEPUTY})),
+        "dashboards:deputy_record": Described(
+            build=lambda w: target(w.deputy_a, "dashboards:deputy_record", pk=w.deputy_a.pk), get=DASHBOARD_ROLES
+        ),
+        "dashboards:region": Described(
+            build=lambda w: target(w.tree.zhushan, "dashboards:region", code=w.tree.zhushan.code), get=DASHBOARD_ROLES
+        ),
+        "dashboards:export": Described(
+            build=lambda w: target(w.tree.zhushan, "dashboards:export", code=w.tree.zhushan.code), get=DASHBOARD_ROLES
+        ),
+        "dashboards:list": Described(
+            build=lambda w: target(w.tree.zhushan, "dashboards:list", code=w.tree.zhushan.code, figure="deputies_total"),
+            get=DASHBOARD_ROLES,
+        ),
+        "api-dashboard-own": Described(build=lambda w: listing("api-dashboard-own"), get=DASHBOARD_ROLES),
+        "api-dashboard": Described(
+            build=lambda w: target(w.tree.zhushan, "api-dashboard", code=w.tree.zhushan.code), get=DASHBOARD_ROLES
+        ),
+    }
+)
+
+# ---- deputies and liaison stations ----
+# Who reads the roster (deputies:list and the like): everyone but department handlers; a deputy sees
+# only their own record, so of the ready-made objects only offices and the township's staff see them.
+ROSTER = OFFICES | {TOWNSHIP_STAFF, DEPUTY}
+SEES_DEPUTY_A = OFFICES | {TOWNSHIP_STAFF}
+STATION_ROLES = OFFICES | {TOWNSHIP_STAFF, DEPUTY}
+
+
+def _built(obj, t: Target) -> Target:
+    """A list target whose marker needs ``obj`` made first (``obj`` is only there to be built)."""
+    return t
+
+
+DESCRIBED.update(
+    {
+        # deputies: pages
+        "deputies:list": Described(
+            build=lambda w: listing("deputies:list", marker=reverse("deputies:detail", args=[w.deputy_a.pk])),
+            get=ROSTER,
+            marker_roles=SEES_DEPUTY_A,
+        ),
+        "deputies:export": Described(
+            build=lambda w: listing("deputies:export", marker=w.deputy_a.name),
+            get=ROSTER,
+            marker_roles=SEES_DEPUTY_A,
+            note="the roster as .xlsx; phones masked as the viewer sees them",
+        ),
+        "deputies:import": Described(build=lambda w: listing("deputies:import"), get=OFFICES),
+        "deputies:import_template": Described(build=lambda w: listing("deputies:import_template"), get=OFFICES),
+        "deputies:import_errors": Described(
+            build=lambda w: listing("deputies:import_errors"),
+            get=OFFICES,
+            get_status=404,
+            note="404 until an import of this session was refused; the refused import's rows as CSV",
+        ),
+        "deputies:create": Described(build=lambda w: listing("deputies:create"), get=OFFICES),
+        "deputies:detail": Described(build=lambda w: target(w.deputy_a, "deputies:detail", pk=w.deputy_a.pk), get=SEES_DEPUTY_A),
+        "deputies:edit": Described(
+            build=lambda w: target(w.deputy_a, "deputies:edit", pk=w.deputy_a.pk),
+            get=OFFICES,
+            post=OFFICES,
+            post_data=lambda w, t: {"name": "张三", "region": w.tree.zhushan.pk, "phone": "13812345678", "active": "on"},
+        ),
+        "deputies:mandate_create": Described(
+            build=lambda w: target(w.deputy_a, "deputies:mandate_create", pk=w.deputy_a.pk), get=OFFICES
+        ),
+        "deputies:mandate_edit": Described(
+            build=lambda w: target(w.mandate_a, "deputies:mandate_edit", pk=w.mandate_a.pk), get=OFFICES
+        ),
+        "deputies:mandate_delete": Described(
+            build=lambda w: target(w.mandate_a, "deputies:mandate_delete", pk=w.mandate_a.pk), post=OFFICES
+        ),
+        "deputies:groups": Described(
+            build=lambda w: listing("deputies:groups", marker=reverse("deputies:group_detail", args=[w.group_a.pk])),
+            get=ALL_ROLES,
+            marker_roles=SEES_DEPUTY_A,
+            note="a handler gets an empty list, a deputy the groups they belong to",
+        ),
+        "deputies:group_create": Described(build=lambda w: listing("deputies:group_create"), get=OFFICES),
+        "deputies:group_detail": Described(
+            build=lambda w: target(w.group_a, "deputies:group_detail", pk=w.group_a.pk), get=SEES_DEPUTY_A
+        ),
+        "deputies:group_edit": Described(build=lambda w: target(w.group_a, "deputies:group_edit", pk=w.group_a.pk), get=OFFICES),
+        "deputies:membership_create": Described(
+            build=lambda w: target(w.group_a, "deputies:membership_create", pk=w.group_a.pk), get=OFFICES
+        ),
+        "deputies:membership_edit": Described(
+            build=lambda w: target(w.membership_a, "deputies:membership_edit", pk=w.membership_a.pk), get=OFFICES
+        ),
+        "deputies:membership_delete": Described(
+            build=lambda w: target(w.membership_a, "deputies:membership_delete", pk=w.membership_a.pk), post=OFFICES
+        ),
+        # deputies: API (writes are for offices; a handler reads empty lists)
+        "deputy-list": Described(
+            build=lambda w: listing("deputy-list", marker=w.deputy_a.name),
+            get=ALL_ROLES,
+            marker_roles=SEES_DEPUTY_A,
+            post=OFFICES,
+            post_data=lambda w, t: {"name": "李四", "region": w.tree.zhushan.code},
+            post_status=201,
+        ),
+        "deputy-detail": Described(build=lambda w: target(w.deputy_a, "deputy-detail", pk=w.deputy_a.pk), get=SEES_DEPUTY_A),
+        "mandate-list": Described(
+            build=lambda w: listing("mandate-list", marker=w.mandate_a.electoral_unit), get=ALL_ROLES, marker_roles=SEES_DEPUTY_A
+        ),
+        "mandate-detail": Described(build=lambda w: target(w.mandate_a, "mandate-detail", pk=w.mandate_a.pk), get=SEES_DEPUTY_A),
+        "deputy-group-list": Described(
+            build=lambda w: listing("deputy-group-list", marker=w.group_a.name), get=ALL_ROLES, marker_roles=SEES_DEPUTY_A
+        ),
+        "deputy-group-detail": Described(
+            build=lambda w: target(w.group_a, "deputy-group-detail", pk=w.group_a.pk), get=SEES_DEPUTY_A
+        ),
+        "membership-list": Described(
+            # A membership shows ids only; no membership of 洪湖市 exists, so its group's id is a fair marker.
+            build=lambda w: listing("membership-list", marker=f'"group": {w.group_a.pk}'),
+            get=ALL_ROLES,
+            marker_roles=SEES_DEPUTY_A,
+        ),
+        "membership-detail": Described(
+            build=lambda w: target(w.membership_a, "membership-detail", pk=w.membership_a.pk), get=SEES_DEPUTY_A
+        ),
+        # liaison stations: pages
+        "liaison_stations:list": Described(
+            build=lambda w: listing("liaison_stations:list", marker=reverse("liaison_stations:detail", args=[w.station_a.pk])),
+            get=STATION_ROLES,
+        ),
+        "liaison_stations:create": Described(build=lambda w: listing("liaison_stations:create"), get=OFFICES),
+        "liaison_stations:coverage": Described(build=lambda w: listing("liaison_stations:coverage"), get=SEES_DEPUTY_A),
+        "liaison_stations:standard_items": Described(
+            build=lambda w: listing("liaison_stations:standard_items", marker=w.standard_item_a.name), get=OFFICES
+        ),
+        "liaison_stations:standard_item_create": Described(
+            build=lambda w: listing("liaison_stations:standard_item_create"), get=OFFICES
+        ),
+        "liaison_stations:standard_item_edit": Described(
+            build=lambda w: target(w.standard_item_a, "liaison_stations:standard_item_edit", pk=w.standard_item_a.pk), get=OFFICES
+        ),
+        "liaison_stations:detail": Described(
+            build=lambda w: target(w.station_a, "liaison_stations:detail", pk=w.station_a.pk), get=STATION_ROLES
+        ),
+        "liaison_stations:edit": Described(
+            build=lambda w: target(w.station_a, "liaison_stations:edit", pk=w.station_a.pk), get=OFFICES
+        ),
+        "liaison_stations:checklist": Described(
+            build=lambda w: _built(w.station_standard_a, target(w.station_a, "liaison_stations:checklist", pk=w.station_a.pk)),
+            get=OFFICES,
+        ),
+        "liaison_stations:schedule": Described(
+            build=lambda w: _built(w.reception_day_a, target(w.station_a, "liaison_stations:schedule", pk=w.station_a.pk)),
+            get=STATION_ROLES,
+        ),
+        "liaison_stations:assignment_create": Described(
+            build=lambda w: target(w.station_a, "liaison_stations:assignment_create", pk=w.station_a.pk), get=OFFICES
+        ),
+        "liaison_stations:assignment_delete": Described(
+            build=lambda w: target(w.assignment_a, "liaison_stations:assignment_delete", pk=w.assignment_a.pk), post=OFFICES
+        ),
+        "liaison_stations:reception_create": Described(
+            build=lambda w: target(w.station_a, "liaison_stations:reception_create", pk=w.station_a.pk), get=OFFICES
+        ),
+        "liaison_stations:reception_edit": Described(
+            build=lambda w: target(w.reception_day_a, "liaison_stations:reception_edit", pk=w.reception_day_a.pk), get=OFFICES
+        ),
+        "liaison_stations:reception_delete": Described(
+            build=lambda w: target(w.reception_day_a, "liaison_stations:reception_delete", pk=w.reception_day_a.pk), post=OFFICES
+        ),
+        # liaison stations: API (a handler reads empty lists)
+        "station-list": Described(
+            build=lambda w: listing("station-list", marker=w.station_a.name), get=ALL_ROLES, marker_roles=STATION_ROLES
+        ),
+        "station-detail": Described(build=lambda w: target(w.station_a, "station-detail", pk=w.station_a.pk), get=STATION_ROLES),
+        "standard-item-list": Described(
+            # Items are listed inside the defining office's region, so only the offices see the county's item.
+            build=lambda w: listing("standard-item-list", marker=w.standard_item_a.name),
+            get=ALL_ROLES,
+            marker_roles=OFFICES,
+        ),
+        "standard-item-detail": Described(
+            build=lambda w: target(w.standard_item_a, "standard-item-detail", pk=w.standard_item_a.pk), get=OFFICES
+        ),
+        "station-standard-list": Described(
+            build=lambda w: listing("station-standard-list", marker=w.station_standard_a.note),
+            get=ALL_ROLES,
+            marker_roles=STATION_ROLES,
+        ),
+        "station-standard-detail": Described(
+            build=lambda w: target(w.station_standard_a, "station-standard-detail", pk=w.station_standard_a.pk), get=STATION_ROLES
+        ),
+        "station-assignment-list": Described(
+            build=lambda w: listing(
+                "station-assignment-list", marker=f'"station": {w.assignment_a.station_id}, "deputy": {w.assignment_a.deputy_id}'
+            ),
+            get=ALL_ROLES,
+            marker_roles=STATION_ROLES,
+        ),
+        "station-assignment-detail": Described(
+            build=lambda w: target(w.assignment_a, "station-assignment-detail", pk=w.assignment_a.pk), get=STATION_ROLES
+        ),
+        "reception-day-list": Described(
+            build=lambda w: listing("reception-day-list", marker=w.reception_day_a.topic),
+            get=ALL_ROLES,
+            marker_roles=STATION_ROLES,
+        ),
+        "reception-day-detail": Described(
+            build=lambda w: target(w.reception_day_a, "reception-day-detail", pk=w.reception_day_a.pk), get=STATION_ROLES
+        ),
+    }
+)
+
+# ---- suggestions ----
+# Who sees the ready-made draft: offices and the township's staff by scope, the deputy who leads it.
+# A handler sees only suggestions assigned to their department (never a draft).
+SUGGESTION_READERS = OFFICES | {TOWNSHIP_STAFF, DEPUTY}
+# Who may write a suggestion: a deputy, or staff and the county office on a deputy's behalf.
+SUGGESTION_WRITERS = frozenset({DEPUTY, TOWNSHIP_STAFF, CONGRESS_OFFICE, SUPERUSER})
+CALENDAR_EDITORS = frozenset({PROVINCIAL_OFFICE, SUPERUSER})
+# Every transition endpoint of the API, posted on the ready-made draft: only submitting applies to a
+# draft; every other answer is a refusal (400/403/404/409) that leaves the suggestion as it was.
+SUGGESTION_TRANSITIONS = [
+    "acknowledge",
+    "answer",
+    "approve-extension",
+    "approve-return",
+    "assign",
+    "cosign",
+    "follow-up",
+    "merge",
+    "not-accept",
+    "opinion",
+    "rate",
+    "refuse-extension",
+    "refuse-return",
+    "request-extension",
+    "request-return",
+]
+# Submitting a draft is the lead deputy's own act (a superuser may do anything); withdrawing it is
+# theirs or a congress office's.
+SUBMITTERS = frozenset({DEPUTY, SUPERUSER})
+WITHDRAWERS = frozenset({DEPUTY, CONGRESS_OFFICE, PROVINCIAL_OFFICE, SUPERUSER})
+
+
+def _attachment_a(w: World):
+    from django.core.files.base import ContentFile
+
+    from suggestions.models import Attachment
+
+    attachment = Attachment(
+        suggestion=w.suggestion_a, original_name="现场照片.txt", content_type="text/plain", size=4, uploaded_by=w.insiders[DEPUTY]
+    )
+    attachment.file.save("photo.txt", ContentFile(b"test"), save=True)
+    return attachment
+
+
+def _transition(name: str) -> Described:
+    route = f"suggestion-{name}"
+    return Described(
+        build=lambda w: target(w.suggestion_a, route, pk=w.suggestion_a.pk),
+        post=frozenset(),
+        refused=(400, 403, 404, 409),
+        note="a draft takes no transition but submitting; the outsider check is in test_suggestion_actions.py",
+    )
+
+
+DESCRIBED.update(
+    {
+        # pages
+        "suggestions:list": Described(
+            build=lambda w: listing("suggestions:list", marker=reverse("suggestions:detail", args=[w.suggestion_a.pk])),
+            get=ALL_ROLES,
+            marker_roles=SUGGESTION_READERS,
+        ),
+        "suggestions:mine": Described(
+            build=lambda w: listing("suggestions:mine", marker=reverse("suggestions:detail", args=[w.suggestion_a.pk])),
+            get=ALL_ROLES,
+            marker_roles=SUGGESTION_READERS,
+        ),
+        "suggestions:inbox": Described(build=lambda w: listing("suggestions:inbox"), get=frozenset({HANDLER})),
+        "suggestions:triage": Described(build=lambda w: listing("suggestions:triage"), get=OFFICES),
+        "suggestions:supervision": Described(build=lambda w: listing("suggestions:supervision"), get=ALL_ROLES),
+        "suggestions:create": Described(build=lambda w: listing("suggestions:create"), get=SUGGESTION_WRITERS),
+        "suggestions:export": Described(
+            build=lambda w: listing("suggestions:export", marker=w.suggestion_a.title), get=OFFICES | {TOWNSHIP_STAFF}
+        ),
+        "suggestions:notifications": Described(build=lambda w: listing("suggestions:notifications"), get=ALL_ROLES),
+        "suggestions:calendar": Described(
+            build=lambda w: listing("suggestions:calendar"),
+            get=ALL_ROLES,
+            post=CALENDAR_EDITORS,
+            post_data=lambda w, t: {"form": "day", "date": "2026-10-08", "kind": "holiday", "name": "国庆节"},
+        ),
+        "suggestions:attachment": Described(
+            build=lambda w: (lambda a: target(w.suggestion_a, "suggestions:attachment", pk=a.pk))(_attachment_a(w)),
+            get=SUGGESTION_READERS,
+        ),
+        "suggestions:detail": Described(
+            build=lambda w: target(w.suggestion_a, "suggestions:detail", pk=w.suggestion_a.pk), get=SUGGESTION_READERS
+        ),
+        "suggestions:act": Described(
+            # Submitting the draft. A refusal is the detail page again with a message (a redirect).
+            build=lambda w: target(w.suggestion_a, "suggestions:act", pk=w.suggestion_a.pk, action="submit"),
+            post=SUBMITTERS,
+            refused_redirect_to="/suggestions/",
+        ),
+        # API
+        "suggestion-list": Described(
+            build=lambda w: listing("suggestion-list", marker=w.suggestion_a.title),
+            get=ALL_ROLES,
+            marker_roles=SUGGESTION_READERS,
+        ),
+        "suggestion-detail": Described(
+            build=lambda w: target(w.suggestion_a, "suggestion-detail", pk=w.suggestion_a.pk), get=SUGGESTION_READERS
+        ),
+        "suggestion-submit": Described(
+            build=lambda w: target(w.suggestion_a, "suggestion-submit", pk=w.suggestion_a.pk),
+            post=SUBMITTERS,
+            post_status=200,
+        ),
+        "suggestion-withdraw": Described(
+            build=lambda w: target(w.suggestion_a, "suggestion-withdraw", pk=w.suggestion_a.pk),
+            post=WITHDRAWERS,
+            post_status=200,
+        ),
+        **{f"suggestion-{name}": _transition(name) for name in SUGGESTION_TRANSITIONS},
+        "department-list": Described(
+            build=lambda w: listing("department-list", marker=w.department_a.name),
+            get=ALL_ROLES,
+            marker_roles=OFFICES | {HANDLER},
+        ),
+        "department-detail": Described(
+            build=lambda w: target(w.department_a, "department-detail", pk=w.department_a.pk), get=ALL_ROLES
+        ),
+        "calendar-list": Described(build=lambda w: listing("calendar-list"), get=ALL_ROLES),
+        "calendar-years": Described(build=lambda w: listing("calendar-years"), get=ALL_ROLES),
+        "calendar-import-csv": Described(
+            build=lambda w: listing("calendar-import-csv"),
+            post=frozenset(),
+            refused=(403, 415),
+            note="multipart only: the matrix's JSON body is 415 for everyone; tests/suggestions cover the upload",
+        ),
+        "calendar-detail": Described(
+            build=lambda w: listing("calendar-detail", date="2026-10-08"), note="DELETE only (the provincial office)"
+        ),
+        "notification-list": Described(build=lambda w: listing("notification-list"), get=ALL_ROLES),
+        "notification-mark-read": Described(
+            build=lambda w: listing("notification-mark-read"), post=ALL_ROLES, post_data=lambda w, t: {}, post_status=200
+        ),
+    }
+)
+
+# suggestions: the stage-aware descriptions of their own module (each action starts from the
+# state it needs) take precedence over the simpler ones above.
 from tests.security.routes_suggestions import SUGGESTION_ROUTES  # noqa: E402
 
 DESCRIBED.update(SUGGESTION_ROUTES)

@@ -9,9 +9,12 @@ To register a form add one line to FORMS (see tests/security/hostile.py for the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 
 from tests.security.hostile import (
@@ -22,15 +25,88 @@ from tests.security.hostile import (
     error_messages,
     form_fields,
 )
-from tests.security.routes import CONGRESS_OFFICE, TOWNSHIP_STAFF
+from tests.security.routes import CONGRESS_OFFICE, DEPUTY, PROVINCIAL_OFFICE, TOWNSHIP_STAFF
 
 pytestmark = pytest.mark.django_db
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 FORMS = [
     # An anonymous visitor signing in; the lock-out page (403) is a deliberate answer too.
     HostileForm("login", also_acceptable=(403, 429)),
     HostileForm("password_change", as_role=CONGRESS_OFFICE),
     HostileForm("password_change", as_role=TOWNSHIP_STAFF),
+    # activities
+    HostileForm("activities:visit", as_role=TOWNSHIP_STAFF),
+    HostileForm("activities:edit", as_role=CONGRESS_OFFICE, url=lambda w: reverse("activities:edit", args=[w.activity_a.pk])),
+    HostileForm("activities:delete", as_role=CONGRESS_OFFICE, url=lambda w: reverse("activities:delete", args=[w.activity_a.pk])),
+    HostileForm("activities:campaign_new", as_role=CONGRESS_OFFICE),
+    HostileForm(
+        "activities:campaign_edit",
+        as_role=CONGRESS_OFFICE,
+        url=lambda w: reverse("activities:campaign_edit", args=[w.campaign_a.pk]),
+    ),
+    # deputies
+    HostileForm("deputies:create", as_role=CONGRESS_OFFICE),
+    HostileForm("deputies:edit", as_role=CONGRESS_OFFICE, url=lambda w: reverse("deputies:edit", args=[w.deputy_a.pk])),
+    HostileForm(
+        "deputies:mandate_create", as_role=CONGRESS_OFFICE, url=lambda w: reverse("deputies:mandate_create", args=[w.deputy_a.pk])
+    ),
+    HostileForm(
+        "deputies:mandate_edit", as_role=CONGRESS_OFFICE, url=lambda w: reverse("deputies:mandate_edit", args=[w.mandate_a.pk])
+    ),
+    HostileForm("deputies:group_create", as_role=CONGRESS_OFFICE),
+    HostileForm(
+        "deputies:group_edit", as_role=CONGRESS_OFFICE, url=lambda w: reverse("deputies:group_edit", args=[w.group_a.pk])
+    ),
+    HostileForm(
+        "deputies:membership_create",
+        as_role=CONGRESS_OFFICE,
+        url=lambda w: reverse("deputies:membership_create", args=[w.group_a.pk]),
+    ),
+    HostileForm(
+        "deputies:membership_edit",
+        as_role=CONGRESS_OFFICE,
+        url=lambda w: reverse("deputies:membership_edit", args=[w.membership_a.pk]),
+    ),
+    # The roster upload posted as plain fields (no file): hostile files are in test_a_hostile_roster_file_*.
+    HostileForm("deputies:import", as_role=CONGRESS_OFFICE),
+    # suggestions (the detail page's action forms post to /suggestions/<pk>/<action>/, which answers
+    # POST only; test_suggestion_actions.py posts hostile values to each of them)
+    HostileForm("suggestions:create", as_role=DEPUTY),
+    HostileForm("suggestions:create", as_role=TOWNSHIP_STAFF),
+    HostileForm("suggestions:calendar", as_role=PROVINCIAL_OFFICE),
+    # liaison stations
+    HostileForm("liaison_stations:create", as_role=CONGRESS_OFFICE),
+    HostileForm(
+        "liaison_stations:edit", as_role=CONGRESS_OFFICE, url=lambda w: reverse("liaison_stations:edit", args=[w.station_a.pk])
+    ),
+    HostileForm(
+        "liaison_stations:checklist",
+        as_role=CONGRESS_OFFICE,
+        url=lambda w: (w.standard_item_a, reverse("liaison_stations:checklist", args=[w.station_a.pk]))[1],
+    ),
+    HostileForm("liaison_stations:standard_item_create", as_role=CONGRESS_OFFICE),
+    HostileForm(
+        "liaison_stations:standard_item_edit",
+        as_role=CONGRESS_OFFICE,
+        url=lambda w: reverse("liaison_stations:standard_item_edit", args=[w.standard_item_a.pk]),
+    ),
+    HostileForm(
+        "liaison_stations:assignment_create",
+        as_role=CONGRESS_OFFICE,
+        url=lambda w: (w.deputy_a, reverse("liaison_stations:assignment_create", args=[w.station_a.pk]))[1],
+    ),
+    HostileForm(
+        "liaison_stations:reception_create",
+        as_role=CONGRESS_OFFICE,
+        url=lambda w: (w.deputy_a, reverse("liaison_stations:reception_create", args=[w.station_a.pk]))[1],
+    ),
+    HostileForm(
+        "liaison_stations:reception_edit",
+        as_role=CONGRESS_OFFICE,
+        url=lambda w: reverse("liaison_stations:reception_edit", args=[w.reception_day_a.pk]),
+    ),
 ]
 
 
@@ -91,6 +167,23 @@ def test_hostile_input_never_breaks_a_form(form, world):
 
 
 @pytest.mark.parametrize("form", FORMS, ids=[f.id for f in FORMS])
+def test_an_empty_post_is_refused_with_a_message(form, world):
+    # ``Form(request.POST or None)`` leaves an empty post unbound: the page came back saying nothing.
+    client = _client(form, world)
+    url = form.url_for(world)
+    with transaction.atomic():
+        response = client.post(url, {})
+        transaction.set_rollback(True)
+    where = f"POST {url} as {form.as_role or 'anonymous'} with nothing"
+    if response.status_code in (200, 400):
+        errors = error_messages(response.content.decode())
+        assert errors, f"{where}: the form came back without an error message"
+        assert all(CJK.search(e) for e in errors), f"{where}: errors are not all in Chinese: {errors}"
+    else:
+        assert response.status_code in form.success + form.also_acceptable, f"{where}: {response.status_code}"
+
+
+@pytest.mark.parametrize("form", FORMS, ids=[f.id for f in FORMS])
 def test_an_oversized_post_is_refused_without_an_error(form, world):
     client = _client(form, world)
     url = form.url_for(world)
@@ -137,3 +230,120 @@ def test_a_formset_cannot_be_inflated_to_thousands_of_rows(form, world):
             f"{url}: posting {prefix}-TOTAL_FORMS=100000 renders more than {MAX_FORMSET_ROWS} rows; "
             "give the formset a small max_num and absolute_max"
         )
+
+
+# --- the roster upload: hostile files -------------------------------------------------------------------
+
+
+def _hostile_roster_cells():
+    from hypothesis import strategies as st
+
+    from tests.security.hostile import HOSTILE_DATES, HOSTILE_NUMBERS, HOSTILE_TEXT
+
+    return st.one_of(
+        st.sampled_from(HOSTILE_TEXT + HOSTILE_NUMBERS + HOSTILE_DATES),
+        st.text(max_size=200),
+        st.builds(lambda piece, n: piece * n, st.sampled_from(["测", "\x00", "😀"]), st.integers(100, 3_000)),
+        st.integers().map(str),
+    )
+
+
+def _roster_bytes(kind: str, rows: list[list[str]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    from deputies.roster import COLUMNS
+
+    headers = [header for _key, header, _required in COLUMNS]
+    if kind == "csv":
+        return "\n".join(",".join(r) for r in [headers, *rows]).encode("utf-8", errors="surrogatepass")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    for row in rows:
+        # openpyxl refuses control characters in cells: a real spreadsheet cannot hold them either.
+        sheet.append([CONTROL.sub("", cell) for cell in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_hostile_roster_file_is_refused_with_a_message_or_imported(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from hypothesis import strategies as st
+
+    client = _client(HostileForm("deputies:import", as_role=CONGRESS_OFFICE), world)
+    url = reverse("deputies:import")
+    files = st.one_of(
+        # Bytes that are no spreadsheet at all, under a spreadsheet's name.
+        st.tuples(st.sampled_from(["r.xlsx", "r.csv", "r.xls", "r", "../../r.xlsx"]), st.binary(max_size=2_000)),
+        # A zip file that is no workbook.
+        st.just(("r.xlsx", b"PK\x03\x04" + b"\x00" * 200)),
+        # Real workbooks and CSV files with hostile cells.
+        st.builds(
+            lambda kind, rows: (f"r.{kind}", _roster_bytes(kind, rows)),
+            st.sampled_from(["xlsx", "csv"]),
+            st.lists(st.lists(_hostile_roster_cells(), min_size=1, max_size=14), min_size=1, max_size=4),
+        ),
+    )
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    @given(file=files)
+    def post_file(file):
+        name, content = file
+        with transaction.atomic():
+            before = database_state()
+            response = client.post(url, {"file": SimpleUploadedFile(name, content)})
+            where = f"POST {url} with {name} {content[:200]!r}"
+            assert response.status_code < 500, where
+            if response.status_code == 200:
+                html = response.content.decode()
+                errors = error_messages(html)
+                assert errors, f"{where}: refused without a message"
+                assert all(CJK.search(e) for e in errors), f"{where}: errors are not all in Chinese: {errors}"
+                assert database_state() == before, f"{where}: a refused file saved something"
+            else:
+                assert response.status_code == 302, where
+            transaction.set_rollback(True)
+
+    post_file()
+
+
+# --- the dashboard's filter form (GET): hostile query strings ----------------------------------------------
+
+DASHBOARD_PAGES = [
+    ("dashboards:region", lambda w: reverse("dashboards:region", args=[w.tree.zhushan.code])),
+    ("dashboards:list", lambda w: reverse("dashboards:list", args=[w.tree.zhushan.code, "suggestions_received"])),
+    ("dashboards:deputy_record", lambda w: reverse("dashboards:deputy_record", args=[w.deputy_a.pk])),
+]
+
+
+@pytest.mark.parametrize(("name", "url_for"), DASHBOARD_PAGES, ids=[n for n, _u in DASHBOARD_PAGES])
+def test_hostile_dashboard_filters_never_break_a_page(name, url_for, world):
+    from tests.security.hostile import FormField
+
+    client = Client()
+    client.force_login(world.insiders[CONGRESS_OFFICE])
+    url = url_for(world)
+    page = client.get(url)
+    assert page.status_code == 200, f"GET {url}: {page.status_code}"
+    html = page.content.decode()
+    fields = form_fields(html, url, method="get") if '<form method="get"' in html else {}
+    # What a hand-made link may carry besides the form's fields: the table's narrowing and paging.
+    for extra in ("station", "category", "department", "month", "page", "from", "to", "campaign"):
+        fields.setdefault(extra, FormField(extra, "text"))
+    export = reverse("dashboards:export", args=[world.tree.zhushan.code])
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    @given(data=data_strategy(fields, _foreign_ids(world)))
+    def get_hostile(data):
+        for target in (url, export):
+            response = client.get(target, data)
+            where = f"GET {target} as {CONGRESS_OFFICE} with {data!r:.500}"
+            assert response.status_code in (200, 400, 404), where
+            if response.get("Content-Type", "").startswith("text/html") and response.status_code != 404:
+                errors = error_messages(response.content.decode())
+                assert all(CJK.search(e) for e in errors), f"{where}: errors are not all in Chinese: {errors}"
+
+    get_hostile()

@@ -145,7 +145,12 @@ def test_a_form_with_its_csrf_token_is_accepted(xuanen_office):
     token = client.cookies[settings.CSRF_COOKIE_NAME].value
     response = client.post(
         reverse("password_change"),
-        {"csrfmiddlewaretoken": token, "old_password": PASSWORD, "new_password1": "Xy7#kq2!Lm9v", "new_password2": "Xy7#kq2!Lm9v"},
+        {
+            "csrfmiddlewaretoken": token,
+            "old_password": PASSWORD,
+            "new_password1": "Xy7#kq2!Lm9v",
+            "new_password2": "Xy7#kq2!Lm9v",
+        },
     )
     assert response.status_code == 302
 
@@ -184,7 +189,9 @@ def test_the_api_throttles_each_user(low_rates, xuanen_office, honghu_office):
 def test_the_api_throttles_anonymous_callers_per_address(low_rates, db):
     client = APIClient()
     body = {"username": "nobody", "password": "x"}
-    assert [client.post("/api/v1/auth/token/", body, format="json", REMOTE_ADDR="127.0.0.7").status_code for _ in range(3)] == [400] * 3
+    assert [client.post("/api/v1/auth/token/", body, format="json", REMOTE_ADDR="127.0.0.7").status_code for _ in range(3)] == [
+        400
+    ] * 3
     response = client.post("/api/v1/auth/token/", body, format="json", REMOTE_ADDR="127.0.0.7")
     assert response.status_code == 429 and response.json()["code"] == "throttled"
     assert client.post("/api/v1/auth/token/", body, format="json", REMOTE_ADDR="127.0.0.8").status_code == 400

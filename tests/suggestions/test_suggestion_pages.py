@@ -217,3 +217,9 @@ def test_the_calendar_page_ignores_a_nonsense_year(world, client_as):
 
 def test_no_badge_without_unread_messages(world, client_as):
     assert '<span class="badge"' not in client_as(world.handler).get(reverse("suggestions:inbox")).content.decode()
+
+
+def test_a_calendar_post_naming_no_form_says_so(provincial, client_as):
+    response = client_as(provincial).post(reverse("suggestions:calendar"), {"form": "", "date": "", "kind": ""})
+    assert response.status_code == 400
+    assert "请通过页面上的表单提交" in response.content.decode()

@@ -1,0 +1,97 @@
+"""Every transition of a suggestion, page and API: outsiders get 404 and change nothing; hostile
+values posted by the people who may act never cause a 500.
+
+The matrix (test_matrix.py) posts each transition once, on a draft; these posts cover the ones a
+draft refuses, for every role of the other county, and the action forms' hostile input.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from rest_framework.test import APIClient
+
+from tests.security.hostile import HOSTILE_DATES, HOSTILE_NUMBERS, HOSTILE_TEXT, database_state
+from tests.security.routes import CONGRESS_OFFICE, DEPUTY, HANDLER, ROLES_WITH_OUTSIDERS, SUGGESTION_TRANSITIONS
+
+pytestmark = pytest.mark.django_db
+
+PAGE_ACTIONS = sorted(__import__("suggestions.views", fromlist=["ACTIONS"]).ACTIONS)
+API_ACTIONS = sorted({*SUGGESTION_TRANSITIONS, "submit", "withdraw"})
+
+
+def _snapshot(suggestion):
+    return type(suggestion).objects.filter(pk=suggestion.pk).values().first()
+
+
+@pytest.mark.parametrize("action", PAGE_ACTIONS)
+def test_outsiders_cannot_act_on_a_suggestion_from_the_page(action, world):
+    suggestion = world.suggestion_a
+    before = _snapshot(suggestion)
+    for role in sorted(ROLES_WITH_OUTSIDERS):
+        client = Client()
+        client.force_login(world.outsiders[role])
+        response = client.post(reverse("suggestions:act", args=[suggestion.pk, action]), {"note": "x", "reason": "x"})
+        assert response.status_code == 404, f"{action} as {role} of 洪湖市: {response.status_code}"
+    assert _snapshot(suggestion) == before
+
+
+@pytest.mark.parametrize("action", API_ACTIONS)
+def test_outsiders_cannot_act_on_a_suggestion_through_the_api(action, world):
+    suggestion = world.suggestion_a
+    before = _snapshot(suggestion)
+    for role in sorted(ROLES_WITH_OUTSIDERS):
+        client = APIClient()
+        client.force_authenticate(world.outsiders[role])
+        response = client.post(f"/api/v1/suggestions/{suggestion.pk}/{action}/", {"note": "x"}, format="json")
+        assert response.status_code == 404, f"{action} as {role} of 洪湖市: {response.status_code}"
+    assert _snapshot(suggestion) == before
+
+
+hostile_value = st.one_of(
+    st.sampled_from(HOSTILE_TEXT + HOSTILE_NUMBERS + HOSTILE_DATES),
+    st.text(max_size=200),
+    st.builds(lambda piece, n: piece * n, st.sampled_from(["测", "\x00"]), st.integers(100, 5_000)),
+    st.lists(st.sampled_from(HOSTILE_NUMBERS + ["999999"]), min_size=2, max_size=3),
+)
+FIELDS = [
+    "note",
+    "reason",
+    "text",
+    "outcome_class",
+    "follow_up_date",
+    "value",
+    "comment",
+    "lead",
+    "co_handlers",
+    "category",
+    "into",
+    "suggested_department",
+    "requested_due_at",
+    "opinion",
+]
+
+
+@pytest.mark.parametrize("role", [CONGRESS_OFFICE, DEPUTY, HANDLER])
+def test_hostile_values_posted_to_any_action_never_break_the_page(role, world):
+    suggestion = world.suggestion_a
+    client = Client()
+    client.force_login(world.insiders[role])
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    @given(action=st.sampled_from(PAGE_ACTIONS), data=st.fixed_dictionaries({}, optional=dict.fromkeys(FIELDS, hostile_value)))
+    def post(action, data):
+        with transaction.atomic():
+            before = database_state()
+            response = client.post(reverse("suggestions:act", args=[suggestion.pk, action]), data)
+            where = f"POST {action} as {role} with {data!r:.300}"
+            assert response.status_code in (302, 400, 403, 404), where
+            if response.status_code != 302:
+                assert database_state() == before, f"{where}: a refused action saved something"
+            transaction.set_rollback(True)
+
+    post()
