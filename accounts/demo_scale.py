@@ -362,13 +362,16 @@ def seed(ctx) -> None:
     ctx.say(f"  登录账号 {len(users) + len(rows):,} 个（演示账号 {len(users)} 个，乡镇与人大机关账号 {len(rows):,} 个）")
 
 
-def run(ctx) -> None:
-    """Seed one scale: every app's ``demo_scale.seed(ctx)``, in dependency order, in one transaction."""
+def run(ctx, *, use_copy: bool | None = None) -> None:
+    """Seed one scale: every app's ``demo_scale.seed(ctx)``, in dependency order, in one transaction.
+
+    ``use_copy`` defaults to COPY on PostgreSQL; False forces the bulk_create path (tests use it).
+    """
     plan = PLANS[ctx.scale]
     ctx.data["plan"] = plan
     # One generator per app, so adding rows to one app does not change another app's data.
     ctx.rng_for = lambda app: random.Random(f"{ctx.seed}:{app}")
-    postgres = connection.vendor == "postgresql"
+    postgres = connection.vendor == "postgresql" if use_copy is None else use_copy
     ctx.loader = BulkLoader(out=ctx.out, postgres=postgres, expected_rows=expected_rows(plan))
     seeders = []
     for config in apps.get_app_configs():

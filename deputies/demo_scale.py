@@ -52,8 +52,9 @@ def seed(ctx) -> None:
     mandate_spec = loader.spec(
         Mandate, ["id", "deputy_id", "level", "congress_region_id", "term", "electoral_unit", "start_date", "end_date"]
     )
-    deputy_ids = iter(loader.ids(Deputy, sum(plan.seats.values())))
-    mandate_ids = iter(loader.ids(Mandate, sum(plan.seats.values())))
+    # Two more than the plan: the demo login's own person and seats come first.
+    deputy_ids = iter(loader.ids(Deputy, sum(plan.seats.values()) + 2))
+    mandate_ids = iter(loader.ids(Mandate, sum(plan.seats.values()) + 2))
     by_township = [array("q") for _ in townships]
     by_county = [array("q") for _ in counties]
     everyone = array("q")
