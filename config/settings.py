@@ -301,3 +301,9 @@ LOGGING = {
 
 # --- Product settings -------------------------------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
+
+# --- Dashboards -------------------------------------------------------------------------------------
+# Figures are cached this long per scope, region and filters (0 turns the cache off).
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
+# The departments' league table ranks only departments with at least this many suggestions.
+DASHBOARD_LEAGUE_MIN = env_int("DASHBOARD_LEAGUE_MIN", 3, minimum=1)

@@ -1,0 +1,85 @@
+"""The dashboard's tables as an .xlsx workbook (台账) with Chinese headers."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from dashboards.figures import CHILD_TABLE, FIGURES
+
+SHEET_TOTALS = "总体指标"
+SHEET_CHILDREN = "下级区划"
+SHEET_CATEGORIES = "建议类别"
+SHEET_LEAGUE = "承办单位排名"
+SHEET_TREND = "月度趋势"
+
+
+def _cell(key: str, value: Any) -> Any:
+    # Rates stay numbers (percent) so the sheet can be sorted and summed.
+    return value if value is not None else ""
+
+
+def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], *, first: bool = False):
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = title
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    for index, header in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = max(10, len(header) * 2 + 4)
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def dashboard_workbook(data: dict[str, Any]) -> bytes:
+    """One sheet per table of the dashboard: totals, child regions, categories, league, trend."""
+    wb = Workbook()
+    region = data["region"]["name"]
+    campaign = data["filters"]["campaign_title"] or "全部代表行动"
+    span = " 至 ".join(filter(None, [data["filters"]["from"], data["filters"]["to"]])) or "全部日期"
+    totals = [[str(f.label), _cell(k, data["totals"].get(k)), "%" if f.kind == "rate" else ""] for k, f in FIGURES.items()]
+    ws = _sheet(wb, SHEET_TOTALS, ["指标", "数值", "单位"], totals, first=True)
+    ws.append([])
+    ws.append(["区划", region])
+    ws.append(["代表行动", campaign])
+    ws.append(["日期范围", span])
+    ws.append(["统计日期", data["filters"]["today"]])
+
+    children = [[c["name"]] + [_cell(k, c["figures"].get(k)) for k in CHILD_TABLE] for c in data["children"]]
+    first_header = "联络站" if data["region"]["level"] == "township" else "区划"
+    _sheet(wb, SHEET_CHILDREN, [first_header] + [str(FIGURES[k].label) for k in CHILD_TABLE], children)
+    _sheet(wb, SHEET_CATEGORIES, ["类别", "建议件数"], [[c["name"], c["count"]] for c in data["categories"]])
+    _sheet(
+        wb,
+        SHEET_LEAGUE,
+        ["排名", "承办单位", "建议件数", "首次答复", "按期答复", "按期答复率(%)", "测评件次", "满意及基本满意", "满意率(%)"],
+        [
+            [
+                r["rank"],
+                r["name"],
+                r["suggestions"],
+                r["answers_total"],
+                r["answers_on_time"],
+                _cell("on_time_rate", r["on_time_rate"]),
+                r["ratings_total"],
+                r["ratings_satisfied"],
+                _cell("satisfaction_rate", r["satisfaction_rate"]),
+            ]
+            for r in data["league"]
+        ],
+    )
+    _sheet(
+        wb,
+        SHEET_TREND,
+        ["月份", "履职活动", "建议", "首次答复"],
+        [[r["month"], r["activities"], r["suggestions"], r["answers"]] for r in data["trend"]],
+    )
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
