@@ -32,9 +32,9 @@ PASSWORD = "bench-demo-pass"  # the seeded logins' password in the benchmark dat
 # How hard each scale pushes. County is the CI smoke run: every step runs, briefly.
 SETTINGS = {
     "province": {"samples": 15, "load_seconds": 10, "connections": 8, "visit_clients": 16, "visit_posts": 10,
-                 "routing_tasks": 300, "noop_tasks": 2000, "import_rows": 100_000, "copy_rows": 50_000},
+                 "routing_tasks": 300, "noop_tasks": 2000, "import_rows": 100_000, "copy_rows": 50_000, "page_timeout_s": 60},
     "county": {"samples": 3, "load_seconds": 2, "connections": 4, "visit_clients": 4, "visit_posts": 2,
-               "routing_tasks": 20, "noop_tasks": 100, "import_rows": 2_000, "copy_rows": 2_000},
+               "routing_tasks": 20, "noop_tasks": 100, "import_rows": 2_000, "copy_rows": 2_000, "page_timeout_s": 60},
 }
 DASHBOARDS = [("province", "420000"), ("city", "422800"), ("county", "422825")]
 LISTS = [("deputies", "/api/v1/deputies/"), ("activities", "/api/v1/activities/"), ("suggestions", "/api/v1/suggestions/")]
@@ -259,15 +259,35 @@ def measure_dashboards(base: str, cfg: dict) -> dict:
     session = login(base, "provincial")
     dsn = _dsn()
     pages, sqls, cold_all, warm_all, queries = {}, {}, [], [], {}
+    from django.core.cache import cache
+    from django.db import OperationalError
+
+    timeout_ms = cfg["page_timeout_s"] * 1000
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = {int(timeout_ms)}")
     for label, code in DASHBOARDS:
         url = f"/dashboard/{code}/"
-        from django.core.cache import cache
-
         cache.clear()
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
+        started = time.perf_counter()
+        try:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+        except OperationalError:
+            # A page whose SQL runs past the timeout: record it, and measure the others.
+            pages[label] = {"url": url, "timed_out_after_s": cfg["page_timeout_s"]}
+            cold_all.append(timeout_ms)
+            say(f"  {url}: 超过 {cfg['page_timeout_s']} 秒未完成（SQL 超时）")
+            continue
+        first_ms = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
+        if first_ms > timeout_ms / 2:
+            # Too slow to sample repeatedly through the server: one in-process timing stands for it.
+            pages[label] = {"url": url, "cold_median_ms": round(first_ms, 1), "in_process_only": True,
+                            "queries": len(captured.captured_queries)}
+            cold_all.append(first_ms)
+            say(f"  {url}: 页面 {first_ms:.0f} ms（进程内一次，过慢未重复采样）")
+            continue
         statements = [q["sql"] for q in captured.captured_queries if _is_aggregate(q["sql"])]
         queries[label] = len(captured.captured_queries)
         cold, warm, sql = [], [], []
@@ -294,10 +314,14 @@ def measure_dashboards(base: str, cfg: dict) -> dict:
         cold_all += cold
         warm_all += warm
         say(f"  {url}: 页面 {pages[label]['cold_median_ms']} ms（缓存命中 {pages[label]['warm_median_ms']} ms），SQL {pages[label]['sql_median_ms']} ms")
-    page_median = statistics.median([pages[k]["cold_median_ms"] for k in pages])
-    sql_median = statistics.median(sqls.values())
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
+    measured = [k for k in pages if k in sqls]
+    ratio = None
+    if measured:
+        ratio = round(statistics.median([pages[k]["cold_median_ms"] for k in measured]) / max(statistics.median(sqls.values()), 0.001), 2)
     return {
-        "dashboard_ratio": round(page_median / max(sql_median, 0.001), 2),
+        "dashboard_ratio": ratio,
         "dashboard_p95_ms": round(p95(cold_all), 1),
         "dashboard_warm_p95_ms": round(p95(warm_all), 1),
         "dashboards": pages,
@@ -342,12 +366,12 @@ def measure_lists(base: str, cfg: dict) -> dict:
         api.force_authenticate(User.objects.get(username=username))
         for name, path in LISTS:
             counts = {}
-            api.get(path, {"page_size": 2})  # the first request also loads the user's region
+            if api.get(path, {"page_size": 2}).status_code == 404:  # the first request also loads the user's region
+                result.setdefault("pending", []).append(path)
+                continue
             for size in (2, 50):
                 with CaptureQueriesContext(connection) as captured:
-                    response = api.get(path, {"page_size": size})
-                if response.status_code == 404:
-                    raise Pending(f"{path} is not on this branch yet")
+                    api.get(path, {"page_size": size})
                 counts[size] = len(captured.captured_queries)
             ping = run_load(f"{base}/api/v1/ping/", seconds=cfg["load_seconds"], connections=cfg["connections"])
             load = run_load(f"{base}{path}?page_size=50", seconds=cfg["load_seconds"], connections=cfg["connections"], headers=headers)
@@ -361,7 +385,12 @@ def measure_lists(base: str, cfg: dict) -> dict:
             if username == "provincial":
                 ratios.append(ratio)
             say(f"  {key}: {load.rps:.0f} 请求/秒，ping {ping.rps:.0f} 请求/秒，比值 {ratio:.2f}，查询 {counts[2]}/{counts[50]}")
+    if not ratios:
+        raise Pending("no list endpoint on this branch yet")
+    # The figure is the worst list; a list not landed yet is named in the details.
     result["list_rps_ratio"] = round(min(ratios), 3)
+    if result.get("pending"):
+        result["list_pending"] = sorted(set(result.pop("pending")))
     result["list_queries_independent_of_page_size"] = all(e["same_query_count"] for e in result["endpoints"].values())
     return result
 
