@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from regions.models import RegionLevel
+
+
+def validate_not_future(value) -> None:
+    """An activity is logged after it happened: a date after today is a typing slip."""
+    if value and value > timezone.localdate():
+        raise ValidationError(_("活动日期不能晚于今天。"), code="future_date")
+
+
+def _count_field(label: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, default=0, validators=[MinValueValidator(0, message=_("数量不能为负数。"))])
 
 
 class CampaignKind(models.TextChoices):
@@ -39,6 +54,21 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年 {self.title}"
 
+    def clean(self) -> None:
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("结束日期不能早于开始日期。")
+        if self.region_id and self.kind == CampaignKind.MANDATED and self.region.level != RegionLevel.PROVINCE:
+            errors["kind"] = _("规定动作由省人大常委会部署；市、县、乡镇请选择“自选动作”。")
+        if self.region_id and self.kind == CampaignKind.SELF_CHOSEN and self.region.level == RegionLevel.PROVINCE:
+            errors["kind"] = _("省级部署的代表行动请选择“规定动作”。")
+        if errors:
+            raise ValidationError(errors)
+
+    def applies_to(self, region) -> bool:
+        """A campaign covers its organising region and everything below it."""
+        return region is not None and region.prefix.startswith(self.region.prefix)
+
 
 class ActivityType(models.TextChoices):
     VISIT = "visit", _("走访")
@@ -54,7 +84,7 @@ class ActivityType(models.TextChoices):
 class Activity(models.Model):
     type = models.CharField(_("活动类型"), max_length=16, choices=ActivityType.choices, default=ActivityType.VISIT)
     campaigns = models.ManyToManyField(Campaign, related_name="activities", verbose_name=_("代表行动"), blank=True)
-    date = models.DateField(_("日期"))
+    date = models.DateField(_("日期"), validators=[validate_not_future])
     start_time = models.TimeField(_("时间"), null=True, blank=True)
     region = models.ForeignKey("regions.Region", verbose_name=_("地点(乡镇/村)"), on_delete=models.PROTECT, related_name="activities")
     station = models.ForeignKey(
@@ -64,10 +94,10 @@ class Activity(models.Model):
         "deputies.DeputyGroup", verbose_name=_("代表小组"), null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
     )
     deputies = models.ManyToManyField("deputies.Deputy", through="Attendance", related_name="activities", verbose_name=_("参加代表"))
-    households_visited = models.PositiveIntegerField(_("走访农户数"), default=0)
-    enterprises_visited = models.PositiveIntegerField(_("走访企业数"), default=0)
-    people_reached = models.PositiveIntegerField(_("联系群众人数"), default=0)
-    person_times = models.PositiveIntegerField(_("培训人次"), default=0)
+    households_visited = _count_field(_("走访农户数"))
+    enterprises_visited = _count_field(_("走访企业数"))
+    people_reached = _count_field(_("联系群众人数"))
+    person_times = _count_field(_("培训人次"))
     summary = models.TextField(_("活动情况"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="activities_logged"

@@ -307,3 +307,10 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
 # The departments' league table ranks only departments with at least this many suggestions.
 DASHBOARD_LEAGUE_MIN = env_int("DASHBOARD_LEAGUE_MIN", 3, minimum=1)
+
+# --- Activities ----------------------------------------------------------------------------------
+# The author may correct an activity for this many days after logging it; after that only the
+# congress office may (the ledger must not drift once reported).
+ACTIVITY_EDIT_DAYS = env_int("ACTIVITY_EDIT_DAYS", 7, minimum=0)
+# Photos per activity: enough for a visit, few enough that a phone on a village link can send them.
+ACTIVITY_MAX_PHOTOS = env_int("ACTIVITY_MAX_PHOTOS", 9, minimum=1)

@@ -1,0 +1,273 @@
+"""The visit form (the product's most used page), issue rows, campaigns, and their parsing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities import selectors
+from activities.models import Activity, ActivityType, Campaign
+from activities.services import ActivityInput, IssueInput
+from config.uploads import validate_upload
+
+COUNT_FIELDS = ["households_visited", "enterprises_visited", "people_reached", "person_times"]
+OUT_OF_REGION_DEPUTY = _("代表 %(value)s 不在本辖区内，不能选择。")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos in one input; each is checked by content (config.uploads)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [super(MultiplePhotoField, self).clean(f, initial) for f in files if f]
+        if len(files) > settings.ACTIVITY_MAX_PHOTOS:
+            raise ValidationError(_("照片最多 %(n)d 张。"), params={"n": settings.ACTIVITY_MAX_PHOTOS})
+        errors = []
+        for upload in files:
+            try:
+                validate_upload(upload, images_only=True)
+            except ValidationError as exc:
+                errors.extend(f"{upload.name}：{m}" for m in exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+# Above this many deputies in scope (a county or province office) the no-JS checkbox list would be a
+# page of thousands of boxes: the list then shows only the chosen deputies and the picker finds the rest.
+LISTED_DEPUTIES_LIMIT = 300
+
+
+class DeputyChoiceField(forms.ModelMultipleChoiceField):
+    listed_all = True
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+    def list_only(self, selected) -> None:
+        """Render only ``selected`` (ids or deputies) when the scope is large; validation still
+        accepts any deputy of the full queryset."""
+        if self.queryset.count() <= LISTED_DEPUTIES_LIMIT:
+            return
+        ids = [getattr(v, "pk", v) for v in selected or []]
+        ids = [int(v) for v in ids if str(v).isdigit()]
+        self.widget.choices = [(d.pk, d.name) for d in self.queryset.filter(pk__in=ids)]
+        self.listed_all = False
+
+
+def _selected(form, name) -> list:
+    if form.is_bound:
+        return form.data.getlist(form.add_prefix(name)) if hasattr(form.data, "getlist") else form.data.get(form.add_prefix(name), [])
+    return form.initial.get(name) or []
+
+
+class ActivityForm(forms.ModelForm):
+    """One screen on a phone: defaults filled, choices limited to the user's region."""
+
+    deputies = DeputyChoiceField(
+        queryset=None,
+        required=False,
+        label=_("参加代表"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "js-deputy-box"}),
+        error_messages={"invalid_choice": OUT_OF_REGION_DEPUTY},
+    )
+    photos = MultiplePhotoField(
+        label=_("现场照片"),
+        widget=MultipleFileInput(attrs={"accept": "image/*"}),
+        help_text=_("可多选；JPG、PNG、WEBP 图片。出错重填时需要重新选择照片。"),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "type",
+            "date",
+            "start_time",
+            "region",
+            "campaigns",
+            "station",
+            "group",
+            "deputies",
+            "households_visited",
+            "enterprises_visited",
+            "people_reached",
+            "person_times",
+            "summary",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "campaigns": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 4, "placeholder": _("走访了哪些农户、了解到什么情况")}),
+            **{
+                name: forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"})
+                for name in ["households_visited", "enterprises_visited", "people_reached", "person_times"]
+            },
+        }
+        error_messages = {
+            "station": {"invalid_choice": _("联络站不在本辖区内。")},
+            "group": {"invalid_choice": _("代表小组不在本辖区内。")},
+            "region": {"invalid_choice": _("活动地点不在本辖区内。")},
+            "campaigns": {"invalid_choice": _("代表行动 %(value)s 不适用于本辖区。")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["region"].queryset = selectors.activity_regions_for(user)
+        self.fields["region"].label_from_instance = lambda r: r.name if r.level != "village" else f"　{r.name}"
+        self.fields["station"].queryset = selectors.stations_for(user)
+        self.fields["group"].queryset = selectors.groups_for(user)
+        self.fields["deputies"].queryset = selectors.deputies_for(user).order_by("name_pinyin", "id")
+        this_year = timezone.localdate().year
+        campaigns = selectors.campaigns_for(user).filter(year__gte=this_year - 1)
+        if self.instance.pk:
+            campaigns = campaigns | selectors.campaigns_for(user).filter(activities=self.instance)
+        self.fields["campaigns"].queryset = campaigns.distinct().order_by("-year", "kind", "title")
+        self.fields["campaigns"].required = False
+        for name in COUNT_FIELDS:
+            self.fields[name].error_messages["min_value"] = _("数量不能为负数。")
+            # Left empty means none: a clerk should not have to type 0 four times.
+            self.fields[name].required = False
+        if not self.is_bound and not self.instance.pk:
+            self._fill_defaults()
+        self.fields["deputies"].list_only(_selected(self, "deputies"))
+
+    def _fill_defaults(self) -> None:
+        self.initial.setdefault("date", timezone.localdate())
+        self.initial.setdefault("type", ActivityType.VISIT)
+        if self.fields["region"].queryset.filter(pk=self.user.region_id).exists():
+            self.initial.setdefault("region", self.user.region_id)
+        current = selectors.current_campaign(self.user)
+        if current is not None:
+            self.initial.setdefault("campaigns", [current.pk])
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in COUNT_FIELDS:
+            if name in cleaned and cleaned[name] is None:
+                cleaned[name] = 0
+        if cleaned.get("type") != ActivityType.TRAINING and "deputies" in cleaned and not cleaned["deputies"]:
+            self.add_error("deputies", _("请至少选择一位参加代表。"))
+        return cleaned
+
+    def to_input(self, issues: list[IssueInput]) -> ActivityInput:
+        c = self.cleaned_data
+        return ActivityInput(
+            type=c["type"],
+            date=c["date"],
+            start_time=c.get("start_time"),
+            region=c["region"],
+            station=c.get("station"),
+            group=c.get("group"),
+            campaigns=list(c.get("campaigns") or []),
+            deputies=list(c.get("deputies") or []),
+            households_visited=c.get("households_visited") or 0,
+            enterprises_visited=c.get("enterprises_visited") or 0,
+            people_reached=c.get("people_reached") or 0,
+            person_times=c.get("person_times") or 0,
+            summary=c.get("summary") or "",
+            issues=issues,
+            photos=c.get("photos") or [],
+        )
+
+
+class ActivityEditForm(ActivityForm):
+    """The same form for corrections, plus photos to remove and the version being edited."""
+
+    remove_photos = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("删除照片"), widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove_photos"].queryset = self.instance.photos.all()
+        self.fields["remove_photos"].label_from_instance = lambda p: p.image.name.rsplit("/", 1)[-1]
+        if not self.is_bound:
+            self.initial["version"] = self.instance.updated_at
+
+
+class IssueForm(forms.Form):
+    """One issue raised: what residents said and which deputies heard it. A blank row is skipped."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(
+        label=_("反映问题"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("群众反映的问题")}),
+    )
+    deputies = DeputyChoiceField(
+        queryset=None,
+        required=False,
+        label=_("听取代表"),
+        widget=forms.SelectMultiple(attrs={"class": "js-issue-deputies"}),
+        error_messages={"invalid_choice": OUT_OF_REGION_DEPUTY},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = selectors.deputies_for(user).order_by("name_pinyin", "id")
+        self.fields["deputies"].list_only(_selected(self, "deputies"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("deputies") and not (cleaned.get("text") or "").strip():
+            self.add_error("text", _("请填写反映的问题，或清空这一行。"))
+        return cleaned
+
+
+class BaseIssueFormSet(forms.BaseFormSet):
+    def to_inputs(self) -> list[IssueInput]:
+        rows = []
+        for form in self.forms:
+            text = (form.cleaned_data.get("text") or "").strip()
+            if text:
+                rows.append(
+                    IssueInput(text=text, deputies=list(form.cleaned_data.get("deputies") or []), id=form.cleaned_data.get("id"))
+                )
+        return rows
+
+
+IssueFormSet = forms.formset_factory(IssueForm, formset=BaseIssueFormSet, extra=1, max_num=50, validate_max=True)
+
+
+def issue_formset(user, *, data=None, activity: Activity | None = None) -> BaseIssueFormSet:
+    initial = None
+    if activity is not None and data is None:
+        initial = [{"id": i.pk, "text": i.text, "deputies": [d.pk for d in i.deputies.all()]} for i in activity.issues.all()]
+    return IssueFormSet(data=data, initial=initial, prefix="issues", form_kwargs={"user": user})
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["year", "title", "kind", "region", "start_date", "end_date", "description"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {"region": {"invalid_choice": _("组织区划不在本辖区内。")}}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = selectors.filter_regions_for(user)
+        if not self.is_bound and not self.instance.pk:
+            today = timezone.localdate()
+            self.initial.setdefault("year", today.year)
+            self.initial.setdefault("region", user.region_id)

@@ -1,0 +1,217 @@
+"""Reads of campaigns and activities, already scoped to the user (accounts.scope)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.scope import get_in_scope_or_404, has_scope, in_scope, regions_in_scope
+from activities.models import Activity, Campaign, CampaignKind, IssueRaised
+from deputies.models import Deputy, DeputyGroup, Membership
+from deputies.selectors import current_filter
+from liaison_stations.models import LiaisonStation, StationAssignment
+from regions.models import PREFIX_LENGTH, Region, RegionLevel
+
+LOGGING_ROLES = {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}
+
+
+def can_log_activities(user) -> bool:
+    """Township staff and congress offices log activities; deputies and handlers only read them."""
+    return has_scope(user) and (user.is_superuser or user.role in LOGGING_ROLES)
+
+
+def _ancestor_prefixes(region: Region) -> list[str]:
+    return [region.prefix[:n] for n in sorted(set(PREFIX_LENGTH.values())) if n <= len(region.prefix)]
+
+
+def campaigns_applying_to(region: Region) -> QuerySet:
+    """Campaigns organised by the region or one of its ancestors: the themes that cover work done there."""
+    return Campaign.objects.filter(region__prefix__in=_ancestor_prefixes(region)).select_related("region")
+
+
+def campaigns_for(user) -> QuerySet:
+    """Campaigns a user sees: those covering their region (mandated from above or chosen by an ancestor)
+    and those self-chosen inside their subtree (a county office sees its townships' themes)."""
+    if not has_scope(user):
+        return Campaign.objects.none()
+    qs = Campaign.objects.select_related("region")
+    if user.is_superuser:
+        return qs
+    return qs.filter(
+        Q(region__prefix__in=_ancestor_prefixes(user.region)) | Q(region__prefix__startswith=user.region.prefix)
+    )
+
+
+def campaigns_editable_by(user) -> QuerySet:
+    """Campaigns an office may change: those organised inside its own region."""
+    if not (has_scope(user) and user.is_office):
+        return Campaign.objects.none()
+    return in_scope(Campaign.objects.select_related("region"), user)
+
+
+def current_campaigns(user, *, today=None) -> list[Campaign]:
+    """Campaigns running today that cover the user's region; the mandated theme first."""
+    if not has_scope(user):
+        return []
+    today = today or timezone.localdate()
+    qs = Campaign.objects.select_related("region") if user.is_superuser else campaigns_applying_to(user.region)
+    running = qs.filter(start_date__lte=today, end_date__gte=today)
+    return sorted(running, key=lambda c: (c.kind != CampaignKind.MANDATED, -c.start_date.toordinal(), c.pk))
+
+
+def current_campaign(user, *, today=None) -> Campaign | None:
+    """The default campaign on every form: the running theme that covers the user's region.
+
+    When a mandated and a self-chosen theme run together the mandated one wins: the province's
+    theme is what every report is counted against.
+    """
+    running = current_campaigns(user, today=today)
+    return running[0] if running else None
+
+
+def activity_regions_for(user) -> QuerySet:
+    """Where the user may log an activity: their own region and the townships and villages below it."""
+    if not has_scope(user):
+        return Region.objects.none()
+    qs = regions_in_scope(user)
+    if user.is_superuser:
+        return qs.filter(level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]).order_by("code")
+    return qs.filter(Q(pk=user.region_id) | Q(level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])).order_by("code")
+
+
+def filter_regions_for(user) -> QuerySet:
+    """Regions offered by the list filter: down to townships (villages would flood the select)."""
+    return regions_in_scope(user).exclude(level=RegionLevel.VILLAGE).order_by("code")
+
+
+def stations_for(user) -> QuerySet:
+    """Active liaison stations inside the user's region."""
+    return in_scope(LiaisonStation.objects.filter(active=True), user).order_by("region__code", "name")
+
+
+def groups_for(user) -> QuerySet:
+    """Active deputy groups based inside the user's region."""
+    return in_scope(DeputyGroup.objects.filter(active=True), user).order_by("region__code", "name")
+
+
+def deputies_for(user) -> QuerySet:
+    """Deputies who may take part in the user's activities.
+
+    A deputy belongs to the region they live in, but groups mix levels: a county deputy living in the
+    county seat still attends the village group. So members of the region's groups and deputies
+    assigned to its stations count too (subqueries, so no DISTINCT over joins).
+    """
+    if not has_scope(user):
+        return Deputy.objects.none()
+    qs = Deputy.objects.filter(active=True)
+    if user.is_superuser:
+        return qs
+    prefix = user.region.prefix
+    members = Membership.objects.filter(current_filter(), group__region__prefix__startswith=prefix).values("deputy_id")
+    assigned = StationAssignment.objects.filter(current_filter(), station__region__prefix__startswith=prefix).values("deputy_id")
+    return qs.filter(Q(region__prefix__startswith=prefix) | Q(pk__in=members) | Q(pk__in=assigned))
+
+
+def deputy_search(user, query: str, *, limit: int = 20) -> QuerySet:
+    """The picker's search: by name or by pinyin initials ("xmh" finds 向明华)."""
+    query = (query or "").strip()
+    qs = deputies_for(user).select_related("region").order_by("name_pinyin", "id")
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(name_initials__startswith=query.lower()))
+    return qs[:limit]
+
+
+def group_search(user, query: str, *, limit: int = 10) -> QuerySet:
+    """Groups matching the picker's query, each with its members, so a whole group can be added."""
+    query = (query or "").strip()
+    qs = groups_for(user)
+    if query:
+        qs = qs.filter(name__icontains=query)
+    members = (
+        Membership.objects.filter(current_filter(), deputy__in=deputies_for(user))
+        .select_related("deputy")
+        .order_by("deputy__name_pinyin", "deputy_id")
+    )
+    return qs.prefetch_related(Prefetch("memberships", queryset=members, to_attr="picker_memberships"))[:limit]
+
+
+def _with_list_relations(qs: QuerySet) -> QuerySet:
+    return qs.select_related("region", "region__parent", "station", "group", "created_by").prefetch_related(
+        Prefetch("deputies", queryset=Deputy.objects.order_by("name_pinyin", "id")),
+        "campaigns",
+    )
+
+
+def activities_visible_to(user) -> QuerySet:
+    """Every activity held inside the user's region (the one way views and the API get activities).
+
+    Department handlers answer suggestions; who attended which visit is none of their business.
+    """
+    if has_scope(user) and user.is_handler and not user.is_superuser:
+        return Activity.objects.none()
+    return in_scope(Activity.objects.all(), user)
+
+
+def activity_list(user, *, filters: dict | None = None, filterset_class=None) -> tuple[QuerySet, object]:
+    """The filtered list of activities, ready to render without per-row queries.
+
+    Returns (queryset, filterset) so the page can show the filter form with its errors.
+    """
+    from activities.filters import ActivityFilter
+
+    filterset = (filterset_class or ActivityFilter)(filters or {}, queryset=activities_visible_to(user), user=user)
+    qs = filterset.qs if filterset.is_valid() else activities_visible_to(user).none()
+    return _with_list_relations(qs).order_by("-date", "-id"), filterset
+
+
+def activity_totals(qs: QuerySet) -> dict:
+    """Headline numbers of a filtered list (one aggregate query)."""
+    totals = qs.order_by().aggregate(
+        households=Sum("households_visited"),
+        enterprises=Sum("enterprises_visited"),
+        people=Sum("people_reached"),
+        person_times=Sum("person_times"),
+    )
+    return {key: value or 0 for key, value in totals.items()} | {"count": qs.count()}
+
+
+def activity_for_export(qs: QuerySet) -> QuerySet:
+    """The ledger rows: a list from ``activity_list`` (relations already attached) plus issues raised."""
+    return qs.prefetch_related("issues")
+
+
+def get_activity_for(user, pk) -> Activity:
+    """One activity inside the user's region, with what its page shows; 404 otherwise."""
+    qs = Activity.objects.select_related("region", "region__parent", "station", "group", "created_by").prefetch_related(
+        Prefetch("deputies", queryset=Deputy.objects.order_by("name_pinyin", "id")),
+        "campaigns",
+        "photos",
+        # issues__suggestions is the reverse link the suggestions app adds (no import: it sits above us).
+        Prefetch("issues", queryset=IssueRaised.objects.prefetch_related("deputies", "suggestions")),
+    )
+    return get_in_scope_or_404(qs.filter(pk__in=activities_visible_to(user).values("pk")), user, pk=pk)
+
+
+def get_photo_for(user, activity_pk, photo_pk):
+    """A photo of an activity inside the user's region; 404 otherwise."""
+    from activities.models import ActivityPhoto
+
+    photos = ActivityPhoto.objects.select_related("activity").filter(activity__in=activities_visible_to(user))
+    return get_in_scope_or_404(photos, user, "activity__region", pk=photo_pk, activity_id=activity_pk)
+
+
+def activities_attended_by(user, deputy) -> QuerySet:
+    """The activities a deputy took part in, as far as the viewer may see (the record of duty).
+
+    The viewer's scope still applies: a township sees only the duty done in its township.
+    """
+    return _with_list_relations(activities_visible_to(user).filter(attendance__deputy=deputy)).order_by("-date", "-id")
+
+
+def deleted_activities_for(user) -> QuerySet:
+    """Deletions recorded by simple_history, for the office's audit page: who deleted what, when."""
+    if not (has_scope(user) and user.is_office):
+        return Activity.history.none()
+    qs = Activity.history.filter(history_type="-").select_related("history_user", "region")
+    return in_scope(qs, user).order_by("-history_date")

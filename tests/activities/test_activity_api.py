@@ -1,0 +1,158 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from activities.models import Activity, IssueRaised
+from tests.factories.accounts import UserFactory
+from tests.factories.activities import ActivityFactory
+
+pytestmark = pytest.mark.django_db
+LIST = "/api/v1/activities/"
+
+
+def payload(tree, world, **overrides):
+    data = {
+        "type": "visit",
+        "date": timezone.localdate().isoformat(),
+        "region": tree.zhushan_village.code,
+        "campaigns": [world.mandated.pk],
+        "station": world.station.pk,
+        "deputies": [d.pk for d in world.deputies],
+        "households_visited": 8,
+        "people_reached": 20,
+        "summary": "走访农户",
+        "issues": [{"text": "村道破损", "deputies": [world.deputies[0].pk]}],
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def activity(world, tree, xuanen_staff):
+    a = ActivityFactory(region=tree.zhushan_village, created_by=xuanen_staff, deputies=world.deputies[:2])
+    a.campaigns.add(world.mandated)
+    IssueRaised.objects.create(activity=a, text="村道破损").deputies.add(world.deputies[0])
+    return a
+
+
+def test_staff_create_an_activity_with_attendance_and_issues(api_as, xuanen_staff, world, tree):
+    response = api_as(xuanen_staff).post(LIST, payload(tree, world), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert sorted(body["deputies"]) == sorted(d.pk for d in world.deputies)
+    assert body["issues"][0]["text"] == "村道破损"
+    assert body["region"] == tree.zhushan_village.code
+    activity = Activity.objects.get()
+    assert activity.created_by == xuanen_staff
+    assert activity.issues.get().deputies.get() == world.deputies[0]
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"date": "2999-01-01"}, "date", "活动日期不能晚于今天"),
+        ({"households_visited": -1}, "households_visited", "数量不能为负数"),
+        ({"region": "421083101200"}, "region", "不在本辖区内"),
+        ({"station": "OUTSIDER_STATION"}, "station", "不在本辖区内"),
+        ({"deputies": ["OUTSIDER_DEPUTY"]}, "deputies", "不在本辖区内"),
+        ({"issues": [{"text": "x", "deputies": ["OUTSIDER_DEPUTY"]}]}, "issues", "不在本辖区内"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(api_as, xuanen_staff, world, tree, overrides, field, message):
+    swap = {"OUTSIDER_STATION": world.outsider_station.pk, "OUTSIDER_DEPUTY": world.outsider_deputy.pk}
+    overrides = {
+        k: (swap.get(v, v) if not isinstance(v, list) else [swap.get(x, x) if not isinstance(x, dict) else {**x, "deputies": [swap.get(d, d) for d in x["deputies"]]} for x in v])
+        for k, v in overrides.items()
+    }
+    response = api_as(xuanen_staff).post(LIST, payload(tree, world, **overrides), format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert message in str(response.json()[field])
+    assert not Activity.objects.exists()
+
+
+def test_a_deputy_cannot_create_activities(api_as, tree, world):
+    deputy_user = UserFactory(role="deputy", region=tree.zhushan)
+    assert api_as(deputy_user).post(LIST, payload(tree, world), format="json").status_code == 403
+    assert not Activity.objects.exists()
+
+
+def test_the_list_is_scoped_and_filtered(api_as, xuanen_staff, honghu_staff, activity, world, tree):
+    ActivityFactory(region=tree.fengkou_village, created_by=honghu_staff)
+    ids = [a["id"] for a in api_as(xuanen_staff).get(LIST).json()["results"]]
+    assert ids == [activity.pk]
+    assert api_as(xuanen_staff).get(LIST, {"deputy": world.deputies[0].pk}).json()["count"] == 1
+    assert api_as(xuanen_staff).get(LIST, {"type": "training"}).json()["count"] == 0
+    assert api_as(xuanen_staff).get(LIST, {"campaign": world.mandated.pk}).json()["count"] == 1
+
+
+def test_outsiders_get_404_on_the_activity_endpoint(api_as, honghu_office, activity):
+    before = Activity.objects.filter(pk=activity.pk).values().get()
+    client = api_as(honghu_office)
+    assert client.get(f"{LIST}{activity.pk}/").status_code == 404
+    assert client.get(LIST).json()["count"] == 0
+    assert Activity.objects.filter(pk=activity.pk).values().get() == before
+
+
+def test_the_detail_has_attendance_ids_and_nested_issues(api_as, xuanen_office, activity, world):
+    body = api_as(xuanen_office).get(f"{LIST}{activity.pk}/").json()
+    assert sorted(body["deputies"]) == sorted(d.pk for d in world.deputies[:2])
+    assert body["issues"] == [{"id": activity.issues.get().pk, "text": "村道破损", "deputies": [world.deputies[0].pk]}]
+    assert body["campaigns"] == [world.mandated.pk]
+
+
+@pytest.mark.parametrize("rows", [2, 50])
+def test_the_list_endpoint_query_count_does_not_grow(api_as, xuanen_staff, world, tree, rows, django_assert_num_queries):
+    for i in range(rows):
+        a = ActivityFactory(
+            region=tree.zhushan_village, created_by=xuanen_staff, deputies=world.deputies, date=timezone.localdate() - datetime.timedelta(days=i)
+        )
+        a.campaigns.add(world.mandated)
+        IssueRaised.objects.create(activity=a, text="问题").deputies.add(world.deputies[0])
+    client = api_as(xuanen_staff)
+    # count, page, then campaigns, deputies, photos, issues and their deputies
+    with django_assert_num_queries(7):
+        response = client.get(LIST)
+    assert response.json()["count"] == rows
+
+
+# --- campaigns --------------------------------------------------------------------------------------
+
+
+def test_campaigns_cover_the_users_region(api_as, xuanen_staff, honghu_staff, world, tree):
+    from tests.factories.activities import CampaignFactory
+
+    CampaignFactory(region=tree.honghu, kind="self_chosen", title="洪湖市自选")
+    titles = {c["title"] for c in api_as(xuanen_staff).get("/api/v1/campaigns/").json()["results"]}
+    assert titles == {"察民情、聚民智、惠民生", "宣恩县优化营商环境"}
+    titles = {c["title"] for c in api_as(honghu_staff).get("/api/v1/campaigns/").json()["results"]}
+    assert titles == {"察民情、聚民智、惠民生", "洪湖市自选"}
+    assert api_as(honghu_staff).get(f"/api/v1/campaigns/{world.self_chosen.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("rows", [2, 50])
+def test_the_campaign_endpoint_query_count_does_not_grow(api_as, xuanen_office, tree, rows, django_assert_num_queries):
+    from tests.factories.activities import CampaignFactory
+
+    for i in range(rows):
+        CampaignFactory(region=tree.xuanen, kind="self_chosen", title=f"主题{i}")
+    client = api_as(xuanen_office)
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/campaigns/").json()["count"] == rows
+
+
+def test_an_office_creates_a_self_chosen_campaign_in_its_region(api_as, xuanen_office, xuanen_staff, tree):
+    data = {"year": 2026, "title": "宣恩自选", "kind": "self_chosen", "region": "422825", "start_date": "2026-03-01", "end_date": "2026-12-31"}
+    assert api_as(xuanen_office).post("/api/v1/campaigns/", data, format="json").status_code == 201
+    assert api_as(xuanen_staff).post("/api/v1/campaigns/", data, format="json").status_code == 403
+    response = api_as(xuanen_office).post("/api/v1/campaigns/", {**data, "region": "421083"}, format="json")
+    assert response.status_code == 400 and "region" in response.json()
+    response = api_as(xuanen_office).post("/api/v1/campaigns/", {**data, "kind": "mandated"}, format="json")
+    assert response.status_code == 400 and "kind" in response.json()
+
+
+def test_the_schema_documents_campaigns_and_activities(client):
+    schema = client.get("/api/schema/").content.decode()
+    assert "/api/v1/activities/" in schema and "/api/v1/campaigns/" in schema
+    assert "IssueRaised" in schema
