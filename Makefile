@@ -66,7 +66,8 @@ serve: venv
 # (about 3 minutes) and measures; `make bench SCALE=county` is the small smoke run CI affords.
 SCALE ?= province
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/deputy_action_bench_$(SCALE)
-BENCH_REDIS_URL ?= $(REDIS_URL)
+# Its own Redis database: the dashboard step empties the cache between requests.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
 bench: venv
 	DATABASE_URL="$(BENCH_DATABASE_URL)" CELERY_BROKER_URL="$(BENCH_REDIS_URL)" CACHE_URL="$(BENCH_REDIS_URL)" \

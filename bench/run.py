@@ -21,7 +21,7 @@ import sys
 import time
 import traceback
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -567,19 +567,19 @@ def measure_import(cfg: dict) -> dict:
 
 
 def _roster_xlsx(rows: int) -> bytes:
-    import random
-
     from deputies import roster
     from deputies.demo import GIVEN, SURNAMES
     from regions.models import Region, RegionLevel
 
-    rng = random.Random(8)
     townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code").values_list("code", flat=True))
+    names = len(SURNAMES) * len(GIVEN) * len(GIVEN)
 
     def lines():
         for n in range(rows):
-            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
-            birth = date(1960 + n % 38, 1 + n % 12, 1 + (n // 12) % 28)
+            # (name, birth date) is the importer's natural key: unique for every row of the file.
+            k = n % names
+            name = SURNAMES[k % len(SURNAMES)] + GIVEN[(k // len(SURNAMES)) % len(GIVEN)] + GIVEN[k // (len(SURNAMES) * len(GIVEN))]
+            birth = date(1960, 1, 1) + timedelta(days=(n // names) * 2000 + k % 997)
             yield [name, "男" if n % 3 else "女", "汉族", birth.isoformat(), "农业", "村委会", f"139{n:08d}",
                    townships[n % len(townships)], "乡(镇)", "", "第二十届", "选区", "2026-10-01", ""]
 
@@ -690,6 +690,7 @@ def write_report(result: dict) -> None:
         text = text.rstrip() + "\n\n" + block + "\n"
     else:
         text = text[:start] + block + text[end + len("<!-- bench:end -->"):]
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
     DOCS.write_text(text)
 
 
