@@ -20,13 +20,21 @@ def background(monkeypatch):
     monkeypatch.setattr(roster, "PROGRESS_EVERY", 50)
 
 
+@pytest.fixture
+def in_process(monkeypatch):
+    """The task runs in this process on commit, broker or not (the worker test below uses a real one)."""
+    from deputies.tasks import run_roster_import
+
+    monkeypatch.setattr(run_roster_import, "delay", lambda job_id: roster.import_job_run(job_id))
+
+
 def _upload(client, rows, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return client.post(reverse("deputies:import"), {"file": xlsx_file(rows)})
 
 
 def test_it_imports_a_large_roster_in_the_worker_and_shows_the_result(
-    background, xuanen_office, client_as, django_capture_on_commit_callbacks
+    background, in_process, xuanen_office, client_as, django_capture_on_commit_callbacks
 ):
     # given
     client = client_as(xuanen_office)
@@ -50,7 +58,7 @@ def test_it_imports_a_large_roster_in_the_worker_and_shows_the_result(
 
 
 def test_it_refuses_a_large_roster_with_a_bad_row_and_changes_nothing(
-    background, xuanen_office, client_as, django_capture_on_commit_callbacks
+    background, in_process, xuanen_office, client_as, django_capture_on_commit_callbacks
 ):
     client = client_as(xuanen_office)
     rows = [make_row(i) for i in range(80)]
@@ -95,7 +103,7 @@ def test_it_shows_a_running_job_with_time_left(background, xuanen_office, client
     assert "10000" in page and "40000" in page and 'value="25"' in page
 
 
-def test_running_the_job_twice_imports_once(background, xuanen_office, django_capture_on_commit_callbacks):
+def test_running_the_job_twice_imports_once(background, in_process, xuanen_office, django_capture_on_commit_callbacks):
     upload = xlsx_file([make_row(i) for i in range(30)])
     with django_capture_on_commit_callbacks(execute=True):
         job = roster.import_job_start(actor=xuanen_office, upload=upload)
@@ -124,3 +132,24 @@ def test_a_small_roster_still_imports_within_the_request(xuanen_office, client_a
     response = client_as(xuanen_office).post(reverse("deputies:import"), {"file": xlsx_file([make_row(i) for i in range(5)])})
     assert response.status_code == 302 and response["Location"] == reverse("deputies:list")
     assert not ImportJob.objects.exists() and Deputy.objects.count() == 5
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_imports_the_large_roster(background, xuanen_office, client_as):
+    from tests.worker import WorkerProcess, purge_queue, wait_for
+
+    # given a worker on the broker
+    purge_queue()
+    worker = WorkerProcess(concurrency=1).start()
+    try:
+        # when an office uploads a large roster
+        response = client_as(xuanen_office).post(reverse("deputies:import"), {"file": xlsx_file([make_row(i) for i in range(60)])})
+        job = ImportJob.objects.get()
+        # then the worker process imports it and the job row says so
+        finished = wait_for(lambda: ImportJob.objects.filter(pk=job.pk, state=ImportJobState.SUCCEEDED).exists(), timeout=90)
+    finally:
+        worker.stop()
+    assert response.status_code == 302
+    assert finished, f"the worker did not finish the import; see {worker.log_path}"
+    assert Deputy.objects.count() == 60
