@@ -247,7 +247,7 @@ class BulkLoader:
 
     def _progress(self, spec: TableSpec, final: bool = False) -> None:
         moment = time.perf_counter()
-        if not final and moment - spec.reported < 2.0:
+        if not final and moment - spec.reported < 5.0:
             return
         spec.reported = moment
         elapsed = max(moment - spec.started, 1e-6)
