@@ -33,8 +33,11 @@ run: venv
 # this machine — again on PostgreSQL + Redis with the tests that need a real worker.
 test: test-sqlite test-services
 
+# Two processes on SQLite (each has its own in-memory database). The service suite runs in one
+# process: its real worker and the tests share one broker queue.
+SQLITE_WORKERS ?= 2
 test-sqlite: venv
-	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL $(BIN)/python -m pytest -n $(SQLITE_WORKERS) $(PYTEST_ARGS)
 
 test-services: venv
 	@if $(BIN)/python -m config.probe "$(PG_URL)" "$(REDIS_URL)"; then \
