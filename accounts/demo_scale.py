@@ -367,6 +367,13 @@ def run(ctx, *, use_copy: bool | None = None) -> None:
 
     ``use_copy`` defaults to COPY on PostgreSQL; False forces the bulk_create path (tests use it).
     """
+    from django.core.management import CommandError
+
+    from regions.models import Region, RegionLevel
+
+    if Region.objects.filter(level=RegionLevel.TOWNSHIP).exists():
+        # The scale seeder writes generated townships with fixed codes: it needs a database without any.
+        raise CommandError("数据库中已有乡镇数据：--scale county/province 需要空数据库（可先 flush，或加 --if-empty 跳过）。")
     plan = PLANS[ctx.scale]
     ctx.data["plan"] = plan
     # One generator per app, so adding rows to one app does not change another app's data.

@@ -158,3 +158,12 @@ def test_the_noop_task_has_the_name_the_bench_sends():
 
     assert noop.name == "health.tasks.noop"
     assert noop.delay() is not None  # eager without a broker: runs and returns
+
+
+def test_it_refuses_a_database_that_already_has_townships(settings, tree):
+    from django.core.management import CommandError
+
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="空数据库"):
+        call_command("seed_demo", "--scale", "county", stdout=StringIO())
+    assert not Deputy.objects.exists()
