@@ -25,6 +25,7 @@ venv: $(VENV)/.installed
 run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_regions
+	$(MANAGE) load_calendar
 	$(MANAGE) seed_demo --if-empty
 	@echo "代表行动 is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(MANAGE) runserver $(HOST):$(PORT)

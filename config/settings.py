@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.navigation",
+                "suggestions.context_processors.inbox",
             ],
         },
     },
@@ -122,7 +123,8 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that also loads the unread-message count for the badge on every page.
+    "suggestions.auth.InboxModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -216,6 +218,7 @@ SPECTACULAR_SETTINGS = {
         "MandateLevelEnum": "deputies.models.MandateLevel",
         "UserRoleEnum": "accounts.models.Role",
         "MembershipRoleEnum": "deputies.models.MembershipRole",
+        "DepartmentTypeEnum": "suggestions.taxonomy.DEPARTMENT_TYPE_CHOICES",
     },
 }
 
@@ -245,6 +248,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Kept in code so a deployment's schedule is reviewed like any other change.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.tasks.record_heartbeat", "schedule": 60.0},
+    # Supervision (催办/督办/通报, sign-off, co-handler opinions, 回头看): each step is sent once per
+    # due date (Reminder's unique constraint), so the tick rate only bounds how late it goes out.
+    "suggestions-supervise": {"task": "suggestions.tasks.supervise", "schedule": env_float("SUPERVISE_EVERY_SECONDS", 900.0)},
+    # Re-sends routing for suggestions stuck in "submitted" (broker down, worker killed).
+    "suggestions-sweep-submitted": {"task": "suggestions.tasks.sweep_stuck_submissions", "schedule": 300.0},
 }
 # Bounded retries with backoff for transient faults (database or broker hiccups).
 TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5, minimum=0)
@@ -302,6 +310,14 @@ LOGGING = {
 
 # --- Product settings -------------------------------------------------------------------------------
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
+# Suggestion handling defaults when a suggestion belongs to no campaign (a campaign's fields win).
+SUGGESTION_ANSWER_MONTHS = env_int("SUGGESTION_ANSWER_MONTHS", 3, minimum=1)
+SUGGESTION_RETURN_WINDOW_DAYS = env_int("SUGGESTION_RETURN_WINDOW_DAYS", 7, minimum=1)
+SUGGESTION_COHANDLER_OPINION_MONTHS = env_int("SUGGESTION_COHANDLER_OPINION_MONTHS", 1, minimum=1)
+SUGGESTION_REMINDER_DAYS = env_int("SUGGESTION_REMINDER_DAYS", 5, minimum=1)
+SUGGESTION_LONG_OVERDUE_DAYS = env_int("SUGGESTION_LONG_OVERDUE_DAYS", 5, minimum=1)
+# Working days after assignment before an unsigned assignment gets a sign-off reminder.
+SUGGESTION_SIGN_OFF_REMINDER_DAYS = env_int("SUGGESTION_SIGN_OFF_REMINDER_DAYS", 2, minimum=1)
 
 # --- Dashboards -------------------------------------------------------------------------------------
 # Figures are cached this long per scope, region and filters (0 turns the cache off).

@@ -174,6 +174,12 @@ class Assignment(models.Model):
     due_at = models.DateField(_("办理期限"))
     # How due_at was computed (start, rule, skipped holidays, provisional flag), shown on the page.
     due_explanation = models.JSONField(_("期限计算"), default=dict, blank=True)
+    # Derived from due_at and the calendar whenever due_at is computed (never set by hand): the day
+    # due-soon reminders (催办) start and the day an overdue assignment is reported (通报).
+    remind_at = models.DateField(_("催办起始日"), null=True, blank=True)
+    long_overdue_at = models.DateField(_("逾期通报日"), null=True, blank=True)
+    # Last day a department may ask to return it (退回), in working days from assignment.
+    return_deadline = models.DateField(_("申请退回截止日"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     opinion = models.TextField(_("协办意见"), blank=True)
     opinion_at = models.DateTimeField(_("协办意见时间"), null=True, blank=True)

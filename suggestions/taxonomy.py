@@ -52,3 +52,7 @@ def department_type_choices() -> list[tuple[str, str]]:
 
 def department_type_for(category_code: str) -> str:
     return categories()[category_code].department_type
+
+
+# Named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] so the API schema calls it DepartmentTypeEnum.
+DEPARTMENT_TYPE_CHOICES = department_type_choices()

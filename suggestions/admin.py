@@ -1,0 +1,44 @@
+"""Superuser admin (offices work through the product's pages). Events are read-only: append-only."""
+
+from django.contrib import admin
+
+from suggestions.models import CalendarDay, CalendarYear, Department, Handler, Suggestion, SuggestionEvent
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "type", "region", "active"]
+    list_filter = ["type", "active"]
+    search_fields = ["name"]
+
+
+@admin.register(Handler)
+class HandlerAdmin(admin.ModelAdmin):
+    list_display = ["user", "department"]
+    raw_id_fields = ["user", "department"]
+
+
+class EventInline(admin.TabularInline):
+    model = SuggestionEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["action", "actor_label", "from_status", "to_status", "note", "created_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    # Status changes only through services: the admin shows it but never edits it.
+    list_display = ["number", "title", "status", "region", "submitted_at"]
+    list_filter = ["status", "category"]
+    search_fields = ["number", "title"]
+    readonly_fields = ["status", "submitted_at", "closed_at", "router_guesses"]
+    raw_id_fields = ["region", "lead_deputy", "campaign", "source_activity", "source_issue", "duplicate_of", "submitted_by"]
+    inlines = [EventInline]
+
+
+admin.site.register(CalendarDay)
+admin.site.register(CalendarYear)

@@ -1,0 +1,61 @@
+"""seed_demo: departments for both counties, the transport-xuanen handler, demo suggestions."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.demo_framework import DemoContext
+from accounts.models import Role, User
+from suggestions.models import Department, Status, Suggestion
+from suggestions.taxonomy import department_type_choices
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.DEBUG = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_regions", stdout=StringIO())
+    call_command("seed_demo", "--password", "pw-for-test", stdout=StringIO())
+
+
+def test_it_seeds_departments_and_the_handler(seeded):
+    for code in ("422825", "421083"):
+        assert Department.objects.filter(region__code=code).count() == len(department_type_choices())
+    handler = User.objects.get(username="transport-xuanen")
+    assert handler.role == Role.DEPARTMENT_HANDLER and handler.check_password("pw-for-test")
+    assert handler.handler.department.name == "宣恩县交通运输局"
+    assert handler.region.code == "422825"
+
+
+def test_it_seeds_the_deputys_suggestions_in_several_states(seeded):
+    from accounts import demo as accounts_demo
+    from regions import demo as regions_demo
+    from suggestions import demo
+
+    deputy_user = User.objects.get(username="deputy")
+    assert Suggestion.objects.filter(lead_deputy__user=deputy_user).count() == len(demo.DEMO_SUGGESTIONS)
+    states = set(Suggestion.objects.values_list("status", flat=True))
+    assert {Status.DRAFT, Status.TRIAGE, Status.ASSIGNED, Status.ACKNOWLEDGED, Status.ANSWERED, Status.CLOSED} <= states
+    # running it again adds nothing
+    ctx = DemoContext(password="pw-for-test", seed=1, scale="demo", out=StringIO())
+    regions_demo.seed(ctx)
+    accounts_demo.seed(ctx)
+    demo.seed(ctx)
+    assert Suggestion.objects.count() == len(demo.DEMO_SUGGESTIONS)
+
+
+def test_every_demo_page_renders_for_every_demo_persona(seeded, client_as):
+    from django.urls import reverse
+
+    for username in ("deputy", "xuanen", "transport-xuanen", "provincial", "xuanen-township", "honghu"):
+        client = client_as(User.objects.get(username=username))
+        for name in ("list", "mine", "supervision", "notifications", "calendar"):
+            assert client.get(reverse(f"suggestions:{name}")).status_code == 200, (username, name)
+        for s in Suggestion.objects.all():
+            assert client.get(reverse("suggestions:detail", args=[s.pk])).status_code in (200, 404), (username, s.title)
+    handler = client_as(User.objects.get(username="transport-xuanen"))
+    assert "关于修缮椒园镇至珠山镇公路的建议" in handler.get(reverse("suggestions:inbox") + "?tab=all").content.decode()
+    assert client_as(User.objects.get(username="xuanen")).get(reverse("suggestions:triage")).status_code == 200
