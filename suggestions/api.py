@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.scope import in_scope
+from config.exceptions import PermissionRefused
 from deputies.models import Deputy
 from regions.models import Region
 from suggestions import selectors, services
@@ -37,6 +38,9 @@ from suggestions.taxonomy import category_choices
 from suggestions.transitions import allowed_actions
 
 # --- serializers -------------------------------------------------------------------------------------
+
+# Ids as the database stores them (BigAutoField): a larger number is a 400, not an overflow.
+ID = {"min_value": 1, "max_value": 2**63 - 1}
 
 
 class DepartmentBriefSerializer(serializers.ModelSerializer):
@@ -149,20 +153,20 @@ class SuggestionCreateSerializer(serializers.Serializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     lead_deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.filter(active=True), required=False)
     co_signers = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.filter(active=True), many=True, required=False)
-    campaign = serializers.IntegerField(required=False, allow_null=True)
+    campaign = serializers.IntegerField(required=False, allow_null=True, **ID)
     submit = serializers.BooleanField(default=False)
 
 
 class AssignInput(serializers.Serializer):
-    lead = serializers.IntegerField(help_text="主办单位 id")
-    co_handlers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    lead = serializers.IntegerField(help_text="主办单位 id", **ID)
+    co_handlers = serializers.ListField(child=serializers.IntegerField(**ID), required=False, default=list)
     category = serializers.ChoiceField(choices=category_choices(), required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ReturnInput(serializers.Serializer):
     reason = serializers.CharField()
-    suggested_department = serializers.IntegerField(required=False, allow_null=True)
+    suggested_department = serializers.IntegerField(required=False, allow_null=True, **ID)
 
 
 class NoteInput(serializers.Serializer):
@@ -194,7 +198,7 @@ class RateInput(serializers.Serializer):
 
 
 class MergeInput(serializers.Serializer):
-    into = serializers.IntegerField(help_text="合并到的建议 id")
+    into = serializers.IntegerField(help_text="合并到的建议 id", **ID)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -415,6 +419,9 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def merge(self, request, pk=None):
         s = self._suggestion(pk)
         v = self._input(MergeInput)
+        if not request.user.is_office:
+            # Say "not yours to do" before looking up a target the user may not even see.
+            raise PermissionRefused(_("只有人大常委会办公室可以进行此操作。"))
         into = selectors.suggestions_visible_to(request.user).filter(pk=v["into"]).first()
         if into is None:
             raise serializers.ValidationError({"into": [_("目标建议不存在或不在您的范围内。")]})
@@ -504,7 +511,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkReadInput(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    ids = serializers.ListField(child=serializers.IntegerField(**ID), required=False)
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

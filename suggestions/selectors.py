@@ -66,7 +66,7 @@ def get_visible_or_404(user, pk) -> Suggestion:
     """One suggestion the user may see, or 404 (the same answer as for an id that does not exist)."""
     try:
         return suggestions_visible_to(user).select_related("region", "lead_deputy", "campaign", "duplicate_of").get(pk=pk)
-    except (Suggestion.DoesNotExist, ValueError, TypeError):
+    except (Suggestion.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
 
@@ -115,7 +115,7 @@ def suggestion_detail(user, pk) -> Suggestion:
     )
     try:
         return qs.get(pk=pk)
-    except (Suggestion.DoesNotExist, ValueError, TypeError):
+    except (Suggestion.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
 

@@ -385,7 +385,9 @@ def act(request, pk, action):
             messages.error(request, "；".join(exc.messages))
             return redirect("suggestions:detail", pk=pk)
         _add_errors(form, exc)
-    except (Conflict, PermissionRefused) as exc:
+    except PermissionRefused as exc:
+        raise PermissionDenied(exc.message)
+    except Conflict as exc:
         messages.error(request, exc.message)
         return redirect("suggestions:detail", pk=pk)
     if done:
@@ -399,7 +401,10 @@ def act(request, pk, action):
 @login_required
 def attachment(request, pk):
     """Serve an attachment only to users who may see its suggestion."""
-    file = get_object_or_404(Attachment.objects.filter(suggestion__in=selectors.suggestions_visible_to(request.user)), pk=pk)
+    try:
+        file = get_object_or_404(Attachment.objects.filter(suggestion__in=selectors.suggestions_visible_to(request.user)), pk=pk)
+    except OverflowError:  # an id no database row can have
+        raise Http404 from None
     return serve_file(file.file, download_name=file.original_name)
 
 

@@ -303,3 +303,8 @@ DESCRIBED: dict[str, Described] = {
         build=lambda w: target(_import_job(w), "deputies:import_job_errors", pk=_import_job(w).pk), get={CONGRESS_OFFICE}
     ),
 }
+
+# suggestions: described in their own module (many action routes), merged in here.
+from tests.security.routes_suggestions import SUGGESTION_ROUTES  # noqa: E402
+
+DESCRIBED.update(SUGGESTION_ROUTES)

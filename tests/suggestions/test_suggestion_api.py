@@ -236,3 +236,12 @@ def test_the_detail_page_offers_each_persona_its_actions(world, xuanen_office, c
     page = client_as(xuanen_office).get(reverse("suggestions:detail", args=[s.pk])).content.decode()
     assert "action-assign" in page and "宣恩县交通运输局" in page and "action-not_accept" in page
     assert "action-assign" not in client_as(world.deputy_user).get(reverse("suggestions:detail", args=[s.pk])).content.decode()
+
+
+def test_an_id_too_large_for_the_database_is_a_400_or_404_not_a_500(world, xuanen_office, api_as, assigned):
+    s = assigned()
+    client = api_as(xuanen_office)
+    huge = 10**30
+    assert client.get(f"/api/v1/suggestions/{huge}/").status_code == 404
+    assert client.post("/api/v1/notifications/mark-read/", {"ids": [huge]}, format="json").status_code == 400
+    assert post(client, s.pk, "merge", {"into": huge}).status_code == 400
