@@ -66,6 +66,17 @@ serve: venv
 	$(MANAGE) collectstatic --noinput
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3
 
+# Benchmarks (docs/benchmarks.md): `make bench` seeds the province-scale database when it is empty
+# (about 3 minutes) and measures; `make bench SCALE=county` is the small smoke run CI affords.
+SCALE ?= province
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/deputy_action_bench_$(SCALE)
+# Its own Redis database: the dashboard step empties the cache between requests.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+
+bench: venv
+	DATABASE_URL="$(BENCH_DATABASE_URL)" CELERY_BROKER_URL="$(BENCH_REDIS_URL)" CACHE_URL="$(BENCH_REDIS_URL)" \
+	  $(BIN)/python -m bench --scale $(SCALE)
+
 eval-routing: venv
 	$(BIN)/python -m suggestions.routing eval --out docs/routing.md
 

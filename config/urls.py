@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.ping import PingView
 from health.views import healthz
 
 
@@ -16,6 +17,7 @@ admin.site.has_permission = _superusers_only
 admin.site.site_header = "代表行动 · 系统管理"
 
 api_v1 = [
+    path("ping/", PingView.as_view(), name="api-ping"),
     path("", include("accounts.api_urls")),
     path("", include("regions.api_urls")),
     path("", include("deputies.api_urls")),

@@ -178,3 +178,55 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} · {self.deputy}"
+
+
+class ImportJobState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    CHECKING = "checking", _("正在检查")
+    WRITING = "writing", _("正在写入")
+    SUCCEEDED = "succeeded", _("导入完成")
+    REFUSED = "refused", _("有错误，未导入")
+    FAILED = "failed", _("导入失败")
+
+
+class ImportJob(models.Model):
+    """A large roster import running in the worker: its file, how far it got, and how it ended.
+
+    The page polls this row, so a reload (or another tab) shows the same progress. The import itself
+    is the same all-or-nothing ``roster.import_roster`` as a small upload.
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.CASCADE, related_name="roster_import_jobs"
+    )
+    file = models.FileField(_("名册文件"), upload_to="roster_imports/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    state = models.CharField(_("状态"), max_length=16, choices=ImportJobState.choices, default=ImportJobState.QUEUED)
+    rows_total = models.PositiveIntegerField(_("总行数(估计)"), default=0)
+    rows_done = models.PositiveIntegerField(_("已检查行数"), default=0)
+    errors_count = models.PositiveIntegerField(_("问题数"), default=0)
+    # The bad rows ([row, column, message]) of a refused file, capped like the page's list.
+    errors = models.JSONField(_("问题清单"), default=list, blank=True)
+    result = models.JSONField(_("导入结果"), default=dict, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    FINISHED = {ImportJobState.SUCCEEDED, ImportJobState.REFUSED, ImportJobState.FAILED}
+
+    class Meta:
+        verbose_name = _("名册导入任务")
+        verbose_name_plural = _("名册导入任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("deputies:import_job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in self.FINISHED

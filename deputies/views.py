@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -123,6 +123,15 @@ def roster_import(request):
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            if upload.size >= roster.BACKGROUND_MIN_BYTES:
+                # Tens of thousands of rows: the worker imports it while a page shows the progress.
+                try:
+                    job = roster.import_job_start(actor=request.user, upload=upload)
+                except roster.RosterFileError as exc:
+                    form.add_error("file", str(exc))
+                else:
+                    return redirect(job.get_absolute_url())
+                return render(request, "deputies/import.html", {"form": form, "result": None, "columns": roster.COLUMNS})
             try:
                 result = roster.import_roster(actor=request.user, fileobj=upload, filename=upload.name)
             except roster.RosterFileError as exc:
@@ -141,6 +150,36 @@ def roster_import(request):
                     [e.row, e.column, e.message] for e in result.errors[:MAX_KEPT_ERRORS]
                 ]
     return render(request, "deputies/import.html", {"form": form, "result": result, "columns": roster.COLUMNS})
+
+
+@login_required
+def roster_import_job(request, pk):
+    """A large import's progress: rows checked, problems so far, time left; the same page after a reload."""
+    require_office(request.user)
+    job = roster.import_job_for(request.user, pk)
+    return render(request, "deputies/import_job.html", {"job": job, "status": roster.import_job_status(job)})
+
+
+@login_required
+def roster_import_job_status(request, pk):
+    """The progress as JSON, for the page's script to poll."""
+    require_office(request.user)
+    job = roster.import_job_for(request.user, pk)
+    response = JsonResponse(roster.import_job_status(job))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def roster_import_job_errors(request, pk):
+    """A refused job's bad rows as CSV."""
+    require_office(request.user)
+    job = roster.import_job_for(request.user, pk)
+    if not job.errors:
+        raise Http404
+    response = HttpResponse(roster.errors_csv([roster.RowError(*row) for row in job.errors]), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="roster-errors.csv"'
+    return response
 
 
 @login_required

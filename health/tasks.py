@@ -12,3 +12,8 @@ def record_heartbeat(hostname: str | None = None) -> None:
     WorkerHeartbeat.objects.update_or_create(
         hostname=hostname or socket.gethostname(), defaults={"seen_at": timezone.now()}
     )
+
+
+@shared_task(name="health.tasks.noop")
+def noop() -> None:
+    """Does nothing: the benchmark's reference for the worker and broker overhead of one task."""

@@ -268,6 +268,7 @@ PUBLIC = {
     "login": "the sign-in page",
     "logout": "POST only; signing out someone who is not signed in does nothing",
     "healthz": "load balancers and monitors probe it; it shows no personal data",
+    "api-ping": "the benchmark's no-database reference endpoint: answers {\"pong\": true} and nothing else",
     "api-token": "exchanges a username and password for a token (throttled per address)",
     "api-schema": "the OpenAPI description, no data",
     "api-docs": "the API documentation page, no data",
@@ -308,6 +309,18 @@ def _password_change_data(world: World, t: Target) -> dict:
     return {"old_password": "correct-horse-battery", "new_password1": "Xy7#kq2!Lm9v", "new_password2": "Xy7#kq2!Lm9v"}
 
 
+def _import_job(world: World):
+    """A refused roster import of 宣恩县's office (one per world)."""
+    from deputies.models import ImportJob, ImportJobState
+
+    if "import_job" not in world.__dict__:
+        world.__dict__["import_job"] = ImportJob.objects.create(
+            created_by=world.insiders[CONGRESS_OFFICE], original_name="roster.xlsx", state=ImportJobState.REFUSED,
+            errors=[[2, "姓名", "姓名不能为空"]], errors_count=1,
+        )
+    return world.__dict__["import_job"]
+
+
 DESCRIBED: dict[str, Described] = {
     # accounts
     "home": Described(build=lambda w: listing("home"), get=ALL_ROLES),
@@ -330,6 +343,18 @@ DESCRIBED: dict[str, Described] = {
     "region-detail": Described(
         build=lambda w: target(w.tree.zhushan_village, "region-detail", code=w.tree.zhushan_village.code),
         get=ALL_ROLES,
+    ),
+    # deputies: a large roster import's progress belongs to whoever uploaded it
+    "deputies:import_job": Described(
+        build=lambda w: target(_import_job(w), "deputies:import_job", pk=_import_job(w).pk),
+        get={CONGRESS_OFFICE},
+        note="only the uploader (here 宣恩县's office) sees a job; every other user gets 404",
+    ),
+    "deputies:import_job_status": Described(
+        build=lambda w: target(_import_job(w), "deputies:import_job_status", pk=_import_job(w).pk), get={CONGRESS_OFFICE}
+    ),
+    "deputies:import_job_errors": Described(
+        build=lambda w: target(_import_job(w), "deputies:import_job_errors", pk=_import_job(w).pk), get={CONGRESS_OFFICE}
     ),
 }
 

@@ -31,6 +31,13 @@ class Command(BaseCommand):
             self._print_logins(None)
             return
         ctx = DemoContext(password=password, seed=seed, scale=scale, out=self.stdout)
+        if scale != "demo":
+            # County and province scales load generated rows in bulk (COPY on PostgreSQL).
+            from accounts import demo_scale
+
+            demo_scale.run(ctx)
+            self._print_logins(ctx)
+            return
         seeders = []
         for config in apps.get_app_configs():
             try:

@@ -1,0 +1,1 @@
+"""Province-scale benchmarks: ``make bench`` (``python -m bench``). See docs/benchmarks.md."""
