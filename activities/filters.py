@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ActivityType, Attendance, Campaign
+from config.filters import IdFilter
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -25,7 +26,7 @@ class ActivityFilter(django_filters.FilterSet):
         field_name="date", lookup_expr="lte", label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
     # By id for the API and links from a deputy's page; by name or initials for people typing.
-    deputy = django_filters.NumberFilter(method="filter_deputy", label=_("代表ID"), widget=forms.HiddenInput)
+    deputy = IdFilter(method="filter_deputy", label=_("代表ID"), widget=forms.HiddenInput)
     deputy_name = django_filters.CharFilter(method="filter_deputy_name", label=_("代表姓名/拼音首字母"))
     group = django_filters.ModelChoiceFilter(queryset=None, label=_("代表小组"), empty_label=_("全部"))
     station = django_filters.ModelChoiceFilter(queryset=None, label=_("联络站"), empty_label=_("全部"))

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from config.filters import IdFilter
 from deputies.models import Deputy, DeputyGroup, GroupKind, Mandate, MandateLevel
 from regions.models import Region
 
@@ -19,8 +20,8 @@ class DeputyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名或拼音首字母"), method="filter_q")
     level = django_filters.ChoiceFilter(label=_("代表层级"), choices=MandateLevel.choices, method="filter_level")
     region = django_filters.CharFilter(label=_("所在区划代码"), method="filter_region")
-    group = django_filters.NumberFilter(label=_("代表小组"), field_name="memberships__group_id")
-    station = django_filters.NumberFilter(label=_("联络站"), field_name="station_assignments__station_id")
+    group = IdFilter(label=_("代表小组"), field_name="memberships__group_id")
+    station = IdFilter(label=_("联络站"), field_name="station_assignments__station_id")
     sector = django_filters.CharFilter(label=_("界别/职业"), lookup_expr="icontains")
     term = django_filters.CharFilter(label=_("届次"), method="filter_term")
     active = django_filters.BooleanFilter(label=_("在任"))
@@ -65,7 +66,7 @@ class DeputyFilter(django_filters.FilterSet):
 class MandateFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=MandateLevel.choices)
     term = django_filters.CharFilter()
-    deputy = django_filters.NumberFilter(field_name="deputy_id")
+    deputy = IdFilter(field_name="deputy_id")
     congress_region = django_filters.CharFilter(field_name="congress_region__code")
 
     class Meta:

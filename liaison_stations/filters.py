@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from config.filters import IdFilter
 from liaison_stations.models import LiaisonStation, ReceptionDay, StationKind
 from regions.models import Region
 
@@ -29,7 +30,7 @@ class StationFilter(django_filters.FilterSet):
 
 
 class ReceptionDayFilter(django_filters.FilterSet):
-    station = django_filters.NumberFilter(field_name="station_id")
+    station = IdFilter(field_name="station_id")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
     region = django_filters.CharFilter(method="filter_region")

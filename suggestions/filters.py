@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from config.filters import IdFilter
 from suggestions.models import Assignment, Department, Status, Suggestion
 from suggestions.selectors import DeadlineState, departments_visible_to
 from suggestions.taxonomy import category_choices
@@ -34,7 +35,7 @@ class SuggestionFilter(django_filters.FilterSet):
         label=_("承办单位"), queryset=_departments, method="filter_department"
     )
     region = django_filters.CharFilter(label=_("区划代码"), method="filter_region")
-    campaign = django_filters.NumberFilter(label=_("代表行动"), field_name="campaign_id")
+    campaign = IdFilter(label=_("代表行动"), field_name="campaign_id")
     deadline = django_filters.ChoiceFilter(label=_("期限"), choices=DEADLINE_CHOICES, method="filter_deadline")
     key_supervision = django_filters.BooleanFilter(label=_("重点督办"))
 
