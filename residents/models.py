@@ -101,9 +101,9 @@ class HotIssue(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def get_absolute_url(self) -> str:
+        return reverse("residents:hot_detail", args=[self.pk])
+
     @property
     def satisfaction(self) -> float | None:
         return round(self.satisfied_count / self.rated_count, 2) if self.rated_count else None
-
-    def get_absolute_url(self) -> str:
-        return reverse("residents:hot_detail", args=[self.pk])

@@ -141,3 +141,12 @@ def hot_issue_detail(user, pk) -> HotIssue:
         return qs.get(pk=pk)
     except (HotIssue.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def poster_stations(user, limit: int = 30) -> QuerySet:
+    """Stations whose QR poster the user prints: a deputy's own, a township's stations."""
+    if user.is_deputy:
+        return LiaisonStation.objects.filter(pk__in=stations_of_deputy_user(user), active=True).order_by("name")[:limit]
+    if user.is_township_staff:
+        return in_scope(LiaisonStation.objects.filter(active=True), user, "region").order_by("name")[:limit]
+    return LiaisonStation.objects.none()

@@ -110,7 +110,12 @@ def inbox(request):
     return render(
         request,
         "residents/inbox.html",
-        {"filter": filterset, "page_obj": page, "personal": selectors.sees_personal_data(request.user)},
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "personal": selectors.sees_personal_data(request.user),
+            "poster_stations": selectors.poster_stations(request.user),
+        },
     )
 
 

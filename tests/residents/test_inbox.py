@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from residents.models import MessageStatus, ResidentMessage
+from residents.models import MessageStatus
 from suggestions.models import Status, Suggestion
 from tests.factories.residents import ResidentMessageFactory
 
