@@ -221,6 +221,8 @@ SPECTACULAR_SETTINGS = {
         "UserRoleEnum": "accounts.models.Role",
         "MembershipRoleEnum": "deputies.models.MembershipRole",
         "DepartmentTypeEnum": "suggestions.taxonomy.DEPARTMENT_TYPE_CHOICES",
+        "ResidentMessageStatusEnum": "residents.models.MessageStatus",
+        "SuggestionStatusEnum": "suggestions.models.Status",
     },
 }
 
