@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "liaison_stations",
     "activities",
     "suggestions",
+    "residents",
     "dashboards",
 ]
 
@@ -219,6 +221,8 @@ SPECTACULAR_SETTINGS = {
         "UserRoleEnum": "accounts.models.Role",
         "MembershipRoleEnum": "deputies.models.MembershipRole",
         "DepartmentTypeEnum": "suggestions.taxonomy.DEPARTMENT_TYPE_CHOICES",
+        "ResidentMessageStatusEnum": "residents.models.MessageStatus",
+        "SuggestionStatusEnum": "suggestions.models.Status",
     },
 }
 
@@ -253,6 +257,8 @@ CELERY_BEAT_SCHEDULE = {
     "suggestions-supervise": {"task": "suggestions.tasks.supervise", "schedule": env_float("SUPERVISE_EVERY_SECONDS", 900.0)},
     # Re-sends routing for suggestions stuck in "submitted" (broker down, worker killed).
     "suggestions-sweep-submitted": {"task": "suggestions.tasks.sweep_stuck_submissions", "schedule": 300.0},
+    # Hot issues (热点问题): the week's clustering of suggestions and residents' messages, Monday 03:00.
+    "residents-hot-issues": {"task": "residents.tasks.compute_hot_issues", "schedule": crontab(minute=0, hour=3, day_of_week=1)},
 }
 # Bounded retries with backoff for transient faults (database or broker hiccups).
 TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5, minimum=0)
@@ -331,3 +337,15 @@ DASHBOARD_LEAGUE_MIN = env_int("DASHBOARD_LEAGUE_MIN", 3, minimum=1)
 ACTIVITY_EDIT_DAYS = env_int("ACTIVITY_EDIT_DAYS", 7, minimum=0)
 # Photos per activity: enough for a visit, few enough that a phone on a village link can send them.
 ACTIVITY_MAX_PHOTOS = env_int("ACTIVITY_MAX_PHOTOS", 9, minimum=1)
+
+# --- Residents' voice (群众留言) --------------------------------------------------------------------
+# Messages per sender address and per station within an hour (the public QR form has no login).
+VOICE_RATE_PER_IP = env_int("VOICE_RATE_PER_IP", 5, minimum=1)
+VOICE_RATE_PER_STATION = env_int("VOICE_RATE_PER_STATION", 100, minimum=1)
+# A form sent back sooner than this after it was shown is a script, not a person typing.
+VOICE_MIN_FILL_SECONDS = env_int("VOICE_MIN_FILL_SECONDS", 3, minimum=0)
+# The arithmetic question expires after this long (the page must be reloaded).
+VOICE_CHALLENGE_MAX_AGE = env_int("VOICE_CHALLENGE_MAX_AGE", 3600, minimum=60)
+# Similar suggestions: how far back "recent" reaches, and how many candidates get an exact score.
+SIMILAR_RECENT_DAYS = env_int("SIMILAR_RECENT_DAYS", 365, minimum=1)
+SIMILAR_CANDIDATES = env_int("SIMILAR_CANDIDATES", 50, minimum=5)

@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("liaison_stations.api_urls")),
     path("", include("activities.api_urls")),
     path("", include("suggestions.api_urls")),
+    path("", include("residents.api_urls")),
     path("", include("dashboards.api_urls")),
 ]
 
@@ -34,6 +35,7 @@ urlpatterns = [
     path("stations/", include("liaison_stations.urls")),
     path("activities/", include("activities.urls")),
     path("suggestions/", include("suggestions.urls")),
+    path("voice/", include("residents.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

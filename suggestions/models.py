@@ -440,3 +440,23 @@ class TrainingExample(models.Model):
     class Meta:
         verbose_name = _("训练样本")
         verbose_name_plural = _("训练样本")
+
+
+class SuggestionTerm(models.Model):
+    """One weighted term of a suggestion's text: the inverted index behind similar-suggestion lookups.
+
+    Written by ``similarity.index_suggestion`` when a suggestion is created, edited or submitted;
+    ``county`` is copied from the region so a lookup filters one county without a join.
+    """
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="terms")
+    county = models.CharField(_("县级区划前缀"), max_length=6)
+    term = models.CharField(_("词"), max_length=32)
+    weight = models.FloatField(_("权重"))
+
+    class Meta:
+        verbose_name = _("建议关键词")
+        verbose_name_plural = _("建议关键词")
+        constraints = [models.UniqueConstraint(fields=["suggestion", "term"], name="suggestion_term_unique")]
+        # The lookup: the rows of these terms in this county (candidate filter and document frequency).
+        indexes = [models.Index(fields=["county", "term"], name="suggestion_term_lookup_idx")]

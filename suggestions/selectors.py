@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import in_scope
+from accounts.scope import in_scope, region_in_scope
 from suggestions.models import (
     Answer,
     Assignment,
@@ -233,3 +233,37 @@ def assignable_departments(user, suggestion: Suggestion) -> QuerySet:
 def notifications_of(user) -> QuerySet:
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")
 
+
+
+def _lookup_county(user, region_id) -> str:
+    """The county a similar-suggestion lookup may search: the chosen region's, if the user may file
+    there, else the user's own (a deputy's home county, a county or township office's county)."""
+    from regions.models import Region
+
+    profile = getattr(user, "deputy_profile", None) if user.is_deputy else None
+    home = (profile.region.prefix if profile else (user.region.prefix if user.region_id else ""))[:6]
+    region = Region.objects.filter(pk=region_id).first() if str(region_id or "").isdigit() else None
+    if region is not None and len(region.prefix) >= 6:
+        if (profile and region.prefix.startswith(home)) or (not profile and region_in_scope(user, region)):
+            return region.prefix[:6]
+    return home if len(home) == 6 else ""
+
+
+def similar_suggestions(user, *, title: str = "", content: str = "", region_id=None, suggestion_id=None, limit: int = 5):
+    """Top similar open/recent suggestions in the county, for the writing form and for triage.
+
+    With ``suggestion_id`` (triage) the suggestion must be visible to the user; otherwise the text
+    typed so far is compared. Each match says whether the user may open it (``visible``)."""
+    from suggestions import similarity
+
+    if not (user.is_superuser or user.is_office or user.is_township_staff or user.is_deputy):
+        raise Http404
+    if suggestion_id is not None:
+        matches = similarity.similar_to(get_visible_or_404(user, suggestion_id), limit=limit)
+    else:
+        county = _lookup_county(user, region_id)
+        matches = similarity.similar(title=title, content=content, county=county, limit=limit) if county else []
+    visible = set(suggestions_visible_to(user).filter(pk__in=[m.suggestion.pk for m in matches]).values_list("pk", flat=True))
+    for match in matches:
+        match.visible = match.suggestion.pk in visible
+    return matches

@@ -296,6 +296,7 @@ def suggestion_create(
         CoSignature.objects.bulk_create([CoSignature(suggestion=suggestion, deputy=d) for d in {d.pk: d for d in co_signers}.values()])
         _attach(suggestion, attachments, actor=actor)
         _event(suggestion, "create", actor=actor, to_status=Status.DRAFT, data={"co_signers": [d.pk for d in co_signers]})
+        _index_on_commit(suggestion.pk)
         notify_on_commit(
             deputies_of(suggestion, co_signers=True).exclude(pk=suggestion.lead_deputy.user_id or 0),
             title=_("请确认附议：%(title)s") % {"title": suggestion.title},
@@ -318,7 +319,15 @@ def suggestion_update_draft(suggestion_id: int, *, actor, title: str, content: s
         suggestion.region = region
         suggestion.campaign = campaign
         _move(suggestion, "edit", actor=actor, fields=["title", "content", "region", "campaign"])
+        _index_on_commit(suggestion.pk)
     return suggestion
+
+
+def _index_on_commit(suggestion_id: int) -> None:
+    # Similar-suggestion lookups read stored terms; the worker writes them once the text is saved.
+    from suggestions.tasks import index_similarity
+
+    index_similarity.delay_on_commit(suggestion_id)
 
 
 def suggestion_submit(suggestion_id: int, *, actor) -> Suggestion:
@@ -887,6 +896,13 @@ def suggestion_merge(suggestion_id: int, *, into: Suggestion, actor, note: str =
             title=_("建议已合并：%(title)s") % {"title": suggestion.title},
             body=_("并入「%(title)s」办理。") % {"title": target.title},
             suggestion_id=suggestion.pk,
+        )
+        # The target's deputies learn that another deputy's matter now rides on their suggestion.
+        notify_on_commit(
+            deputies_of(target),
+            title=_("有建议并入：%(title)s") % {"title": target.title},
+            body=_("「%(title)s」（%(name)s）已并入本建议一并办理。") % {"title": suggestion.title, "name": suggestion.lead_deputy.name},
+            suggestion_id=target.pk,
         )
     return suggestion
 

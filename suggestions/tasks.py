@@ -56,3 +56,11 @@ def sweep_stuck_submissions() -> int:
     for suggestion_id in ids:
         route_suggestion.delay(suggestion_id)
     return len(ids)
+
+
+@shared_task(name="suggestions.tasks.index_similarity", **RETRY)
+def index_similarity(suggestion_id: int) -> int:
+    """Store a suggestion's terms for similar-suggestion lookups (rewrites them; idempotent)."""
+    from suggestions.similarity import index_suggestion
+
+    return index_suggestion(suggestion_id)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("triage/", views.triage, name="triage"),
     path("supervision/", views.supervision, name="supervision"),
     path("new/", views.create, name="create"),
+    path("similar/", views.similar, name="similar"),
     path("export.xlsx", views.export, name="export"),
     path("notifications/", views.notifications, name="notifications"),
     path("calendar/", views.calendar, name="calendar"),

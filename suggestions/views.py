@@ -12,8 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -160,6 +161,36 @@ def create(request):
     return render(request, "suggestions/form.html", {"form": form})
 
 
+@login_required
+def similar(request):
+    """JSON for the writing form (as the deputy types) and the triage page: the most similar open
+    and recent suggestions of the county."""
+    suggestion_id = request.GET.get("suggestion")
+    matches = selectors.similar_suggestions(
+        request.user,
+        title=request.GET.get("title", "")[:200],
+        content=request.GET.get("content", "")[:5000],
+        region_id=request.GET.get("region"),
+        suggestion_id=suggestion_id if suggestion_id else None,
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": m.suggestion.pk,
+                    "number": m.suggestion.number,
+                    "title": m.suggestion.title,
+                    "status": m.suggestion.get_status_display(),
+                    "region": m.suggestion.region.name,
+                    "score": round(m.score, 3),
+                    "url": reverse("suggestions:detail", args=[m.suggestion.pk]) if m.visible else None,
+                }
+                for m in matches
+            ]
+        }
+    )
+
+
 def _add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -243,6 +274,8 @@ def _context(request, suggestion, bound=None):
         "pending_extension": pending_extension,
         "is_office": is_office,
         "deadline_labels": DeadlineState.LABELS,
+        # Triage shows possible duplicates (fetched by static/js/similar.js) next to the merge form.
+        "show_similar": "merge" in available,
     }
 
 

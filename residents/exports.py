@@ -1,0 +1,45 @@
+"""Hot issues and residents' messages as .xlsx, Chinese headers."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from suggestions.taxonomy import categories
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HOT_HEADERS = ["排名", "关键词", "件数", "建议数", "留言数", "涉及县(市、区)数", "主要类别", "已答复", "满意率", "计算时间"]
+
+
+def _response(wb: Workbook, filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def hot_issues_xlsx(issues) -> HttpResponse:
+    """The already-scoped clusters, largest first."""
+    names = {c.code: c.name_zh for c in categories().values()}
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("热点问题")
+    ws.append(HOT_HEADERS)
+    for rank, issue in enumerate(issues, start=1):
+        top = sorted(issue.categories.items(), key=lambda kv: -kv[1])[:3]
+        ws.append([
+            rank,
+            issue.label,
+            issue.size,
+            issue.suggestion_count,
+            issue.message_count,
+            len(issue.regions),
+            "、".join(names.get(code, code) for code, _count in top),
+            issue.answered_count,
+            f"{issue.satisfaction:.0%}" if issue.satisfaction is not None else "",
+            timezone.localtime(issue.computed_at).strftime("%Y-%m-%d %H:%M"),
+        ])
+    return _response(wb, f"hot-issues-{timezone.localdate():%Y%m%d}.xlsx")

@@ -1,0 +1,128 @@
+"""Similar suggestions: a small inverted index of weighted jieba terms per suggestion.
+
+Each suggestion keeps its top terms (sublinear term frequency, unit length) in ``SuggestionTerm``.
+A lookup tokenizes the query text the same way and lets the database do the work: one indexed
+filter on (county, term) for the query's terms, document frequencies for those terms, and one
+aggregate that scores the candidates (Σ q·d·idf²) and returns the best few — the cost follows the
+number of matching term rows in one county, never the number of suggestions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
+from django.utils import timezone
+
+from suggestions.models import OPEN_STATUSES, Status, Suggestion, SuggestionTerm
+from suggestions.routing.classifier import tokenize
+
+MAX_TERMS = 80
+COUNTY_PREFIX = 6
+TITLE_WEIGHT = 2
+# Words that appear in almost every suggestion and say nothing about its matter.
+STOP_WORDS = frozenset(
+    "建议 关于 问题 希望 我们 群众 进行 相关 有关 加强 解决 尽快 目前 存在 部门 政府 工作 情况 需要 应该 "
+    "请求 要求 反映 一些 已经 没有 可以 提出 由于 以及 进一步 造成 导致 影响 方面 一直 非常 比较 特别 还是 "
+    "就是 这个 那个 他们 大家 现在 今年 去年 多次 长期 严重 不便 百姓 居民 村民 老百姓 代表 人大".split()
+)
+_BIGRAM_STOP = frozenset(f"#{w}" for w in STOP_WORDS if len(w) == 2)
+_KEEP = re.compile(r"^#?[\w]{2,}$")
+CACHE_SECONDS = 600
+
+
+def _terms(text: str) -> list[str]:
+    return [t for t in tokenize(text) if _KEEP.match(t) and not t.strip("#").isdigit() and t not in STOP_WORDS and t not in _BIGRAM_STOP]
+
+
+def term_vector(title: str, content: str = "") -> dict[str, float]:
+    """Unit-length sublinear tf of the text's words and character bigrams (title counted twice)."""
+    counts = Counter(_terms(f"{title} " * TITLE_WEIGHT + (content or "")))
+    if not counts:
+        return {}
+    # Words before bigrams, then the most frequent: a long text keeps its distinctive words.
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].startswith("#"), -len(kv[0]), kv[0]))[:MAX_TERMS]
+    weights = {term[:32]: 1.0 + math.log(n) for term, n in ranked}
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {term: w / norm for term, w in weights.items()}
+
+
+def index_suggestion(suggestion_id: int) -> int:
+    """(Re)write a suggestion's terms; returns how many were stored (0 when it is gone)."""
+    suggestion = Suggestion.objects.filter(pk=suggestion_id).select_related("region").first()
+    if suggestion is None:
+        return 0
+    vector = term_vector(suggestion.title, suggestion.content)
+    county = suggestion.region.prefix[:COUNTY_PREFIX]
+    with transaction.atomic():
+        SuggestionTerm.objects.filter(suggestion_id=suggestion_id).delete()
+        SuggestionTerm.objects.bulk_create(
+            [SuggestionTerm(suggestion_id=suggestion_id, county=county, term=t, weight=w) for t, w in vector.items()]
+        )
+    cache.delete(f"similar:n:{county}")
+    return len(vector)
+
+
+def lookup_statuses_filter(*, now=None) -> Q:
+    """Open suggestions, and those answered or closed within the recent window."""
+    since = (now or timezone.now()) - timezone.timedelta(days=settings.SIMILAR_RECENT_DAYS)
+    return Q(suggestion__status__in=OPEN_STATUSES) | Q(
+        suggestion__status__in=[Status.ANSWERED, Status.CLOSED], suggestion__submitted_at__gte=since
+    )
+
+
+def _documents_in(county: str) -> int:
+    key = f"similar:n:{county}"
+    n = cache.get(key)
+    if n is None:
+        n = SuggestionTerm.objects.filter(county=county).values("suggestion_id").distinct().count()
+        cache.set(key, n, CACHE_SECONDS)
+    return n
+
+
+@dataclass
+class Match:
+    suggestion: Suggestion
+    score: float
+
+
+def similar(
+    *, title: str = "", content: str = "", county: str, exclude_ids=(), limit: int = 5, vector: dict[str, float] | None = None
+) -> list[Match]:
+    """The ``limit`` most similar open or recent suggestions of one county, best first."""
+    vector = vector if vector is not None else term_vector(title, content)
+    county = county[:COUNTY_PREFIX]
+    if not vector or len(county) < COUNTY_PREFIX:
+        return []
+    rows = SuggestionTerm.objects.filter(county=county, term__in=list(vector))
+    df = dict(rows.values("term").annotate(n=Count("id")).values_list("term", "n"))
+    if not df:
+        return []
+    n_docs = max(_documents_in(county), max(df.values()))
+    # idf as in scikit-learn's smooth_idf; the query weight and idf² fold into one factor per term.
+    factor = {t: vector[t] * (math.log((1 + n_docs) / (1 + n)) + 1) ** 2 for t, n in df.items()}
+    score = Sum(F("weight") * Case(*[When(term=t, then=Value(f)) for t, f in factor.items()], default=Value(0.0), output_field=FloatField()))
+    ranked = list(
+        rows.filter(term__in=list(df))
+        .filter(lookup_statuses_filter())
+        .exclude(suggestion_id__in=list(exclude_ids))
+        .values("suggestion_id")
+        .annotate(score=score)
+        .order_by("-score", "-suggestion_id")[:limit]
+    )
+    found = Suggestion.objects.select_related("region").in_bulk([r["suggestion_id"] for r in ranked])
+    return [Match(found[r["suggestion_id"]], r["score"]) for r in ranked if r["suggestion_id"] in found]
+
+
+def similar_to(suggestion: Suggestion, *, limit: int = 5) -> list[Match]:
+    """Suggestions like this one (for triage), from its stored terms."""
+    vector = dict(SuggestionTerm.objects.filter(suggestion=suggestion).values_list("term", "weight"))
+    if not vector:
+        vector = term_vector(suggestion.title, suggestion.content)
+    return similar(county=suggestion.region.prefix, exclude_ids=[suggestion.pk], limit=limit, vector=vector)
