@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -253,6 +254,8 @@ CELERY_BEAT_SCHEDULE = {
     "suggestions-supervise": {"task": "suggestions.tasks.supervise", "schedule": env_float("SUPERVISE_EVERY_SECONDS", 900.0)},
     # Re-sends routing for suggestions stuck in "submitted" (broker down, worker killed).
     "suggestions-sweep-submitted": {"task": "suggestions.tasks.sweep_stuck_submissions", "schedule": 300.0},
+    # Weekly retrain on the bundled examples plus every triage decision kept since (Monday 03:00).
+    "suggestions-retrain-router": {"task": "suggestions.tasks.retrain_router", "schedule": crontab(minute=0, hour=3, day_of_week=1)},
 }
 # Bounded retries with backoff for transient faults (database or broker hiccups).
 TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5, minimum=0)
@@ -331,3 +334,12 @@ DASHBOARD_LEAGUE_MIN = env_int("DASHBOARD_LEAGUE_MIN", 3, minimum=1)
 ACTIVITY_EDIT_DAYS = env_int("ACTIVITY_EDIT_DAYS", 7, minimum=0)
 # Photos per activity: enough for a visit, few enough that a phone on a village link can send them.
 ACTIVITY_MAX_PHOTOS = env_int("ACTIVITY_MAX_PHOTOS", 9, minimum=1)
+
+# --- Routing -----------------------------------------------------------------------------------------
+# At or above this confidence the router assigns a suggestion itself; below it goes to triage with the
+# three best guesses. The default and its evidence are in suggestions/routing/classifier.py and docs/routing.md.
+# 0.85 is suggestions.routing.classifier.DEFAULT_CONFIDENCE_THRESHOLD (not imported: settings stay light; a test
+# keeps the two equal).
+ROUTER_CONFIDENCE_THRESHOLD = env_float("ROUTER_CONFIDENCE_THRESHOLD", 0.85)
+if not 0.0 <= ROUTER_CONFIDENCE_THRESHOLD <= 1.0:
+    raise ImproperlyConfigured("ROUTER_CONFIDENCE_THRESHOLD must be between 0 and 1.")
