@@ -62,9 +62,9 @@ def _load_version(version_id: int | None) -> Classifier:
     data = RouterModel.objects.values_list("data", flat=True).get(pk=version_id)
     try:
         return Classifier.loads(bytes(data))
-    except ValueError:
-        # A model stored by another scikit-learn or an older format: routing goes on with the
-        # bundled model until someone runs retrain_router.
+    except Exception:
+        # ValueError: stored by another scikit-learn or an older format; anything else: the bytes
+        # are damaged. Either way routing goes on with the bundled model until the next retrain.
         logger.exception("router model %s cannot be loaded; using the bundled classifier", version_id)
         return default_classifier()
 
@@ -177,7 +177,8 @@ def threshold() -> float:
     return settings.ROUTER_CONFIDENCE_THRESHOLD
 
 
-def _guesses(prediction: Prediction) -> list[dict]:
+def guesses_for(prediction: Prediction) -> list[dict]:
+    """The three best guesses as stored on the suggestion (code, Chinese name, confidence)."""
     taxonomy = categories()
     return [
         {"category": code, "name": taxonomy[code].name_zh, "confidence": round(confidence, 4), "source": "router"}
@@ -238,7 +239,7 @@ def _decide(suggestion: Suggestion, prediction: Prediction) -> str:
         note = _("系统分办置信度 %(confidence).2f，低于阈值 %(threshold).2f，请人工分办。") % {
             "confidence": prediction.confidence, "threshold": limit,
         }
-    services.suggestion_route_to_triage(suggestion.pk, guesses=_guesses(prediction), actor=None, note=note)
+    services.suggestion_route_to_triage(suggestion.pk, guesses=guesses_for(prediction), actor=None, note=note)
     return "triage"
 
 
