@@ -147,3 +147,28 @@ def test_the_offices_correction_becomes_a_training_example(in_triage, office, co
     assert (example.category, example.source) == ("education", "triage")
     assert in_triage.title in example.text
     assert (example.text, "education") in router.training_examples()
+
+
+def test_the_triage_queue_links_each_guess_to_a_prefilled_assignment(in_triage, office, client_as):
+    page = client_as(office).get("/suggestions/triage/").content.decode()
+    top = in_triage.router_guesses[0]
+    assert f"/suggestions/{in_triage.pk}/?guess={top['category']}#assign" in page
+    assert top["name"] in page
+
+
+def test_the_triage_queue_query_count_is_the_same_for_2_and_for_10_rows(county, submit, office, client_as, settings, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ROUTER_CONFIDENCE_THRESHOLD = 1.01
+    for _ in range(2):
+        route_suggestion(submit().pk)
+    client = client_as(office)
+    client.get("/suggestions/triage/")
+    with CaptureQueriesContext(connection) as two:
+        client.get("/suggestions/triage/")
+    for _ in range(8):
+        route_suggestion(submit().pk)
+    with django_assert_num_queries(len(two)):
+        response = client.get("/suggestions/triage/")
+    assert response.content.decode().count("?guess=") == 30
