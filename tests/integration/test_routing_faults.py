@@ -15,8 +15,9 @@ from django.db.models import Count, Q
 
 from config.celery import app
 from suggestions import services
-from suggestions.models import AssignmentRole, Status, Suggestion
+from suggestions.models import AssignmentRole, RouterModel, Status, Suggestion
 from suggestions.routing import router
+from suggestions.routing.classifier import default_classifier
 from suggestions.tasks import route_suggestion, sweep_stuck_submissions
 from tests.factories.suggestions import DepartmentFactory, deputy_user
 from tests.worker import WorkerProcess, purge_queue, wait_for
@@ -39,6 +40,9 @@ TEXTS = [
 @pytest.fixture
 def county(tree):
     router.reset_cache()
+    # A stored version, as in production: each worker process loads these bytes (milliseconds)
+    # instead of training the bundled model (seconds), far inside the short time limits used here.
+    RouterModel.objects.create(version=1, data=default_classifier().dumps(), examples=150, active=True)
     user, deputy = deputy_user(tree.zhushan)
     DepartmentFactory(region=tree.xuanen, type="transport", name="宣恩县交通运输局")
     DepartmentFactory(region=tree.xuanen, type="education", name="宣恩县教育局")
