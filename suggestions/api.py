@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.scope import in_scope
+from config.exceptions import PermissionRefused
 from deputies.models import Deputy
 from regions.models import Region
 from suggestions import selectors, services
@@ -415,6 +416,9 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def merge(self, request, pk=None):
         s = self._suggestion(pk)
         v = self._input(MergeInput)
+        if not request.user.is_office:
+            # Say "not yours to do" before looking up a target the user may not even see.
+            raise PermissionRefused(_("只有人大常委会办公室可以进行此操作。"))
         into = selectors.suggestions_visible_to(request.user).filter(pk=v["into"]).first()
         if into is None:
             raise serializers.ValidationError({"into": [_("目标建议不存在或不在您的范围内。")]})

@@ -65,6 +65,8 @@ class SuggestionForm(forms.Form):
         profile = getattr(user, "deputy_profile", None) if user.is_deputy else None
         # A deputy raises matters of their own county; staff of their own scope.
         county_prefix = (profile.region.prefix[:6] if profile else (user.region.prefix if user.region else "")) or "-"
+        if user.is_superuser:
+            county_prefix = ""
         regions = Region.objects.filter(prefix__startswith=county_prefix, level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
         self.fields["region"].queryset = regions.order_by("code")
         deputies = Deputy.objects.filter(active=True, region__prefix__startswith=county_prefix[:6]).order_by("name_pinyin")

@@ -260,6 +260,10 @@ def suggestion_create(
     submit: bool = False,
 ) -> Suggestion:
     """A new draft by a deputy (or by staff on a deputy's behalf); ``submit=True`` submits it at once."""
+    _require(
+        actor.is_superuser or actor.is_deputy or actor.is_township_staff or actor.role == Role.CONGRESS_OFFICE,
+        _("只有代表本人、乡镇人大或县(市)人大常委会可以录入建议。"),
+    )
     errors = {}
     if not (title or "").strip():
         errors["title"] = [_("请填写标题。")]

@@ -412,7 +412,9 @@ def act(request, pk, action):
             messages.error(request, "；".join(exc.messages))
             return redirect("suggestions:detail", pk=pk)
         _add_errors(form, exc)
-    except (Conflict, PermissionRefused) as exc:
+    except PermissionRefused as exc:
+        raise PermissionDenied(exc.message)
+    except Conflict as exc:
         messages.error(request, exc.message)
         return redirect("suggestions:detail", pk=pk)
     if done:

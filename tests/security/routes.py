@@ -278,3 +278,8 @@ DESCRIBED: dict[str, Described] = {
         get=ALL_ROLES,
     ),
 }
+
+# suggestions: described in their own module (many action routes), merged in here.
+from tests.security.routes_suggestions import SUGGESTION_ROUTES  # noqa: E402
+
+DESCRIBED.update(SUGGESTION_ROUTES)

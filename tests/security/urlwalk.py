@@ -23,6 +23,7 @@ DUMMY_BY_NAME = {
     "model": "deputies.deputy",  # the history page's model key
     "format": "json",  # DRF format suffixes (.json)
     "object_id": MISSING_PK,  # the admin's object pages (simple_history's admin fails on a non-number)
+    "date": "2099-01-01",  # the calendar API's day (a date with no exception recorded)
 }
 DUMMY_BY_CONVERTER = {
     IntConverter: MISSING_PK,
