@@ -53,6 +53,7 @@ def test_rollback_to_a_missing_version_is_refused():
 
 
 def test_a_new_version_is_picked_up_by_a_running_process_after_the_check_interval(monkeypatch):
+    monkeypatch.setattr(router, "ACTIVE_CHECK_SECONDS", 3600.0)
     assert router.active_classifier() is default_classifier()
     model = router.router_retrain()
     # within the interval the process keeps what it has (no query per suggestion)...
