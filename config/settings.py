@@ -259,6 +259,9 @@ CELERY_BEAT_SCHEDULE = {
     "suggestions-sweep-submitted": {"task": "suggestions.tasks.sweep_stuck_submissions", "schedule": 300.0},
     # Hot issues (热点问题): the week's clustering of suggestions and residents' messages, Monday 03:00.
     "residents-hot-issues": {"task": "residents.tasks.compute_hot_issues", "schedule": crontab(minute=0, hour=3, day_of_week=1)},
+
+    # Weekly retrain on the bundled examples plus every triage decision kept since (Monday 04:00).
+    "suggestions-retrain-router": {"task": "suggestions.tasks.retrain_router", "schedule": crontab(minute=0, hour=4, day_of_week=1)},
 }
 # Bounded retries with backoff for transient faults (database or broker hiccups).
 TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5, minimum=0)
@@ -349,3 +352,12 @@ VOICE_CHALLENGE_MAX_AGE = env_int("VOICE_CHALLENGE_MAX_AGE", 3600, minimum=60)
 # Similar suggestions: how far back "recent" reaches, and how many candidates get an exact score.
 SIMILAR_RECENT_DAYS = env_int("SIMILAR_RECENT_DAYS", 365, minimum=1)
 SIMILAR_CANDIDATES = env_int("SIMILAR_CANDIDATES", 50, minimum=5)
+
+# --- Routing -----------------------------------------------------------------------------------------
+# At or above this confidence the router assigns a suggestion itself; below it goes to triage with the
+# three best guesses. The default and its evidence are in suggestions/routing/classifier.py and docs/routing.md.
+# 0.85 is suggestions.routing.classifier.DEFAULT_CONFIDENCE_THRESHOLD (not imported: settings stay light; a test
+# keeps the two equal).
+ROUTER_CONFIDENCE_THRESHOLD = env_float("ROUTER_CONFIDENCE_THRESHOLD", 0.85)
+if not 0.0 <= ROUTER_CONFIDENCE_THRESHOLD <= 1.0:
+    raise ImproperlyConfigured("ROUTER_CONFIDENCE_THRESHOLD must be between 0 and 1.")

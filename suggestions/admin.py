@@ -2,7 +2,17 @@
 
 from django.contrib import admin
 
-from suggestions.models import CalendarDay, CalendarYear, Department, Handler, Suggestion, SuggestionEvent
+from suggestions.models import (
+    CalendarDay,
+    CalendarYear,
+    Department,
+    Handler,
+    RouterModel,
+    RoutingRule,
+    Suggestion,
+    SuggestionEvent,
+    TrainingExample,
+)
 
 
 @admin.register(Department)
@@ -42,3 +52,35 @@ class SuggestionAdmin(admin.ModelAdmin):
 
 admin.site.register(CalendarDay)
 admin.site.register(CalendarYear)
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["region", "keyword", "category", "department", "weight", "active"]
+    list_filter = ["active", "category"]
+    search_fields = ["keyword", "department__name"]
+    raw_id_fields = ["region", "department"]
+    filter_horizontal = ["co_handlers"]
+
+
+@admin.register(RouterModel)
+class RouterModelAdmin(admin.ModelAdmin):
+    """Versions are made by ``manage.py retrain_router`` and switched with ``--rollback``: read-only here,
+    so the one-active-version rule is never broken by hand."""
+
+    list_display = ["version", "active", "examples", "created_at"]
+    readonly_fields = ["version", "active", "examples", "metrics", "created_at"]
+    exclude = ["data"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TrainingExample)
+class TrainingExampleAdmin(admin.ModelAdmin):
+    list_display = ["category", "source", "suggestion", "created_at"]
+    list_filter = ["source", "category"]
+    raw_id_fields = ["suggestion"]

@@ -62,7 +62,10 @@ def seed(ctx) -> None:
             continue
         services.suggestion_submit(s.pk, actor=user)
         if stage == "triage":
-            services.suggestion_route_to_triage(s.pk, guesses=[])
+            # The router's own three guesses, so the demo's triage page shows what a real one would.
+            from suggestions.routing.router import classify, guesses_for
+
+            services.suggestion_route_to_triage(s.pk, guesses=guesses_for(classify(s)))
             continue
         lead = departments["xuanen"].get(category) or departments["xuanen"]["transport"]
         co = [departments["xuanen"]["development_reform"]] if stage == "answered" else []

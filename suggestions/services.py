@@ -332,7 +332,7 @@ def _index_on_commit(suggestion_id: int) -> None:
 
 def suggestion_submit(suggestion_id: int, *, actor) -> Suggestion:
     """draft → submitted; the routing task is dispatched after commit."""
-    from suggestions.tasks import route_suggestion
+    from suggestions.tasks import dispatch_routing_on_commit
 
     with transaction.atomic():
         suggestion = _lock(suggestion_id)
@@ -346,7 +346,8 @@ def suggestion_submit(suggestion_id: int, *, actor) -> Suggestion:
             suggestion.number = f"{timezone.localdate(suggestion.submitted_at).year}-{suggestion.pk:06d}"
             fields.append("number")
         _move(suggestion, "submit", actor=actor, fields=fields)
-        route_suggestion.delay_on_commit(suggestion.pk)
+        # Not delay_on_commit: a broker that is down must not turn the saved submission into a 500.
+        dispatch_routing_on_commit(suggestion.pk)
     return suggestion
 
 

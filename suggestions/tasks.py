@@ -8,16 +8,20 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from suggestions import services
 from suggestions.models import Status, Suggestion
-from suggestions.transitions import TransitionNotAllowed
 
 logger = logging.getLogger(__name__)
 
+# A submission waits for the dispatch inside its request: give up on a missing broker in about a
+# second rather than kombu's default of several attempts with growing waits.
+DISPATCH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.25, "interval_max": 0.5}
+
 RETRY = {
+    # OperationalError is a DatabaseError: a dropped connection or a deadlock is retried, a bug is not.
     "autoretry_for": (DatabaseError,),
     "retry_backoff": True,
     "retry_backoff_max": 300,
@@ -26,14 +30,31 @@ RETRY = {
 
 
 @shared_task(name="suggestions.tasks.route_suggestion", **RETRY)
-def route_suggestion(suggestion_id: int) -> None:
-    """Route a submitted suggestion. Until the classifier lands it goes to triage with no guesses."""
-    if not Suggestion.objects.filter(pk=suggestion_id, status=Status.SUBMITTED).exists():
-        return
+def route_suggestion(suggestion_id: int) -> str:
+    """Route a submitted suggestion: assign it when the router is confident, else send it to triage.
+
+    The model is loaded once per worker process (``suggestions.routing.router``), never per task.
+    """
+    from suggestions.routing import router
+
+    return router.route(suggestion_id)
+
+
+def dispatch_routing(suggestion_id: int) -> None:
+    """Send the routing task, from an on-commit hook: a broker that is down is logged, not raised.
+
+    The suggestion is already saved as ``submitted``; the sweeper re-sends it once the broker is
+    back, so the deputy's submission must not turn into an error page because Redis is away.
+    """
     try:
-        services.suggestion_route_to_triage(suggestion_id, guesses=[], actor=None)
-    except (TransitionNotAllowed, Suggestion.DoesNotExist):
-        logger.info("suggestion %s already moved on; nothing to route", suggestion_id)
+        route_suggestion.apply_async((suggestion_id,), retry_policy=DISPATCH_RETRY_POLICY)
+    except Exception:
+        logger.warning("routing of suggestion %s not dispatched (broker unavailable); the sweeper will resend it", suggestion_id, exc_info=True)
+
+
+def dispatch_routing_on_commit(suggestion_id: int) -> None:
+    """Dispatch routing once the current transaction commits (never for one that rolls back)."""
+    transaction.on_commit(lambda: dispatch_routing(suggestion_id))
 
 
 @shared_task(name="suggestions.tasks.supervise", **RETRY)
@@ -47,11 +68,12 @@ STUCK_AFTER = dt.timedelta(minutes=10)
 
 
 @shared_task(name="suggestions.tasks.sweep_stuck_submissions", **RETRY)
-def sweep_stuck_submissions() -> int:
+def sweep_stuck_submissions(older_than_seconds: float | None = None) -> int:
     """Beat: re-send routing for suggestions still ``submitted`` long after submission, so a broker
     that was down or a worker killed mid-task loses nothing (routing twice equals routing once)."""
+    age = STUCK_AFTER if older_than_seconds is None else dt.timedelta(seconds=older_than_seconds)
     ids = list(
-        Suggestion.objects.filter(status=Status.SUBMITTED, updated_at__lt=timezone.now() - STUCK_AFTER).values_list("pk", flat=True)[:1000]
+        Suggestion.objects.filter(status=Status.SUBMITTED, updated_at__lt=timezone.now() - age).values_list("pk", flat=True)[:1000]
     )
     for suggestion_id in ids:
         route_suggestion.delay(suggestion_id)
@@ -64,3 +86,11 @@ def index_similarity(suggestion_id: int) -> int:
     from suggestions.similarity import index_suggestion
 
     return index_suggestion(suggestion_id)
+
+
+@shared_task(name="suggestions.tasks.retrain_router")
+def retrain_router() -> int:
+    """Beat (weekly): train a new router model version on everything kept and activate it."""
+    from suggestions.routing import router
+
+    return router.router_retrain().version

@@ -222,7 +222,7 @@ def _context(request, suggestion, bound=None):
     available = {}
     if is_office:
         if "assign" in allowed:
-            available["assign"] = forms.AssignForm(departments=departments, initial={"category": suggestion.category})
+            available["assign"] = forms.AssignForm(departments=departments, initial=_assign_initial(request, suggestion, departments))
         if "not_accept" in allowed:
             available["not_accept"] = forms.ReasonForm()
         if pending_return:
@@ -276,7 +276,34 @@ def _context(request, suggestion, bound=None):
         "deadline_labels": DeadlineState.LABELS,
         # Triage shows possible duplicates (fetched by static/js/similar.js) next to the merge form.
         "show_similar": "merge" in available,
+        "router_guesses": _router_guesses(suggestion),
+        "picked_guess": request.GET.get("guess", ""),
     }
+
+
+def _router_guesses(suggestion) -> list[dict]:
+    """The router's three guesses (category name, confidence in percent) and any returning department's hint."""
+    rows = []
+    for guess in suggestion.router_guesses:
+        if isinstance(guess, dict) and guess.get("category"):
+            confidence = guess.get("confidence")
+            rows.append({**guess, "percent": round(confidence * 100) if isinstance(confidence, int | float) else None})
+        elif isinstance(guess, dict):
+            rows.append(guess)
+    return rows
+
+
+def _assign_initial(request, suggestion, departments) -> dict:
+    """One click on a router guess (``?guess=<category>``) pre-fills its category and department."""
+    from suggestions.routing.router import resolve_for_assignment
+
+    guess = request.GET.get("guess", "")
+    if not guess or guess not in {g.get("category") for g in suggestion.router_guesses if isinstance(g, dict)}:
+        return {"category": suggestion.category}
+    lead = resolve_for_assignment(suggestion, guess)
+    # Only a department the office may assign to: the form's choices are scoped.
+    lead = lead if lead is not None and departments.filter(pk=lead.pk).exists() else None
+    return {"category": guess, "lead": lead.pk if lead else None}
 
 
 @login_required
