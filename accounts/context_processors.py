@@ -19,6 +19,7 @@ NAVIGATION = [
     ("suggestions:triage", "分办", {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
     ("suggestions:list", "建议", {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.TOWNSHIP_STAFF}),
     ("dashboards:my_record", "履职档案", {Role.DEPUTY}),
+    ("suggestions:notifications", "消息", set()),
     ("residents:inbox", "群众留言", {Role.DEPUTY, Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
     ("residents:hot_issues", "热点问题", {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
 ]
