@@ -185,7 +185,11 @@ def _csv_rows(fileobj):
             continue
     else:
         raise RosterFileError("无法识别 CSV 文件的编码，请保存为 UTF-8。")
-    yield from csv.reader(io.StringIO(text))
+    try:
+        # newline="" lets the csv module handle line breaks inside quoted cells itself.
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as exc:
+        raise RosterFileError(f"CSV 文件格式有误：{exc}。请用 Excel 另存为 CSV 或使用 .xlsx 模板。") from exc
 
 
 # --- checking ----------------------------------------------------------------------------------------
