@@ -275,6 +275,9 @@ PUBLIC = {
     "set_language": "switching the interface language",
     "admin:login": "the admin's own sign-in page",
 }
+# A public route whose dummy URL is rightly a 404 (a signed key, a private token): name → build(world)
+# giving the Target the matrix reaches it through instead.
+PUBLIC_TARGETS: dict[str, Callable[[World], Target]] = {}
 
 
 @dataclass
@@ -773,3 +776,11 @@ DESCRIBED.update(
 from tests.security.routes_suggestions import SUGGESTION_ROUTES  # noqa: E402
 
 DESCRIBED.update(SUGGESTION_ROUTES)
+
+# residents: messages through a station's QR code, hot issues (and suggestions:similar).
+from tests.security.routes_residents import PUBLIC_TARGETS as RESIDENT_PUBLIC_TARGETS  # noqa: E402
+from tests.security.routes_residents import RESIDENT_PUBLIC, RESIDENT_ROUTES  # noqa: E402
+
+PUBLIC.update(RESIDENT_PUBLIC)
+PUBLIC_TARGETS.update(RESIDENT_PUBLIC_TARGETS)
+DESCRIBED.update(RESIDENT_ROUTES)
