@@ -3,13 +3,14 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from config.filters import IdFilter
 from residents.models import MessageStatus, ResidentMessage
 
 
 class MessageFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=MessageStatus.choices, empty_label=_("全部"))
     q = django_filters.CharFilter(label=_("关键词"), field_name="text", lookup_expr="icontains")
-    station = django_filters.NumberFilter(label=_("联络站"), field_name="station_id")
+    station = IdFilter(label=_("联络站"), field_name="station_id")
 
     class Meta:
         model = ResidentMessage
