@@ -325,9 +325,9 @@ def suggestion_update_draft(suggestion_id: int, *, actor, title: str, content: s
 
 def _index_on_commit(suggestion_id: int) -> None:
     # Similar-suggestion lookups read stored terms; the worker writes them once the text is saved.
-    from suggestions.tasks import index_similarity
+    from suggestions.tasks import index_similarity, send_safely
 
-    index_similarity.delay_on_commit(suggestion_id)
+    transaction.on_commit(lambda: send_safely(index_similarity, suggestion_id))
 
 
 def suggestion_submit(suggestion_id: int, *, actor) -> Suggestion:

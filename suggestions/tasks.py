@@ -40,16 +40,21 @@ def route_suggestion(suggestion_id: int) -> str:
     return router.route(suggestion_id)
 
 
-def dispatch_routing(suggestion_id: int) -> None:
-    """Send the routing task, from an on-commit hook: a broker that is down is logged, not raised.
+def send_safely(task, *args) -> None:
+    """Send a task from an on-commit hook: a broker that is down is logged, not raised.
 
-    The suggestion is already saved as ``submitted``; the sweeper re-sends it once the broker is
-    back, so the deputy's submission must not turn into an error page because Redis is away.
+    What triggered it is already saved; the sweepers re-send what matters once the broker is back,
+    so a deputy's submission must not turn into an error page because Redis is away.
     """
     try:
-        route_suggestion.apply_async((suggestion_id,), retry_policy=DISPATCH_RETRY_POLICY)
+        task.apply_async(args, retry_policy=DISPATCH_RETRY_POLICY)
     except Exception:
-        logger.warning("routing of suggestion %s not dispatched (broker unavailable); the sweeper will resend it", suggestion_id, exc_info=True)
+        logger.warning("%s%r not dispatched (broker unavailable)", task.name, args, exc_info=True)
+
+
+def dispatch_routing(suggestion_id: int) -> None:
+    """Send the routing task; the stuck-submission sweeper re-sends it if the broker was down."""
+    send_safely(route_suggestion, suggestion_id)
 
 
 def dispatch_routing_on_commit(suggestion_id: int) -> None:

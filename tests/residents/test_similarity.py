@@ -65,8 +65,13 @@ def test_it_only_looks_at_open_or_recent_suggestions_of_the_county(voice, tree):
     assert [m.suggestion.pk for m in matches] == [open_one.pk]
 
 
-def test_creating_through_the_service_indexes_the_terms_on_commit(voice, tree, django_capture_on_commit_callbacks):
+def test_creating_through_the_service_indexes_the_terms_on_commit(voice, tree, django_capture_on_commit_callbacks, monkeypatch):
+    from config.celery import app
     from suggestions.services import suggestion_create
+
+    # Run the indexing task in-process whichever broker the suite runs with (this test is about
+    # what the task writes; the real-worker path is covered in tests/integration).
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
     with django_capture_on_commit_callbacks(execute=True):
         s = suggestion_create(actor=voice.deputy_user, title="关于修建公共停车场的建议", content="老城区停车位不足。", region=tree.zhushan, lead_deputy=voice.deputy)
