@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import in_scope
+from config.forms import BoundedModelMultipleChoiceField
 from deputies.models import Deputy
 from regions.models import Region, RegionLevel
 from suggestions.models import CalendarDayKind, Department, OutcomeClass, RatingValue
@@ -51,7 +52,7 @@ class SuggestionForm(forms.Form):
     content = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 8}))
     region = forms.ModelChoiceField(label=_("涉及区划"), queryset=Region.objects.none())
     lead_deputy = forms.ModelChoiceField(label=_("领衔代表"), queryset=Deputy.objects.none(), required=False)
-    co_signers = forms.ModelMultipleChoiceField(
+    co_signers = BoundedModelMultipleChoiceField(
         label=_("附议代表"),
         queryset=Deputy.objects.none(),
         required=False,
@@ -80,7 +81,7 @@ class SuggestionForm(forms.Form):
 
 class AssignForm(forms.Form):
     lead = forms.ModelChoiceField(label=_("主办单位"), queryset=Department.objects.none())
-    co_handlers = forms.ModelMultipleChoiceField(
+    co_handlers = BoundedModelMultipleChoiceField(
         label=_("协办单位"), queryset=Department.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     category = forms.ChoiceField(label=_("类别"), choices=[("", "—")] + category_choices(), required=False)
