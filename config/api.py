@@ -6,7 +6,14 @@ Every error is JSON that names the problem: ``{"field": ["message"]}`` for bad i
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator as DjangoPaginator
+from django.utils.functional import cached_property
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -15,7 +22,35 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from config.exceptions import Conflict, PermissionRefused
 
 
+class CountKeepingPaginator(DjangoPaginator):
+    """Counts a list exactly, and keeps a large count for a few seconds.
+
+    Counting a province's million activities costs more than reading the page of 50 itself, and a
+    client paging through a list asks the same count again and again. A count of at least
+    ``API_COUNT_CACHE_MIN`` rows is kept for ``API_COUNT_CACHE_SECONDS`` under the count query's own
+    SQL (which carries the user's scope and filters); smaller lists are always counted afresh.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        seconds = settings.API_COUNT_CACHE_SECONDS
+        key = None
+        if seconds:
+            try:
+                sql, params = self.object_list.query.sql_with_params()
+                key = "api:count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+            except (AttributeError, EmptyResultSet):
+                key = None
+        if key and (kept := cache.get(key)) is not None:
+            return kept
+        value = super().count
+        if key and value >= settings.API_COUNT_CACHE_MIN:
+            cache.set(key, value, seconds)
+        return value
+
+
 class Pagination(PageNumberPagination):
+    django_paginator_class = CountKeepingPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

@@ -262,6 +262,17 @@ CELERY_BEAT_SCHEDULE = {
 
     # Weekly retrain on the bundled examples plus every triage decision kept since (Monday 04:00).
     "suggestions-retrain-router": {"task": "suggestions.tasks.retrain_router", "schedule": crontab(minute=0, hour=4, day_of_week=1)},
+
+    # Dashboard rollups: the running campaigns every few minutes, every campaign at night (02:30).
+    "dashboards-refresh-rollups": {
+        "task": "dashboards.tasks.refresh_rollups",
+        "schedule": env_int("DASHBOARD_ROLLUP_MINUTES", 15, minimum=1) * 60.0,
+    },
+    "dashboards-refresh-rollups-nightly": {
+        "task": "dashboards.tasks.refresh_rollups",
+        "schedule": crontab(minute=30, hour=2),
+        "kwargs": {"everything": True},
+    },
 }
 # Bounded retries with backoff for transient faults (database or broker hiccups).
 TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5, minimum=0)
@@ -333,6 +344,15 @@ SUGGESTION_SIGN_OFF_REMINDER_DAYS = env_int("SUGGESTION_SIGN_OFF_REMINDER_DAYS",
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
 # The departments' league table ranks only departments with at least this many suggestions.
 DASHBOARD_LEAGUE_MIN = env_int("DASHBOARD_LEAGUE_MIN", 3, minimum=1)
+# Province, city and county dashboards are added up from rollups that beat refreshes every
+# DASHBOARD_ROLLUP_MINUTES (dashboards/rollup.py); a rollup older than the maximum age is not used
+# and the page is computed from the raw rows instead.
+# API lists: a count of at least API_COUNT_CACHE_MIN rows is kept this many seconds (config/api.py).
+API_COUNT_CACHE_SECONDS = env_int("API_COUNT_CACHE_SECONDS", 30, minimum=0)
+API_COUNT_CACHE_MIN = env_int("API_COUNT_CACHE_MIN", 1000, minimum=0)
+DASHBOARD_ROLLUPS = env_bool("DASHBOARD_ROLLUPS", True)
+DASHBOARD_ROLLUP_MINUTES = env_int("DASHBOARD_ROLLUP_MINUTES", 15, minimum=1)
+DASHBOARD_ROLLUP_MAX_AGE_MINUTES = env_int("DASHBOARD_ROLLUP_MAX_AGE_MINUTES", 360, minimum=1)
 
 # --- Activities ----------------------------------------------------------------------------------
 # The author may correct an activity for this many days after logging it; after that only the

@@ -115,6 +115,9 @@ class Filters:
     long_overdue_before: dt.date
     # A station of the township: the dashboard and its lists narrowed to that station.
     station: LiaisonStation | None = None
+    # Set only by the rollup refresh: participation is read from dashboards.Participation, rebuilt
+    # just before, instead of from the attendance rows (see _took_part).
+    from_participation: bool = False
 
     @classmethod
     def build(
@@ -292,11 +295,13 @@ class Family:
     month_path: str | None = None
 
     def at_station(self, queryset: QuerySet, filters: Filters, station_id: int) -> QuerySet:
-        if self.station_condition:
-            queryset = queryset.filter(self.station_condition(filters), **{self.station_path: station_id})
-        else:
-            queryset = queryset.filter(**{self.station_path: station_id})
-        return queryset.distinct() if self.station_many else queryset
+        condition = self.station_condition(filters) if self.station_condition else Q()
+        if self.station_many:
+            # Through a many-valued relation: a subquery keeps one row per object without DISTINCT
+            # (an aggregate over a DISTINCT list cannot carry the figures' correlated EXISTS).
+            at = queryset.model.objects.filter(condition, **{self.station_path: station_id})
+            return queryset.filter(pk__in=at.values("pk"))
+        return queryset.filter(condition, **{self.station_path: station_id})
 
     def rows(self, filters: Filters) -> QuerySet:
         """The family's rows for these filters (scoped, in the region, at the station if one is chosen)."""
@@ -416,15 +421,33 @@ def _mandate(level: str) -> Callable[[Filters], Q]:
     """Deputies holding a seat at ``level`` today (a term that has ended does not count)."""
 
     def build(filters: Filters) -> Q:
-        seats = Mandate.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=filters.today), level=level)
-        return Q(id__in=seats.values("deputy_id"))
+        seats = Mandate.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=filters.today), deputy=OuterRef("pk"), level=level
+        )
+        return Q(Exists(seats))
 
     return build
 
 
 def _took_part(filters: Filters) -> Q:
-    # Any activity of the campaign and dates counts, wherever it was held.
-    return Q(id__in=Attendance.objects.filter(activity__in=_activities_filtered(filters).values("id")).values("deputy_id"))
+    """Deputies who attended any activity of the campaign and dates, wherever it was held.
+
+    A correlated EXISTS through joins (one index probe per deputy), not ``id IN (attendance…)``:
+    at province scale the attendance list is millions of rows, too large for PostgreSQL to hash in
+    ``work_mem``, and an unhashed ``IN`` re-scans it for every deputy.
+    """
+    if filters.from_participation and filters.campaign and not (filters.date_from or filters.date_to):
+        from dashboards.models import Participation
+
+        return Q(Exists(Participation.objects.filter(deputy=OuterRef("pk"), campaign=filters.campaign)))
+    attended = Attendance.objects.filter(deputy=OuterRef("pk"))
+    if filters.campaign:
+        attended = attended.filter(activity__campaigns=filters.campaign)
+    if filters.date_from:
+        attended = attended.filter(activity__date__gte=filters.date_from)
+    if filters.date_to:
+        attended = attended.filter(activity__date__lte=filters.date_to)
+    return Q(Exists(attended))
 
 
 def _took_part_at(level: str) -> Callable[[Filters], Q]:
@@ -432,14 +455,16 @@ def _took_part_at(level: str) -> Callable[[Filters], Q]:
 
 
 def _no_station(filters: Filters) -> Q:
-    standing = StationAssignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=filters.today), station__active=True)
-    return ~Q(id__in=standing.values("deputy_id"))
+    standing = StationAssignment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=filters.today), deputy=OuterRef("pk"), station__active=True
+    )
+    return ~Q(Exists(standing))
 
 
 def _open_assignment(condition: Callable[[Filters], Q]) -> Callable[[Filters], Q]:
     def build(filters: Filters) -> Q:
-        assignments = Assignment.objects.filter(condition(filters), state__in=OPEN_ASSIGNMENT_STATES)
-        return Q(status__in=OPEN_STATUSES, id__in=assignments.values("suggestion_id"))
+        assignments = Assignment.objects.filter(condition(filters), suggestion=OuterRef("pk"), state__in=OPEN_ASSIGNMENT_STATES)
+        return Q(Exists(assignments), status__in=OPEN_STATUSES)
 
     return build
 
@@ -636,52 +661,88 @@ def _grouped(family: Family, filters: Filters, units: list[dict[str, Any]]) -> d
     return result
 
 
-def _categories(filters: Filters) -> list[dict[str, Any]]:
+# --- Categories, league and trend: additive parts, then assembled ----------------------------------
+#
+# Each is computed as rows that can be added up (counts per category, per department, per month),
+# optionally per township bucket, and then assembled into what the page shows. The live dashboard
+# and the rollup (dashboards/rollup.py) share both halves, so they cannot drift apart.
+
+# The township-sized unit of the rollup: the first nine digits of a region's prefix.
+BUCKET_LENGTH = 9
+
+
+def _by_bucket(qs: QuerySet, region_path: str, bucketed: bool) -> tuple[QuerySet, tuple[str, ...]]:
+    if not bucketed:
+        return qs, ()
+    return qs.annotate(bucket=Substr(f"{region_path}__prefix", 1, BUCKET_LENGTH)), ("bucket",)
+
+
+def category_parts(filters: Filters, *, bucketed: bool = False) -> list[dict[str, Any]]:
+    qs, by = _by_bucket(FAMILIES["suggestions"].rows(filters), "region", bucketed)
+    return list(qs.values(*by, "category").annotate(count=Count("id")).order_by())
+
+
+def categories_from(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     names = {code: c.name_zh for code, c in categories().items()}
-    rows = FAMILIES["suggestions"].rows(filters).values("category").annotate(count=Count("id")).order_by("-count", "category")
-    return [{"code": r["category"], "name": names.get(r["category"]) or str(_("未分类")), "count": r["count"]} for r in rows]
+    counts: dict[Any, int] = {}
+    for row in parts:
+        counts[row["category"]] = counts.get(row["category"], 0) + row["count"]
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))
+    return [{"code": code, "name": names.get(code) or str(_("未分类")), "count": n} for code, n in ordered]
 
 
-def _league(filters: Filters) -> list[dict[str, Any]]:
+def league_parts(filters: Filters, *, bucketed: bool = False) -> dict[str, list[dict[str, Any]]]:
+    standing = Assignment.objects.filter(
+        role=AssignmentRole.LEAD, suggestion__in=FAMILIES["suggestions"].rows(filters).values("id")
+    ).exclude(state__in=STANDING_ASSIGNMENT_EXCLUDED)
+    standing, by = _by_bucket(standing, "suggestion__region", bucketed)
+    answers, _by = _by_bucket(FAMILIES["first_answers"].rows(filters), "suggestion__region", bucketed)
+    ratings, _by = _by_bucket(FAMILIES["ratings"].rows(filters), "suggestion__region", bucketed)
+    satisfied = Q(value__in=[RatingValue.SATISFIED, RatingValue.BASICALLY_SATISFIED])
+    return {
+        # A suggestion lies in one bucket, so distinct counts per bucket add up.
+        "suggestions": list(
+            standing.values(*by, "department", "department__name").annotate(n=Count("suggestion", distinct=True)).order_by()
+        ),
+        "answers": list(
+            answers.values(*by, department=F("assignment__department"))
+            .annotate(total=Count("id"), on_time=Count("id", filter=Q(on_time=True)))
+            .order_by()
+        ),
+        "ratings": list(
+            ratings.values(*by, department=F("answer__assignment__department"))
+            .annotate(total=Count("id"), satisfied=Count("id", filter=satisfied))
+            .order_by()
+        ),
+    }
+
+
+def league_from(parts: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     from django.conf import settings
 
-    suggestions = (
-        Assignment.objects.filter(role=AssignmentRole.LEAD, suggestion__in=FAMILIES["suggestions"].rows(filters).values("id"))
-        .exclude(state__in=STANDING_ASSIGNMENT_EXCLUDED)
-        .values("department", "department__name")
-        .annotate(n=Count("suggestion", distinct=True))
-        .order_by()
-    )
-    answers = (
-        FAMILIES["first_answers"]
-        .rows(filters)
-        .values("assignment__department")
-        .annotate(total=Count("id"), on_time=Count("id", filter=Q(on_time=True)))
-        .order_by()
-    )
-    ratings = (
-        FAMILIES["ratings"]
-        .rows(filters)
-        .values("answer__assignment__department")
-        .annotate(
-            total=Count("id"),
-            satisfied=Count("id", filter=Q(value__in=[RatingValue.SATISFIED, RatingValue.BASICALLY_SATISFIED])),
-        )
-        .order_by()
-    )
-    by_answer = {r["assignment__department"]: r for r in answers}
-    by_rating = {r["answer__assignment__department"]: r for r in ratings}
+    def summed(rows, keys):
+        out: dict[Any, dict[str, int]] = {}
+        for row in rows:
+            target = out.setdefault(row["department"], dict.fromkeys(keys, 0))
+            for key in keys:
+                target[key] += row[key]
+        return out
+
+    names = {row["department"]: row["department__name"] for row in parts["suggestions"]}
+    suggestions = summed(parts["suggestions"], ["n"])
+    by_answer = summed(parts["answers"], ["total", "on_time"])
+    by_rating = summed(parts["ratings"], ["total", "satisfied"])
     league = []
-    for row in suggestions:
+    for department, row in suggestions.items():
         if row["n"] < settings.DASHBOARD_LEAGUE_MIN:
             continue
-        a = by_answer.get(row["department"], {})
-        r = by_rating.get(row["department"], {})
+        a = by_answer.get(department, {})
+        r = by_rating.get(department, {})
         league.append(
             with_rates(
                 {
-                    "department_id": row["department"],
-                    "name": row["department__name"],
+                    "department_id": department,
+                    "name": names[department],
                     "suggestions": row["n"],
                     "answers_total": a.get("total", 0),
                     "answers_on_time": a.get("on_time", 0),
@@ -690,7 +751,7 @@ def _league(filters: Filters) -> list[dict[str, Any]]:
                 }
             )
         )
-    league.sort(key=lambda d: (-(d["on_time_rate"] or -1), -(d["satisfaction_rate"] or -1), d["name"]))
+    league.sort(key=lambda d: (-(d["on_time_rate"] or -1), -(d["satisfaction_rate"] or -1), d["name"], d["department_id"]))
     for rank, row in enumerate(league, start=1):
         row["rank"] = rank
     return league
@@ -700,25 +761,52 @@ def _month_key(value) -> str:
     return value.strftime("%Y-%m") if value else ""
 
 
-def _trend(filters: Filters) -> list[dict[str, Any]]:
+TREND_SERIES = ("activities", "suggestions", "answers")
+
+
+def trend_parts(filters: Filters, *, bucketed: bool = False) -> list[dict[str, Any]]:
     series = {
-        "activities": FAMILIES["activities"].rows(filters).annotate(m=TruncMonth("date")),
-        "suggestions": FAMILIES["suggestions"]
-        .rows(filters)
-        .filter(submitted_at__isnull=False)
-        .annotate(m=TruncMonth("submitted_at")),
-        "answers": FAMILIES["first_answers"].rows(filters).annotate(m=TruncMonth("answered_at")),
+        "activities": (FAMILIES["activities"].rows(filters).annotate(m=TruncMonth("date")), "region"),
+        "suggestions": (
+            FAMILIES["suggestions"].rows(filters).filter(submitted_at__isnull=False).annotate(m=TruncMonth("submitted_at")),
+            "region",
+        ),
+        "answers": (FAMILIES["first_answers"].rows(filters).annotate(m=TruncMonth("answered_at")), "suggestion__region"),
     }
+    parts = []
+    for name, (qs, region_path) in series.items():
+        qs, by = _by_bucket(qs, region_path, bucketed)
+        for row in qs.values(*by, "m").annotate(n=Count("id")).order_by():
+            parts.append({**({"bucket": row["bucket"]} if by else {}), "series": name, "month": _month_key(row["m"]), "n": row["n"]})
+    return parts
+
+
+def trend_from(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     months: dict[str, dict[str, Any]] = {}
-    for name, qs in series.items():
-        for row in qs.values("m").annotate(n=Count("id")).order_by():
-            month = _month_key(row["m"])
-            months.setdefault(month, {"month": month, "activities": 0, "suggestions": 0, "answers": 0})[name] = row["n"]
+    for row in parts:
+        month = months.setdefault(row["month"], {"month": row["month"], **dict.fromkeys(TREND_SERIES, 0)})
+        month[row["series"]] += row["n"]
     return [months[m] for m in sorted(months)]
 
 
+def dashboard_header(filters: Filters) -> dict[str, Any]:
+    region = filters.region
+    return {
+        "region": {"code": region.code, "name": region.name, "level": str(region.level)},
+        "filters": {
+            "campaign": filters.campaign.pk if filters.campaign else None,
+            "campaign_title": str(filters.campaign) if filters.campaign else None,
+            "from": filters.date_from.isoformat() if filters.date_from else None,
+            "to": filters.date_to.isoformat() if filters.date_to else None,
+            "today": filters.today.isoformat(),
+            "station": filters.station.pk if filters.station else None,
+            "station_name": filters.station.name if filters.station else None,
+        },
+    }
+
+
 def compute_dashboard(filters: Filters) -> dict[str, Any]:
-    """Every figure of one region's dashboard as plain JSON-ready data.
+    """Every figure of one region's dashboard as plain JSON-ready data, from the raw rows.
 
     The query count is fixed: per family one total and one grouped query, plus categories,
     the league (3) and the trend (3), whatever the number of child regions or rows.
@@ -737,23 +825,15 @@ def compute_dashboard(filters: Filters) -> dict[str, Any]:
     for unit in units:
         values = with_rates(per_unit[unit["id"]])
         children.append({"kind": unit["kind"], "id": unit["id"], "code": unit["code"], "name": unit["name"], "figures": values})
-    region = filters.region
     return {
-        "region": {"code": region.code, "name": region.name, "level": str(region.level)},
-        "filters": {
-            "campaign": filters.campaign.pk if filters.campaign else None,
-            "campaign_title": str(filters.campaign) if filters.campaign else None,
-            "from": filters.date_from.isoformat() if filters.date_from else None,
-            "to": filters.date_to.isoformat() if filters.date_to else None,
-            "today": filters.today.isoformat(),
-            "station": filters.station.pk if filters.station else None,
-            "station_name": filters.station.name if filters.station else None,
-        },
+        **dashboard_header(filters),
         "totals": totals,
         "children": children,
-        "categories": _categories(filters),
-        "league": _league(filters),
-        "trend": _trend(filters),
+        "categories": categories_from(category_parts(filters)),
+        "league": league_from(league_parts(filters)),
+        "trend": trend_from(trend_parts(filters)),
+        # Computed from the raw rows just now (a rollup says when it was computed instead).
+        "as_of": None,
     }
 
 
@@ -790,6 +870,10 @@ def figure_value_of(figure: Figure, rows: QuerySet, filters: Filters) -> Any:
         return rows.count()
     if figure.kind == "sum":
         return rows.aggregate(v=Coalesce(Sum(figure.field), 0))["v"]
-    num, den = FIGURES[figure.numerator], FIGURES[figure.denominator]
-    values = rows.order_by().aggregate(**{f.key: _measure(f, filters, distinct=True) for f in (num, den)})
+    # A rate: its list holds the denominator's rows; the numerator's rows are those of them that meet
+    # its condition too (one query each: a FILTER over a DISTINCT list cannot carry a correlated EXISTS).
+    values = {}
+    for part in (FIGURES[figure.numerator], FIGURES[figure.denominator]):
+        condition = part.q(filters) if part.key == figure.numerator else None
+        values[part.key] = figure_value_of(part, rows.filter(condition) if condition is not None else rows, filters)
     return with_rates(values)[figure.key]

@@ -46,6 +46,8 @@ def region_dashboard(request, code):
         query=urlencode(filters.query_params()),
         query_without_station=_without_station(filters),
         league_min=settings.DASHBOARD_LEAGUE_MIN,
+        # Set when the figures come from the rollup: the time of its last refresh.
+        as_of=data.get("as_of"),
     )
     return render(request, "dashboards/dashboard.html", context)
 

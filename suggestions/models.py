@@ -128,6 +128,8 @@ class Suggestion(models.Model):
             models.Index(fields=["region", "status"], name="suggestion_region_status_idx"),
             models.Index(fields=["status", "submitted_at"], name="suggestion_status_sub_idx"),
             models.Index(fields=["campaign", "status"], name="suggestion_campaign_idx"),
+            # The lists' order (latest submitted first), read from the index rather than sorted.
+            models.Index(fields=["-submitted_at", "-id"], name="suggestion_newest_idx"),
         ]
 
     def __str__(self) -> str:
