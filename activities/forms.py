@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from activities import selectors
@@ -52,21 +54,39 @@ class MultiplePhotoField(forms.FileField):
 LISTED_DEPUTIES_LIMIT = 300
 
 
+class _ListedDeputies(BaseChoiceIterator):
+    """The checkbox list, decided when the form is drawn (a saved form never asks)."""
+
+    def __init__(self, field, ids):
+        self.field, self.ids = field, ids
+
+    def __iter__(self):
+        if self.field.listed_all:
+            yield from ModelChoiceIterator(self.field)
+        else:
+            yield from ((d.pk, d.name) for d in self.field.queryset.filter(pk__in=self.ids))
+
+
 class DeputyChoiceField(BoundedModelMultipleChoiceField):
-    listed_all = True
+    _listed_all = None
 
     def label_from_instance(self, obj):
         return obj.name
 
+    @property
+    def listed_all(self) -> bool:
+        """Whether the scope is small enough to list every deputy (without counting a county's)."""
+        if self._listed_all is None:
+            found = len(self.queryset.order_by().values("pk")[: LISTED_DEPUTIES_LIMIT + 1])
+            self._listed_all = found <= LISTED_DEPUTIES_LIMIT
+        return self._listed_all
+
     def list_only(self, selected) -> None:
         """Render only ``selected`` (ids or deputies) when the scope is large; validation still
-        accepts any deputy of the full queryset."""
-        if self.queryset.count() <= LISTED_DEPUTIES_LIMIT:
-            return
+        accepts any deputy of the full queryset. Decided only when the form is rendered."""
         ids = [getattr(v, "pk", v) for v in selected or []]
-        ids = [int(v) for v in ids if str(v).isdigit()]
-        self.widget.choices = [(d.pk, d.name) for d in self.queryset.filter(pk__in=ids)]
-        self.listed_all = False
+        self._listed_all = None
+        self.widget.choices = _ListedDeputies(self, [int(v) for v in ids if str(v).isdigit()])
 
 
 def _selected(form, name) -> list:
