@@ -20,6 +20,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import in_scope
@@ -447,12 +448,12 @@ def _open_assignment(condition: Callable[[Filters], Q]) -> Callable[[Filters], Q
 def _figures() -> list[Figure]:
     figs = [Figure("deputies_total", _("代表总数"), "deputies")]
     figs += [
-        Figure(f"deputies_{lvl}", _("%s人大代表") % label, "deputies", condition=_mandate(lvl))
+        Figure(f"deputies_{lvl}", format_lazy(_("{level}人大代表"), level=label), "deputies", condition=_mandate(lvl))
         for lvl, label in MandateLevel.choices
     ]
     figs.append(Figure("deputies_active", _("参加活动代表"), "deputies", condition=_took_part))
     figs += [
-        Figure(f"deputies_active_{lvl}", _("参加活动的%s人大代表") % label, "deputies", condition=_took_part_at(lvl))
+        Figure(f"deputies_active_{lvl}", format_lazy(_("参加活动的{level}人大代表"), level=label), "deputies", condition=_took_part_at(lvl))
         for lvl, label in MandateLevel.choices
     ]
     figs.append(
@@ -463,7 +464,7 @@ def _figures() -> list[Figure]:
     figs += [
         Figure(
             f"deputies_active_rate_{lvl}",
-            _("%s人大代表参与率") % label,
+            format_lazy(_("{level}人大代表参与率"), level=label),
             "deputies",
             "rate",
             numerator=f"deputies_active_{lvl}",

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from activities.models import ActivityType
 from dashboards.figures import CHILD_TABLE, FIGURES, Filters
@@ -47,16 +48,16 @@ def _item(key: str, values: dict[str, Any], code: str, filters: Filters, **narro
 
 SECTIONS = [
     (
-        "代表",
+        gettext_noop("代表"),
         ["deputies_total", "deputies_active", "deputies_active_rate", "deputies_no_station"],
     ),
     (
-        "履职活动",
+        gettext_noop("履职活动"),
         ["activities_total", "households_visited", "enterprises_visited", "people_reached", "training_person_times"],
     ),
-    ("联络站", ["stations_total", "standards_completion", "reception_days"]),
+    (gettext_noop("联络站"), ["stations_total", "standards_completion", "reception_days"]),
     (
-        "建议办理",
+        gettext_noop("建议办理"),
         [
             "suggestions_received",
             "suggestions_triage",

@@ -263,6 +263,8 @@ def _context(request, suggestion, bound=None):
     events = list(suggestion.events.all())
     for e in events:
         e.action_label = event_label(e.action)
+        if e.actor_label in services.SYSTEM_LABELS:
+            e.actor_label = _(e.actor_label)
         e.from_label = Status(e.from_status).label if e.from_status in Status.values else ""
         e.to_label = Status(e.to_status).label if e.to_status in Status.values else ""
     return {
