@@ -638,7 +638,7 @@ def _grouped(family: Family, filters: Filters, units: list[dict[str, Any]]) -> d
 
 
 def _categories(filters: Filters) -> list[dict[str, Any]]:
-    names = {code: c.name_zh for code, c in categories().items()}
+    names = {code: c.name for code, c in categories().items()}
     rows = FAMILIES["suggestions"].rows(filters).values("category").annotate(count=Count("id")).order_by("-count", "category")
     return [{"code": r["category"], "name": names.get(r["category"]) or str(_("未分类")), "count": r["count"]} for r in rows]
 

@@ -29,7 +29,7 @@ def _response(wb: Workbook, filename: str) -> HttpResponse:
 
 def hot_issues_xlsx(issues) -> HttpResponse:
     """The already-scoped clusters, largest first."""
-    names = {c.code: c.name_zh for c in categories().values()}
+    names = {c.code: c.name for c in categories().values()}
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("热点问题"))
     ws.append([str(h) for h in HOT_HEADERS])

@@ -33,7 +33,7 @@ def ledger_xlsx(suggestions: QuerySet) -> bytes:
         Prefetch("assignments", queryset=Assignment.objects.select_related("department").order_by("assigned_at", "id")),
         "answers__rating",
     )
-    names = {c.code: c.name_zh for c in categories().values()}
+    names = {c.code: c.name for c in categories().values()}
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("建议办理台账"))
     ws.append([str(h) for h in HEADERS])
