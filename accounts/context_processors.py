@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
 
@@ -14,7 +15,7 @@ NAVIGATION = [
     ("activities:visit", _("登记走访"), {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE}),
     ("activities:list", _("履职活动"), {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.DEPUTY}),
     ("deputies:list", _("代表名册"), {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
-    ("liaison_stations:list", _("联络站"), {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
+    ("liaison_stations:list", pgettext_lazy("navigation", "联络站"), {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
     ("suggestions:mine", _("我的建议"), {Role.DEPUTY}),
     ("suggestions:inbox", _("交办件"), {Role.DEPARTMENT_HANDLER}),
     ("suggestions:triage", _("分办"), {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),

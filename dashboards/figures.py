@@ -22,6 +22,7 @@ from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.scope import in_scope
 from activities.models import Activity, ActivityType, Attendance, Campaign
@@ -491,7 +492,7 @@ def _figures() -> list[Figure]:
             field="person_times",
             condition=lambda f: Q(type=ActivityType.TRAINING),
         ),
-        Figure("stations_total", _("联络站"), "stations"),
+        Figure("stations_total", pgettext_lazy("count", "联络站"), "stations"),
         Figure("standards_met", _("达标项"), "stations", "sum", field="standards_met_n"),
         Figure("standards_applicable", _("应达标项"), "stations", "sum", field="standards_applicable_n"),
         Figure(
