@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
 
 # (url name, label, roles that see it; empty = every signed-in user)
 NAVIGATION = [
-    ("home", "首页", set()),
-    ("dashboards:home", "数据看板", {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.TOWNSHIP_STAFF}),
-    ("activities:visit", "登记走访", {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE}),
-    ("activities:list", "履职活动", {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.DEPUTY}),
-    ("deputies:list", "代表名册", {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
-    ("liaison_stations:list", "联络站", {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
-    ("suggestions:mine", "我的建议", {Role.DEPUTY}),
-    ("suggestions:inbox", "交办件", {Role.DEPARTMENT_HANDLER}),
-    ("suggestions:triage", "分办", {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
-    ("suggestions:list", "建议", {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.TOWNSHIP_STAFF}),
-    ("dashboards:my_record", "履职档案", {Role.DEPUTY}),
-    ("suggestions:notifications", "消息", set()),
-    ("residents:inbox", "群众留言", {Role.DEPUTY, Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
-    ("residents:hot_issues", "热点问题", {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
+    ("home", _("首页"), set()),
+    ("dashboards:home", _("数据看板"), {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.TOWNSHIP_STAFF}),
+    ("activities:visit", _("登记走访"), {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE}),
+    ("activities:list", _("履职活动"), {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.DEPUTY}),
+    ("deputies:list", _("代表名册"), {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
+    ("liaison_stations:list", pgettext_lazy("navigation", "联络站"), {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
+    ("suggestions:mine", _("我的建议"), {Role.DEPUTY}),
+    ("suggestions:inbox", _("交办件"), {Role.DEPARTMENT_HANDLER}),
+    ("suggestions:triage", _("分办"), {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
+    ("suggestions:list", _("建议"), {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.TOWNSHIP_STAFF}),
+    ("dashboards:my_record", _("履职档案"), {Role.DEPUTY}),
+    ("suggestions:notifications", _("消息"), set()),
+    ("residents:inbox", _("群众留言"), {Role.DEPUTY, Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
+    ("residents:hot_issues", _("热点问题"), {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
 ]
 
 

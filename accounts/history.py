@@ -16,7 +16,7 @@ from django.db import models
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from accounts.scope import get_in_scope_or_404
 
@@ -30,7 +30,11 @@ HISTORY_MODELS = {
 # A page shows the latest changes; older ones stay in the database for the admin and exports.
 HISTORY_PAGE_SIZE = 100
 
-ACTIONS = {"+": gettext_lazy("创建"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
+ACTIONS = {
+    "+": pgettext_lazy("history action", "创建"),
+    "~": pgettext_lazy("history action", "修改"),
+    "-": pgettext_lazy("history action", "删除"),
+}
 
 
 @dataclass

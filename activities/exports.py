@@ -1,4 +1,4 @@
-"""The activity ledger (台账) as an Excel workbook: one row per activity, Chinese headers."""
+"""The activity ledger (台账) as an Excel workbook: one row per activity, headers in the user's language (Chinese first)."""
 
 from __future__ import annotations
 
@@ -6,30 +6,32 @@ import io
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 LEDGER_HEADERS = [
-    "序号",
-    "日期",
-    "时间",
-    "活动类型",
-    "代表行动",
-    "乡镇",
-    "地点",
-    "联络站",
-    "代表小组",
-    "参加代表",
-    "参加代表人数",
-    "走访农户数",
-    "走访企业数",
-    "联系群众人数",
-    "培训人次",
-    "活动情况",
-    "反映问题",
-    "登记人",
-    "登记时间",
+    _("序号"),
+    _("日期"),
+    _("时间"),
+    _("活动类型"),
+    _("代表行动"),
+    _("乡镇"),
+    _("地点"),
+    _("联络站"),
+    _("代表小组"),
+    _("参加代表"),
+    _("参加代表人数"),
+    _("走访农户数"),
+    _("走访企业数"),
+    _("联系群众人数"),
+    _("培训人次"),
+    _("活动情况"),
+    _("反映问题"),
+    _("登记人"),
+    _("登记时间"),
 ]
 
 
@@ -69,13 +71,13 @@ def ledger_rows(activities: QuerySet):
 def activity_ledger_xlsx(activities: QuerySet) -> bytes:
     """Write-only workbook, so a county's whole year streams through without holding every cell."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("履职活动台账")
+    sheet = workbook.create_sheet(gettext("履职活动台账"))
     sheet.freeze_panes = "A2"
     for column, width in zip("ABCDEFGHIJKLMNOPQRS", [6, 12, 8, 12, 24, 12, 14, 18, 18, 30, 8, 8, 8, 8, 8, 40, 40, 12, 17], strict=True):
         sheet.column_dimensions[column].width = width
     header = []
     for title in LEDGER_HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = WriteOnlyCell(sheet, value=str(title))
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -52,7 +53,7 @@ class Campaign(models.Model):
         ordering = ["-year", "-start_date"]
 
     def __str__(self) -> str:
-        return f"{self.year}年 {self.title}"
+        return gettext("%(year)s年 %(title)s") % {"year": self.year, "title": self.title}
 
     def clean(self) -> None:
         errors = {}

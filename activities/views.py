@@ -109,7 +109,7 @@ def activity_export(request):
     qs, _filterset = selectors.activity_list(request.user, filters=request.GET)
     content = activity_ledger_xlsx(selectors.activity_for_export(qs))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"履职活动台账-{timezone.localdate():%Y%m%d}.xlsx"
+    filename = f"{_('履职活动台账')}-{timezone.localdate():%Y%m%d}.xlsx"
     from urllib.parse import quote
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

@@ -11,6 +11,7 @@ import mimetypes
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
@@ -42,13 +43,16 @@ def validate_upload(upload, *, images_only: bool = False) -> str:
     """
     if upload.size > settings.UPLOAD_MAX_BYTES:
         limit_mb = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
-        raise ValidationError(f"文件过大：不能超过 {limit_mb:.0f} MB。", code="too_large")
+        raise ValidationError(_("文件过大：不能超过 %(limit)s MB。") % {"limit": f"{limit_mb:.0f}"}, code="too_large")
     if upload.size == 0:
-        raise ValidationError("文件为空。", code="empty")
+        raise ValidationError(_("文件为空。"), code="empty")
     kind = sniff_content_type(upload)
     if kind is None or (images_only and kind == "application/pdf"):
-        allowed = "JPG、PNG、WEBP、GIF 图片" if images_only else "JPG、PNG、WEBP、GIF 图片或 PDF 文件"
-        raise ValidationError(f"文件类型不支持：只能上传{allowed}（按文件内容检查，不看扩展名）。", code="bad_type")
+        if images_only:
+            message = _("文件类型不支持：只能上传JPG、PNG、WEBP、GIF 图片（按文件内容检查，不看扩展名）。")
+        else:
+            message = _("文件类型不支持：只能上传JPG、PNG、WEBP、GIF 图片或 PDF 文件（按文件内容检查，不看扩展名）。")
+        raise ValidationError(message, code="bad_type")
     return kind
 
 

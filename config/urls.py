@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -14,7 +16,7 @@ def _superusers_only(request) -> bool:
 
 
 admin.site.has_permission = _superusers_only
-admin.site.site_header = "代表行动 · 系统管理"
+admin.site.site_header = gettext_lazy("代表行动 · 系统管理")
 
 api_v1 = [
     path("ping/", PingView.as_view(), name="api-ping"),
@@ -48,13 +50,13 @@ urlpatterns = [
 def not_found(request, exception=None):
     # An API client gets the same JSON error format as every other API error, not an HTML page.
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "未找到。", "code": "not_found"}, status=404)
+        return JsonResponse({"detail": _("未找到。"), "code": "not_found"}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "服务器内部错误，请稍后再试。", "code": "server_error"}, status=500)
+        return JsonResponse({"detail": _("服务器内部错误，请稍后再试。"), "code": "server_error"}, status=500)
     return defaults.server_error(request)
 
 

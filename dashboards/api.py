@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -19,7 +20,7 @@ class DashboardRegionSerializer(serializers.Serializer):
 
 
 class DashboardFiltersSerializer(serializers.Serializer):
-    campaign = serializers.IntegerField(allow_null=True, help_text="代表行动 id；null 为全部")
+    campaign = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("代表行动 id；null 为全部"))
     campaign_title = serializers.CharField(allow_null=True)
     to = serializers.DateField(allow_null=True)
     today = serializers.DateField()
@@ -33,7 +34,7 @@ class DashboardFiltersSerializer(serializers.Serializer):
 class DashboardChildSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["region", "station"])
     id = serializers.IntegerField()
-    code = serializers.CharField(help_text="区划代码（联络站为其所在乡镇）")
+    code = serializers.CharField(help_text=gettext_lazy("区划代码（联络站为其所在乡镇）"))
     name = serializers.CharField()
     figures = serializers.DictField(child=serializers.FloatField(allow_null=True))
 
@@ -67,7 +68,7 @@ class DashboardTrendSerializer(serializers.Serializer):
 class DashboardSerializer(serializers.Serializer):
     region = DashboardRegionSerializer()
     filters = DashboardFiltersSerializer()
-    totals = serializers.DictField(child=serializers.FloatField(allow_null=True), help_text="指标键 → 数值；比率为百分数")
+    totals = serializers.DictField(child=serializers.FloatField(allow_null=True), help_text=gettext_lazy("指标键 → 数值；比率为百分数"))
     children = DashboardChildSerializer(many=True)
     categories = DashboardCategorySerializer(many=True)
     league = DashboardLeagueSerializer(many=True)
@@ -75,9 +76,9 @@ class DashboardSerializer(serializers.Serializer):
 
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("campaign", str, description="代表行动 id，或 all；缺省为当前代表行动"),
-    OpenApiParameter("from", str, description="开始日期 YYYY-MM-DD"),
-    OpenApiParameter("to", str, description="结束日期 YYYY-MM-DD"),
+    OpenApiParameter("campaign", str, description=gettext_lazy("代表行动 id，或 all；缺省为当前代表行动")),
+    OpenApiParameter("from", str, description=gettext_lazy("开始日期 YYYY-MM-DD")),
+    OpenApiParameter("to", str, description=gettext_lazy("结束日期 YYYY-MM-DD")),
 ]
 
 

@@ -1,21 +1,23 @@
-"""The dashboard's tables as an .xlsx workbook (台账) with Chinese headers."""
+"""The dashboard's tables as an .xlsx workbook (台账), headers in the user's language (Chinese first)."""
 
 from __future__ import annotations
 
 from io import BytesIO
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from dashboards.figures import CHILD_TABLE, FIGURES
 
-SHEET_TOTALS = "总体指标"
-SHEET_CHILDREN = "下级区划"
-SHEET_CATEGORIES = "建议类别"
-SHEET_LEAGUE = "承办单位排名"
-SHEET_TREND = "月度趋势"
+SHEET_TOTALS = gettext_lazy("总体指标")
+SHEET_CHILDREN = gettext_lazy("下级区划")
+SHEET_CATEGORIES = gettext_lazy("建议类别")
+SHEET_LEAGUE = gettext_lazy("承办单位排名")
+SHEET_TREND = gettext_lazy("月度趋势")
 
 
 def _cell(key: str, value: Any) -> Any:
@@ -25,7 +27,8 @@ def _cell(key: str, value: Any) -> Any:
 
 def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], *, first: bool = False):
     ws = wb.active if first else wb.create_sheet()
-    ws.title = title
+    ws.title = str(title)
+    headers = [str(h) for h in headers]
     ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -41,24 +44,24 @@ def dashboard_workbook(data: dict[str, Any]) -> bytes:
     """One sheet per table of the dashboard: totals, child regions, categories, league, trend."""
     wb = Workbook()
     region = data["region"]["name"]
-    campaign = data["filters"]["campaign_title"] or "全部代表行动"
-    span = " 至 ".join(filter(None, [data["filters"]["from"], data["filters"]["to"]])) or "全部日期"
+    campaign = data["filters"]["campaign_title"] or _("全部代表行动")
+    span = _(" 至 ").join(filter(None, [data["filters"]["from"], data["filters"]["to"]])) or _("全部日期")
     totals = [[str(f.label), _cell(k, data["totals"].get(k)), "%" if f.kind == "rate" else ""] for k, f in FIGURES.items()]
-    ws = _sheet(wb, SHEET_TOTALS, ["指标", "数值", "单位"], totals, first=True)
+    ws = _sheet(wb, SHEET_TOTALS, [_("指标"), _("数值"), _("单位")], totals, first=True)
     ws.append([])
-    ws.append(["区划", region])
-    ws.append(["代表行动", campaign])
-    ws.append(["日期范围", span])
-    ws.append(["统计日期", data["filters"]["today"]])
+    ws.append([_("区划"), region])
+    ws.append([_("代表行动"), campaign])
+    ws.append([_("日期范围"), span])
+    ws.append([_("统计日期"), data["filters"]["today"]])
 
     children = [[c["name"]] + [_cell(k, c["figures"].get(k)) for k in CHILD_TABLE] for c in data["children"]]
-    first_header = "联络站" if data["region"]["level"] == "township" else "区划"
+    first_header = _("联络站") if data["region"]["level"] == "township" else _("区划")
     _sheet(wb, SHEET_CHILDREN, [first_header] + [str(FIGURES[k].label) for k in CHILD_TABLE], children)
-    _sheet(wb, SHEET_CATEGORIES, ["类别", "建议件数"], [[c["name"], c["count"]] for c in data["categories"]])
+    _sheet(wb, SHEET_CATEGORIES, [_("类别"), _("建议件数")], [[c["name"], c["count"]] for c in data["categories"]])
     _sheet(
         wb,
         SHEET_LEAGUE,
-        ["排名", "承办单位", "建议件数", "首次答复", "按期答复", "按期答复率(%)", "测评件次", "满意及基本满意", "满意率(%)"],
+        [_("排名"), _("承办单位"), _("建议件数"), _("首次答复"), _("按期答复"), _("按期答复率(%)"), _("测评件次"), _("满意及基本满意"), _("满意率(%)")],
         [
             [
                 r["rank"],
@@ -77,7 +80,7 @@ def dashboard_workbook(data: dict[str, Any]) -> bytes:
     _sheet(
         wb,
         SHEET_TREND,
-        ["月份", "履职活动", "建议", "首次答复"],
+        [_("月份"), _("履职活动"), _("建议"), _("首次答复")],
         [[r["month"], r["activities"], r["suggestions"], r["answers"]] for r in data["trend"]],
     )
     buffer = BytesIO()

@@ -20,7 +20,9 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.scope import in_scope
 from activities.models import Activity, ActivityType, Attendance, Campaign
@@ -472,12 +474,12 @@ def _open_assignment(condition: Callable[[Filters], Q]) -> Callable[[Filters], Q
 def _figures() -> list[Figure]:
     figs = [Figure("deputies_total", _("代表总数"), "deputies")]
     figs += [
-        Figure(f"deputies_{lvl}", _("%s人大代表") % label, "deputies", condition=_mandate(lvl))
+        Figure(f"deputies_{lvl}", format_lazy(_("{level}人大代表"), level=label), "deputies", condition=_mandate(lvl))
         for lvl, label in MandateLevel.choices
     ]
     figs.append(Figure("deputies_active", _("参加活动代表"), "deputies", condition=_took_part))
     figs += [
-        Figure(f"deputies_active_{lvl}", _("参加活动的%s人大代表") % label, "deputies", condition=_took_part_at(lvl))
+        Figure(f"deputies_active_{lvl}", format_lazy(_("参加活动的{level}人大代表"), level=label), "deputies", condition=_took_part_at(lvl))
         for lvl, label in MandateLevel.choices
     ]
     figs.append(
@@ -488,7 +490,7 @@ def _figures() -> list[Figure]:
     figs += [
         Figure(
             f"deputies_active_rate_{lvl}",
-            _("%s人大代表参与率") % label,
+            format_lazy(_("{level}人大代表参与率"), level=label),
             "deputies",
             "rate",
             numerator=f"deputies_active_{lvl}",
@@ -515,7 +517,7 @@ def _figures() -> list[Figure]:
             field="person_times",
             condition=lambda f: Q(type=ActivityType.TRAINING),
         ),
-        Figure("stations_total", _("联络站"), "stations"),
+        Figure("stations_total", pgettext_lazy("count", "联络站"), "stations"),
         Figure("standards_met", _("达标项"), "stations", "sum", field="standards_met_n"),
         Figure("standards_applicable", _("应达标项"), "stations", "sum", field="standards_applicable_n"),
         Figure(
@@ -683,7 +685,7 @@ def category_parts(filters: Filters, *, bucketed: bool = False) -> list[dict[str
 
 
 def categories_from(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    names = {code: c.name_zh for code, c in categories().items()}
+    names = {code: c.name for code, c in categories().items()}
     counts: dict[Any, int] = {}
     for row in parts:
         counts[row["category"]] = counts.get(row["category"], 0) + row["count"]

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from activities.models import ActivityType
 from dashboards.figures import CHILD_TABLE, FIGURES, Filters
@@ -47,16 +48,16 @@ def _item(key: str, values: dict[str, Any], code: str, filters: Filters, **narro
 
 SECTIONS = [
     (
-        "代表",
+        pgettext_lazy("dashboard section", "代表"),
         ["deputies_total", "deputies_active", "deputies_active_rate", "deputies_no_station"],
     ),
     (
-        "履职活动",
+        pgettext_lazy("dashboard section", "履职活动"),
         ["activities_total", "households_visited", "enterprises_visited", "people_reached", "training_person_times"],
     ),
-    ("联络站", ["stations_total", "standards_completion", "reception_days"]),
+    (pgettext_lazy("dashboard section", "联络站"), ["stations_total", "standards_completion", "reception_days"]),
     (
-        "建议办理",
+        pgettext_lazy("dashboard section", "建议办理"),
         [
             "suggestions_received",
             "suggestions_triage",
@@ -78,7 +79,7 @@ def dashboard_page(data: dict[str, Any], filters: Filters) -> dict[str, Any]:
     """The page's context: KPI sections, tables with links, and the charts' data."""
     code = data["region"]["code"]
     totals = data["totals"]
-    sections = [{"title": _(title), "items": [_item(k, totals, code, filters) for k in keys]} for title, keys in SECTIONS]
+    sections = [{"title": str(title), "items": [_item(k, totals, code, filters) for k in keys]} for title, keys in SECTIONS]
     by_level = [
         {
             "label": str(label),

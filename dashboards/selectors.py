@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.models import Role
 from accounts.scope import has_scope, in_scope, region_in_scope, regions_in_scope
@@ -82,7 +83,8 @@ def dashboard_for(filters: Filters) -> dict[str, Any]:
     from dashboards import rollup
 
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    key = filters.cache_key()
+    # The cached figures carry a few labels (the campaign, "未分类"), so each language has its own entry.
+    key = f"{filters.cache_key()}:{get_language()}"
     data = cache.get(key) if seconds else None
     if data is None:
         data = rollup.dashboard(filters) or compute_dashboard(filters)

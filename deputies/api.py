@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
@@ -17,7 +19,7 @@ from regions.models import Region
 class OfficeWritesOnly(permissions.BasePermission):
     """Reading follows scope; writing is for congress offices (the services check the region)."""
 
-    message = "只有人大常委会办公室可以修改。"
+    message = gettext_lazy("只有人大常委会办公室可以修改。")
 
     def has_permission(self, request, view):
         return request.method in permissions.SAFE_METHODS or request.user.is_office
@@ -88,7 +90,7 @@ class DeputySerializer(serializers.ModelSerializer):
     region = RegionCodeField()
     region_name = serializers.CharField(source="region.name", read_only=True)
     mandates = MandateBriefSerializer(many=True, read_only=True)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text="读取时按权限脱敏（138****1234）。")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text=gettext_lazy("读取时按权限脱敏（138****1234）。"))
 
     class Meta:
         model = Deputy
@@ -106,12 +108,12 @@ class DeputySerializer(serializers.ModelSerializer):
     def validate_phone(self, value):
         value = normalize_phone(value)
         if value and not is_valid_phone(value):
-            raise serializers.ValidationError("手机号格式不对：应为11位手机号或带区号的固定电话。")
+            raise serializers.ValidationError(_("手机号格式不对：应为11位手机号或带区号的固定电话。"))
         return value
 
 
 @extend_schema_view(
-    list=extend_schema(description="代表名册（按用户管辖范围）。`q` 按姓名或拼音首字母查找；`order=strokes` 按姓氏笔画排序。"),
+    list=extend_schema(description=gettext_lazy("代表名册（按用户管辖范围）。`q` 按姓名或拼音首字母查找；`order=strokes` 按姓氏笔画排序。")),
 )
 class DeputyViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin):
     # Deputies are never deleted (mandates, activities and suggestions point at them): set active=false.
@@ -194,7 +196,7 @@ class GroupSerializer(serializers.ModelSerializer):
 
     def validate_home_station(self, station):
         if station is not None and not selectors.stations_in_scope_for_picker(self.context["request"].user).filter(pk=station.pk).exists():
-            raise serializers.ValidationError("该联络站不在您的管辖范围内。")
+            raise serializers.ValidationError(_("该联络站不在您的管辖范围内。"))
         return station
 
 

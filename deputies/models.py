@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -117,7 +118,9 @@ class Mandate(models.Model):
         indexes = [models.Index(fields=["level", "deputy"], name="mandate_level_deputy_idx")]
 
     def __str__(self) -> str:
-        return f"{self.congress_region.name}{self.term}人大代表（{self.get_level_display()}）"
+        return gettext("%(region)s%(term)s人大代表（%(level)s）") % {
+            "region": self.congress_region.name, "term": self.term, "level": self.get_level_display(),
+        }
 
 
 class GroupKind(models.TextChoices):

@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.scope import has_scope
@@ -132,7 +134,7 @@ def _cell_text(value) -> str:
 
 def _header_key(text: str) -> str | None:
     cleaned = text.replace("*", "").replace("（", "(").replace("）", ")").strip()
-    for key, header, _ in COLUMNS:
+    for key, header, _required in COLUMNS:
         if cleaned == header:
             return key
     return None
@@ -149,14 +151,14 @@ def read_rows(fileobj, filename: str):
     elif name.endswith(".csv") or name.endswith(".txt"):
         rows = _csv_rows(fileobj)
     else:
-        raise RosterFileError("只支持 Excel（.xlsx）或 CSV 文件。")
+        raise RosterFileError(_("只支持 Excel（.xlsx）或 CSV 文件。"))
     header = next(rows, None)
     if not header:
-        raise RosterFileError("文件是空的。")
+        raise RosterFileError(_("文件是空的。"))
     keys = [_header_key(_cell_text(h)) for h in header]
     missing = [h for k, h, required in COLUMNS if required and k not in keys]
     if missing:
-        raise RosterFileError("缺少必填列：" + "、".join(missing) + "。请使用下载的模板。")
+        raise RosterFileError(_("缺少必填列：%(columns)s。请使用下载的模板。") % {"columns": "、".join(missing)})
     for number, values in enumerate(rows, start=2):
         record = {k: _cell_text(v) for k, v in zip(keys, values, strict=False) if k}
         if any(record.values()):
@@ -171,7 +173,7 @@ def _xlsx_rows(fileobj):
         sheet = CalamineWorkbook.from_filelike(fileobj).get_sheet_by_index(0)
         yield from sheet.iter_rows()
     except (CalamineError, OSError, ValueError, IndexError) as exc:
-        raise RosterFileError("无法读取该 Excel 文件，请另存为 .xlsx 后重试。") from exc
+        raise RosterFileError(_("无法读取该 Excel 文件，请另存为 .xlsx 后重试。")) from exc
 
 
 def _csv_rows(fileobj):
@@ -184,12 +186,12 @@ def _csv_rows(fileobj):
         except UnicodeDecodeError:
             continue
     else:
-        raise RosterFileError("无法识别 CSV 文件的编码，请保存为 UTF-8。")
+        raise RosterFileError(_("无法识别 CSV 文件的编码，请保存为 UTF-8。"))
     try:
         # newline="" lets the csv module handle line breaks inside quoted cells itself.
         yield from csv.reader(io.StringIO(text, newline=""))
     except csv.Error as exc:
-        raise RosterFileError(f"CSV 文件格式有误：{exc}。请用 Excel 另存为 CSV 或使用 .xlsx 模板。") from exc
+        raise RosterFileError(_("CSV 文件格式有误：%(error)s。请用 Excel 另存为 CSV 或使用 .xlsx 模板。") % {"error": exc}) from exc
 
 
 # --- checking ----------------------------------------------------------------------------------------
@@ -201,11 +203,11 @@ def parse_date(text: str) -> date:
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     match = _DATE_RE.match(text)
     if not match:
-        raise ValueError("日期格式不对，应写成 1975-03-08")
+        raise ValueError(_("日期格式不对，应写成 1975-03-08"))
     try:
         return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        raise ValueError("不是有效的日期") from None
+        raise ValueError(_("不是有效的日期")) from None
 
 
 def parse_level(text: str) -> str:
@@ -217,7 +219,7 @@ def parse_level(text: str) -> str:
         return _LEVEL_NAMES[cleaned]
     if cleaned in MandateLevel.values:
         return cleaned
-    raise ValueError("代表层级应为 全国、省、市(州)、县(市、区)、乡(镇) 之一")
+    raise ValueError(_("代表层级应为 全国、省、市(州)、县(市、区)、乡(镇) 之一"))
 
 
 class RegionIndex:
@@ -251,17 +253,18 @@ class RegionIndex:
         if text.isdigit():
             region = self.by_code.get(text)
             if region is None:
-                raise ValueError(f"找不到区划代码 {text}，或该区划不在您的管辖范围内")
+                raise ValueError(_("找不到区划代码 %(code)s，或该区划不在您的管辖范围内") % {"code": text})
             return region
         path = "/".join(part.strip() for part in text.split("/") if part.strip())
         found = self.by_path.get(path, [])
         if not found:
             # Regions below other counties are not loaded, so "missing" and "outside" read the same.
             raise ValueError(
-                f"找不到区划“{text}”或该区划不在您的管辖范围内；请写区划代码或完整路径（如 湖北省/恩施土家族苗族自治州/宣恩县）"
+                _("找不到区划“%(name)s”或该区划不在您的管辖范围内；请写区划代码或完整路径（如 湖北省/恩施土家族苗族自治州/宣恩县）")
+                % {"name": text}
             )
         if len(found) > 1:
-            raise ValueError(f"区划“{text}”不唯一，请写区划代码或完整路径")
+            raise ValueError(_("区划“%(name)s”不唯一，请写区划代码或完整路径") % {"name": text})
         return found[0]
 
     def in_scope(self, region: Region) -> bool:
@@ -295,10 +298,10 @@ def _check_row(number: int, record: dict, regions: RegionIndex, today: date) -> 
 
     for key, header, required in COLUMNS:
         if required and not record.get(key):
-            bad(key, f"{header}不能为空")
+            bad(key, _("%(column)s不能为空") % {"column": header})
     name = record.get("name", "")
     if name and len(name) > 32:
-        bad("name", "姓名不能超过32个字")
+        bad("name", _("姓名不能超过32个字"))
     person: dict = {}
     mandate: dict = {}
     birth = None
@@ -306,9 +309,9 @@ def _check_row(number: int, record: dict, regions: RegionIndex, today: date) -> 
         try:
             birth = parse_date(record["birth_date"])
             if birth > today:
-                bad("birth_date", "出生日期不能晚于今天")
+                bad("birth_date", _("出生日期不能晚于今天"))
             elif birth.year < 1900:
-                bad("birth_date", "出生日期过早")
+                bad("birth_date", _("出生日期过早"))
         except ValueError as exc:
             bad("birth_date", str(exc))
     gender = record.get("gender", "").strip().lower()
@@ -316,11 +319,11 @@ def _check_row(number: int, record: dict, regions: RegionIndex, today: date) -> 
         if gender in _GENDERS:
             person["gender"] = _GENDERS[gender]
         else:
-            bad("gender", "性别应为 男 或 女")
+            bad("gender", _("性别应为 男 或 女"))
     for key, limit in (("ethnicity", 16), ("sector", 64), ("work_unit", 128)):
         value = record.get(key, "")
         if len(value) > limit:
-            bad(key, f"{HEADER_OF[key]}不能超过{limit}个字")
+            bad(key, _("%(column)s不能超过%(limit)s个字") % {"column": HEADER_OF[key], "limit": limit})
         elif value:
             person[key] = value
     if record.get("phone"):
@@ -328,13 +331,13 @@ def _check_row(number: int, record: dict, regions: RegionIndex, today: date) -> 
         if is_valid_phone(phone):
             person["phone"] = phone
         else:
-            bad("phone", "手机号格式不对（应为11位手机号或带区号的固定电话）")
+            bad("phone", _("手机号格式不对（应为11位手机号或带区号的固定电话）"))
     region = None
     if record.get("region"):
         try:
             region = regions.find(record["region"])
             if not regions.in_scope(region):
-                bad("region", "该区划不在您的管辖范围内")
+                bad("region", _("该区划不在您的管辖范围内"))
                 region = None
             else:
                 person["region"] = region
@@ -351,18 +354,18 @@ def _check_row(number: int, record: dict, regions: RegionIndex, today: date) -> 
         try:
             congress = regions.find(record["congress_region"])
             if level and congress.level != CONGRESS_LEVEL[MandateLevel(level)]:
-                bad("congress_region", "人大所在区划与代表层级不符")
+                bad("congress_region", _("人大所在区划与代表层级不符"))
         except ValueError as exc:
             bad("congress_region", str(exc))
     elif level and region is not None:
         congress = regions.congress_of(region, level)
         if congress is None:
-            bad("congress_region", "无法从所在区划推断人大所在区划，请填写")
+            bad("congress_region", _("无法从所在区划推断人大所在区划，请填写"))
     term = record.get("term", "")
     if len(term) > 16:
-        bad("term", "届次不能超过16个字")
+        bad("term", _("届次不能超过16个字"))
     if len(record.get("electoral_unit", "")) > 128:
-        bad("electoral_unit", "选举单位/选区不能超过128个字")
+        bad("electoral_unit", _("选举单位/选区不能超过128个字"))
     elif record.get("electoral_unit"):
         mandate["electoral_unit"] = record["electoral_unit"]
     for key in ("start_date", "end_date"):
@@ -372,7 +375,7 @@ def _check_row(number: int, record: dict, regions: RegionIndex, today: date) -> 
             except ValueError as exc:
                 bad(key, str(exc))
     if mandate.get("start_date") and mandate.get("end_date") and mandate["end_date"] < mandate["start_date"]:
-        bad("end_date", "任期结束不能早于任期开始")
+        bad("end_date", _("任期结束不能早于任期开始"))
     if errors:
         return None, errors
     return _Row(number, (name, birth), person, level, congress, term, mandate), []
@@ -383,7 +386,7 @@ def _check_row(number: int, record: dict, regions: RegionIndex, today: date) -> 
 
 def check_importer(user) -> None:
     if not (has_scope(user) and user.is_office):
-        raise PermissionRefused("只有人大常委会办公室可以导入代表名册。")
+        raise PermissionRefused(_("只有人大常委会办公室可以导入代表名册。"))
 
 
 def estimate_rows(fileobj, filename: str) -> int:
@@ -419,7 +422,7 @@ def import_roster(*, actor, fileobj, filename: str, dry_run: bool = False, progr
     check_importer(actor)
     size = getattr(fileobj, "size", None)
     if size is not None and size > MAX_BYTES:
-        raise RosterFileError(f"文件过大：不能超过 {MAX_BYTES // (1024 * 1024)} MB。")
+        raise RosterFileError(_("文件过大：不能超过 %(limit)s MB。") % {"limit": MAX_BYTES // (1024 * 1024)})
     regions = RegionIndex(actor)
     today = timezone.localdate()
     result = ImportResult()
@@ -439,17 +442,17 @@ def import_roster(*, actor, fileobj, filename: str, dry_run: bool = False, progr
             seen_person[row.key] = (number, row.person)
         elif first[1] != row.person:
             result.errors.append(
-                RowError(number, "姓名", f"与第{first[0]}行是同一人（姓名和出生日期相同），但个人信息不一致")
+                RowError(number, HEADER_OF["name"], _("与第%(row)s行是同一人（姓名和出生日期相同），但个人信息不一致") % {"row": first[0]})
             )
             continue
         seat = (row.key, row.level, row.congress_region.id, row.term)
         if seat in seen_seat:
-            result.errors.append(RowError(number, "届次", f"与第{seen_seat[seat]}行重复（同一代表同一届次同一层级）"))
+            result.errors.append(RowError(number, HEADER_OF["term"], _("与第%(row)s行重复（同一代表同一届次同一层级）") % {"row": seen_seat[seat]}))
             continue
         seen_seat[seat] = number
         rows.append(row)
     if result.rows == 0:
-        raise RosterFileError("文件中没有数据行。")
+        raise RosterFileError(_("文件中没有数据行。"))
     if result.errors or dry_run:
         return result
     if progress is not None:
@@ -585,7 +588,7 @@ def errors_csv(errors: list[RowError]) -> bytes:
     """The bad rows as a CSV that Excel opens correctly (UTF-8 with BOM)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["行号", "列", "问题"])
+    writer.writerow([_("行号"), _("列"), _("问题")])
     for error in errors:
         writer.writerow([error.row, error.column, error.message])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -596,8 +599,11 @@ def export_xlsx(user, deputies) -> bytes:
 
     ``deputies`` must come from ``selectors.deputy_list`` (region and mandates prefetched).
     """
-    levels = dict(MandateLevel.choices)
-    genders = dict(Gender.choices)
+    # The export is read back by the importer, which knows the Chinese names of levels and genders:
+    # it is written in Chinese whatever language the page is in.
+    with translation.override(settings.LANGUAGE_CODE):
+        levels = {value: str(label) for value, label in MandateLevel.choices}
+        genders = {value: str(label) for value, label in Gender.choices}
 
     def rows():
         for deputy in deputies.iterator(chunk_size=2000):
@@ -647,7 +653,7 @@ def import_job_start(*, actor, upload):
 
     check_importer(actor)
     if upload.size > MAX_BYTES:
-        raise RosterFileError(f"文件过大：不能超过 {MAX_BYTES // (1024 * 1024)} MB。")
+        raise RosterFileError(_("文件过大：不能超过 %(limit)s MB。") % {"limit": MAX_BYTES // (1024 * 1024)})
     total = estimate_rows(upload, upload.name)
     upload.seek(0)
     with transaction.atomic():

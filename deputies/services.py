@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.scope import region_in_scope
 from config.exceptions import Conflict, PermissionRefused
@@ -18,14 +19,14 @@ MEMBERSHIP_FIELDS = ["role", "start_date", "end_date"]
 def require_office(actor, region, *, field: str = "region") -> None:
     """Only congress offices write the roster, and only inside their own region."""
     if not actor.is_office:
-        raise PermissionRefused("只有人大常委会办公室可以维护代表名册。")
+        raise PermissionRefused(_("只有人大常委会办公室可以维护代表名册。"))
     if not region_in_scope(actor, region):
-        raise ValidationError({field: "该区划不在您的管辖范围内。"})
+        raise ValidationError({field: _("该区划不在您的管辖范围内。")})
 
 
 def _check_dates(start, end) -> None:
     if start and end and end < start:
-        raise ValidationError({"end_date": "结束日期不能早于开始日期。"})
+        raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
 
 
 def _assign(obj, data: dict, fields: list[str]) -> list[str]:
@@ -54,7 +55,7 @@ def deputy_update(*, actor, deputy: Deputy, data: dict, seen_version: str | None
     locked = Deputy.objects.select_for_update().select_related("region").get(pk=deputy.pk)
     require_office(actor, locked.region)
     if seen_version and locked.updated_at.isoformat() != seen_version:
-        raise Conflict("该代表信息已被他人修改，请刷新后重新编辑。", code="stale")
+        raise Conflict(_("该代表信息已被他人修改，请刷新后重新编辑。"), code="stale")
     if "region" in data:
         require_office(actor, data["region"])
     changed = _assign(locked, data, DEPUTY_FIELDS)
@@ -78,7 +79,7 @@ def mandate_create(*, actor, deputy: Deputy, data: dict) -> Mandate:
     require_office(actor, deputy.region)
     _check_dates(data.get("start_date"), data.get("end_date"))
     mandate = Mandate(deputy=deputy, **{k: v for k, v in data.items() if k in MANDATE_FIELDS})
-    _save_unique(mandate, "该代表在此人大同一届次同一层级已有职务。")
+    _save_unique(mandate, _("该代表在此人大同一届次同一层级已有职务。"))
     return mandate
 
 
@@ -87,7 +88,7 @@ def mandate_update(*, actor, mandate: Mandate, data: dict) -> Mandate:
     require_office(actor, mandate.deputy.region)
     _check_dates(data.get("start_date", mandate.start_date), data.get("end_date", mandate.end_date))
     if _assign(mandate, data, MANDATE_FIELDS):
-        _save_unique(mandate, "该代表在此人大同一届次同一层级已有职务。")
+        _save_unique(mandate, _("该代表在此人大同一届次同一层级已有职务。"))
     return mandate
 
 
@@ -100,10 +101,10 @@ def mandate_delete(*, actor, mandate: Mandate) -> None:
 def _check_group_links(actor, data: dict) -> None:
     station = data.get("home_station")
     if station is not None and not region_in_scope(actor, station.region):
-        raise ValidationError({"home_station": "该联络站不在您的管辖范围内。"})
+        raise ValidationError({"home_station": _("该联络站不在您的管辖范围内。")})
     leader = data.get("leader")
     if leader is not None and not region_in_scope(actor, leader.region):
-        raise ValidationError({"leader": "该代表不在您的管辖范围内。"})
+        raise ValidationError({"leader": _("该代表不在您的管辖范围内。")})
 
 
 @transaction.atomic
@@ -134,10 +135,10 @@ def membership_add(*, actor, group: DeputyGroup, deputy: Deputy, data: dict) -> 
     """Put a deputy (of any level) into a group."""
     require_office(actor, group.region)
     if not region_in_scope(actor, deputy.region):
-        raise ValidationError({"deputy": "该代表不在您的管辖范围内。"})
+        raise ValidationError({"deputy": _("该代表不在您的管辖范围内。")})
     _check_dates(data.get("start_date"), data.get("end_date"))
     membership = Membership(group=group, deputy=deputy, **{k: v for k, v in data.items() if k in MEMBERSHIP_FIELDS})
-    _save_unique(membership, "该代表已是本小组成员。")
+    _save_unique(membership, _("该代表已是本小组成员。"))
     return membership
 
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HealthConfig(AppConfig):
     name = "health"
-    verbose_name = "运行状态"
+    verbose_name = _("运行状态")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
 from rest_framework import mixins, serializers
 
 from deputies.api import RegionCodeField, ScopedDeputyField, ServiceViewSet
@@ -22,8 +23,8 @@ class ScopedStationField(serializers.PrimaryKeyRelatedField):
 class StationSerializer(serializers.ModelSerializer):
     region = RegionCodeField()
     region_name = serializers.CharField(source="region.name", read_only=True)
-    deputy_count = serializers.IntegerField(read_only=True, help_text="当前进站代表人数")
-    completion = serializers.SerializerMethodField(help_text="建站标准达标率（%），未设标准时为 null")
+    deputy_count = serializers.IntegerField(read_only=True, help_text=gettext_lazy("当前进站代表人数"))
+    completion = serializers.SerializerMethodField(help_text=gettext_lazy("建站标准达标率（%），未设标准时为 null"))
 
     class Meta:
         model = LiaisonStation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from accounts.scope import region_in_scope
 from deputies.services import require_office
@@ -28,7 +29,7 @@ def _assign(obj, data: dict, fields: list[str]) -> bool:
 
 def _check_deputy(actor, deputy, field: str = "deputy") -> None:
     if not region_in_scope(actor, deputy.region):
-        raise ValidationError({field: "该代表不在您的管辖范围内。"})
+        raise ValidationError({field: _("该代表不在您的管辖范围内。")})
 
 
 @transaction.atomic
@@ -85,7 +86,7 @@ def station_standards_record(*, actor, station: LiaisonStation, answers: dict) -
     changed = 0
     for item, (met, note) in answers.items():
         if not station.region.prefix.startswith(item.region.prefix):
-            raise ValidationError({"__all__": f"标准项“{item.name}”不适用于该联络站。"})
+            raise ValidationError({"__all__": _("标准项“%(item)s”不适用于该联络站。") % {"item": item.name}})
         record = existing.get(item.pk)
         if record is None:
             StationStandard.objects.create(station=station, item=item, met=met, note=note)
@@ -103,12 +104,12 @@ def assignment_add(*, actor, station: LiaisonStation, deputy, start_date=None, e
     require_office(actor, station.region)
     _check_deputy(actor, deputy)
     if start_date and end_date and end_date < start_date:
-        raise ValidationError({"end_date": "离站日期不能早于进站日期。"})
+        raise ValidationError({"end_date": _("离站日期不能早于进站日期。")})
     try:
         with transaction.atomic():
             return StationAssignment.objects.create(station=station, deputy=deputy, start_date=start_date, end_date=end_date)
     except IntegrityError:
-        raise ValidationError({"deputy": "该代表已在本站。"}) from None
+        raise ValidationError({"deputy": _("该代表已在本站。")}) from None
 
 
 @transaction.atomic
@@ -124,7 +125,7 @@ def _check_duty(actor, station, deputies) -> None:
         assigned = set(station.assignments.values_list("deputy_id", flat=True))
         outsiders = [d.name for d in deputies if d.pk not in assigned]
         if outsiders:
-            raise ValidationError({"deputies": "以下代表未进本站：" + "、".join(outsiders)})
+            raise ValidationError({"deputies": _("以下代表未进本站：%(names)s") % {"names": "、".join(outsiders)}})
 
 
 @transaction.atomic
@@ -134,7 +135,7 @@ def reception_day_create(*, actor, station: LiaisonStation, data: dict, deputies
     deputies = list(deputies)
     _check_duty(actor, station, deputies)
     if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
-        raise ValidationError({"end_time": "结束时间应晚于开始时间。"})
+        raise ValidationError({"end_time": _("结束时间应晚于开始时间。")})
     day = ReceptionDay.objects.create(station=station, **{k: v for k, v in data.items() if k in RECEPTION_FIELDS})
     day.deputies.set(deputies)
     return day
@@ -145,7 +146,7 @@ def reception_day_update(*, actor, day: ReceptionDay, data: dict, deputies=None)
     require_office(actor, day.station.region)
     start, end = data.get("start_time", day.start_time), data.get("end_time", day.end_time)
     if start and end and end <= start:
-        raise ValidationError({"end_time": "结束时间应晚于开始时间。"})
+        raise ValidationError({"end_time": _("结束时间应晚于开始时间。")})
     if _assign(day, data, RECEPTION_FIELDS):
         day.save()
     if deputies is not None:

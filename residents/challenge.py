@@ -10,9 +10,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 SALT = "residents.challenge"
-DIGITS = "零一二三四五六七八九十"
+# The numbers are written as words (一, 二 …; one, two … in English) so the question is not plain digits.
+DIGITS = [
+    gettext_lazy("零"), gettext_lazy("一"), gettext_lazy("二"), gettext_lazy("三"), gettext_lazy("四"),
+    gettext_lazy("五"), gettext_lazy("六"), gettext_lazy("七"), gettext_lazy("八"), gettext_lazy("九"),
+]
 
 
 def issue(*, issued_at: float | None = None) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Hot issues and residents' messages as .xlsx, Chinese headers."""
+"""Hot issues and residents' messages as .xlsx, headers in the user's language (Chinese first)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,17 @@ import io
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from suggestions.taxonomy import categories
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HOT_HEADERS = ["排名", "关键词", "件数", "建议数", "留言数", "涉及县(市、区)数", "主要类别", "已答复", "满意率", "计算时间"]
+HOT_HEADERS = [
+    gettext_lazy("排名"), gettext_lazy("关键词"), gettext_lazy("件数"), gettext_lazy("建议数"), gettext_lazy("留言数"),
+    gettext_lazy("涉及县(市、区)数"), gettext_lazy("主要类别"), gettext_lazy("已答复"), gettext_lazy("满意率"), gettext_lazy("计算时间"),
+]
 
 
 def _response(wb: Workbook, filename: str) -> HttpResponse:
@@ -24,10 +29,10 @@ def _response(wb: Workbook, filename: str) -> HttpResponse:
 
 def hot_issues_xlsx(issues) -> HttpResponse:
     """The already-scoped clusters, largest first."""
-    names = {c.code: c.name_zh for c in categories().values()}
+    names = {c.code: c.name for c in categories().values()}
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("热点问题")
-    ws.append(HOT_HEADERS)
+    ws = wb.create_sheet(_("热点问题"))
+    ws.append([str(h) for h in HOT_HEADERS])
     for rank, issue in enumerate(issues, start=1):
         top = sorted(issue.categories.items(), key=lambda kv: -kv[1])[:3]
         ws.append([

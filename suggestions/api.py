@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -158,7 +159,7 @@ class SuggestionCreateSerializer(serializers.Serializer):
 
 
 class AssignInput(serializers.Serializer):
-    lead = serializers.IntegerField(help_text="主办单位 id", **ID)
+    lead = serializers.IntegerField(help_text=gettext_lazy("主办单位 id"), **ID)
     co_handlers = serializers.ListField(child=serializers.IntegerField(**ID), required=False, default=list)
     category = serializers.ChoiceField(choices=category_choices(), required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -198,7 +199,7 @@ class RateInput(serializers.Serializer):
 
 
 class MergeInput(serializers.Serializer):
-    into = serializers.IntegerField(help_text="合并到的建议 id", **ID)
+    into = serializers.IntegerField(help_text=gettext_lazy("合并到的建议 id"), **ID)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -292,21 +293,21 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     # actions, one per transition
 
-    @_action("submit", None, "提交草稿")
+    @_action("submit", None, _("提交草稿"))
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         s = self._suggestion(pk)
         services.suggestion_submit(s.pk, actor=request.user)
         return self._done(s.pk)
 
-    @_action("cosign", None, "确认附议")
+    @_action("cosign", None, _("确认附议"))
     @action(detail=True, methods=["post"])
     def cosign(self, request, pk=None):
         s = self._suggestion(pk)
         services.suggestion_cosign_confirm(s.pk, actor=request.user)
         return self._done(s.pk)
 
-    @_action("assign", AssignInput, "交办（主办 + 协办）")
+    @_action("assign", AssignInput, _("交办（主办 + 协办）"))
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         s = self._suggestion(pk)
@@ -316,21 +317,21 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         services.suggestion_assign(s.pk, lead=lead, co_handlers=co, actor=request.user, category=v.get("category") or None, note=v["note"])
         return self._done(s.pk)
 
-    @_action("not_accept", ReasonInput, "不予立案")
+    @_action("not_accept", ReasonInput, _("不予立案"))
     @action(detail=True, methods=["post"], url_path="not-accept")
     def not_accept(self, request, pk=None):
         s = self._suggestion(pk)
         services.suggestion_not_accept(s.pk, actor=request.user, reason=self._input(ReasonInput)["reason"])
         return self._done(s.pk)
 
-    @_action("acknowledge", None, "签收")
+    @_action("acknowledge", None, _("签收"))
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         s = self._suggestion(pk)
         services.assignment_acknowledge(self._my_assignment(s).pk, actor=request.user)
         return self._done(s.pk)
 
-    @_action("request_return", ReturnInput, "申请退回")
+    @_action("request_return", ReturnInput, _("申请退回"))
     @action(detail=True, methods=["post"], url_path="request-return")
     def request_return(self, request, pk=None):
         s = self._suggestion(pk)
@@ -341,21 +342,21 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return self._done(s.pk)
 
-    @_action("approve_return", NoteInput, "同意退回")
+    @_action("approve_return", NoteInput, _("同意退回"))
     @action(detail=True, methods=["post"], url_path="approve-return")
     def approve_return(self, request, pk=None):
         s = self._suggestion(pk)
         services.return_approve(self._pending(ReturnRequest, s).pk, actor=request.user, note=self._input(NoteInput)["note"])
         return self._done(s.pk)
 
-    @_action("refuse_return", NoteInput, "不同意退回")
+    @_action("refuse_return", NoteInput, _("不同意退回"))
     @action(detail=True, methods=["post"], url_path="refuse-return")
     def refuse_return(self, request, pk=None):
         s = self._suggestion(pk)
         services.return_refuse(self._pending(ReturnRequest, s).pk, actor=request.user, note=self._input(NoteInput)["note"])
         return self._done(s.pk)
 
-    @_action("request_extension", ExtensionInput, "申请延期")
+    @_action("request_extension", ExtensionInput, _("申请延期"))
     @action(detail=True, methods=["post"], url_path="request-extension")
     def request_extension(self, request, pk=None):
         s = self._suggestion(pk)
@@ -365,21 +366,21 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return self._done(s.pk)
 
-    @_action("approve_extension", NoteInput, "同意延期")
+    @_action("approve_extension", NoteInput, _("同意延期"))
     @action(detail=True, methods=["post"], url_path="approve-extension")
     def approve_extension(self, request, pk=None):
         s = self._suggestion(pk)
         services.extension_approve(self._pending(ExtensionRequest, s).pk, actor=request.user, note=self._input(NoteInput)["note"])
         return self._done(s.pk)
 
-    @_action("refuse_extension", NoteInput, "不同意延期")
+    @_action("refuse_extension", NoteInput, _("不同意延期"))
     @action(detail=True, methods=["post"], url_path="refuse-extension")
     def refuse_extension(self, request, pk=None):
         s = self._suggestion(pk)
         services.extension_refuse(self._pending(ExtensionRequest, s).pk, actor=request.user, note=self._input(NoteInput)["note"])
         return self._done(s.pk)
 
-    @_action("opinion", OpinionInput, "提交协办意见")
+    @_action("opinion", OpinionInput, _("提交协办意见"))
     @action(detail=True, methods=["post"])
     def opinion(self, request, pk=None):
         s = self._suggestion(pk)
@@ -388,7 +389,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return self._done(s.pk)
 
-    @_action("answer", AnswerInput, "答复（A–D 类）")
+    @_action("answer", AnswerInput, _("答复（A–D 类）"))
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         s = self._suggestion(pk)
@@ -399,7 +400,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return self._done(s.pk)
 
-    @_action("rate", RateInput, "满意度测评")
+    @_action("rate", RateInput, _("满意度测评"))
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         s = self._suggestion(pk)
@@ -407,14 +408,14 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         services.suggestion_rate(s.pk, actor=request.user, value=v["value"], comment=v["comment"])
         return self._done(s.pk)
 
-    @_action("withdraw", NoteInput, "撤回")
+    @_action("withdraw", NoteInput, _("撤回"))
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         s = self._suggestion(pk)
         services.suggestion_withdraw(s.pk, actor=request.user, note=self._input(NoteInput)["note"])
         return self._done(s.pk)
 
-    @_action("merge", MergeInput, "合并重复建议")
+    @_action("merge", MergeInput, _("合并重复建议"))
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
         s = self._suggestion(pk)
@@ -428,7 +429,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         services.suggestion_merge(s.pk, into=into, actor=request.user, note=v["note"])
         return self._done(s.pk)
 
-    @_action("follow_up", FollowUpInput, "记录回头看")
+    @_action("follow_up", FollowUpInput, _("记录回头看"))
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request, pk=None):
         s = self._suggestion(pk)

@@ -14,20 +14,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from suggestions.models import CalendarDay, CalendarDayKind, CalendarYear
 
-# chinesecalendar names holidays in English; the pages show Chinese.
+# chinesecalendar names holidays in English; the calendar stores Chinese names, and ``explain`` shows
+# them in the reader's language (the names are marked for translation here, translated when shown).
 HOLIDAY_NAMES_ZH = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+    "New Year's Day": gettext_noop("元旦"),
+    "Spring Festival": gettext_noop("春节"),
+    "Tomb-sweeping Day": gettext_noop("清明节"),
+    "Labour Day": gettext_noop("劳动节"),
+    "Dragon Boat Festival": gettext_noop("端午节"),
+    "National Day": gettext_noop("国庆节"),
+    "Mid-autumn Festival": gettext_noop("中秋节"),
+    "Anti-Fascist 70th Day": gettext_noop("抗战胜利70周年纪念日"),
 }
+# Stored in explanations as the reason a day was skipped; translated when shown.
+PUBLIC_HOLIDAY = gettext_noop("法定节假日")
+WEEKEND = gettext_noop("周末")
 
 
 @dataclass
@@ -55,8 +61,8 @@ class WorkCalendar:
 
     def _describe(self, day: dt.date) -> dict:
         if self.is_known(day) and day in self.exceptions:
-            return {"date": day.isoformat(), "reason": self.exceptions[day][1] or "法定节假日"}
-        return {"date": day.isoformat(), "reason": "周末"}
+            return {"date": day.isoformat(), "reason": self.exceptions[day][1] or PUBLIC_HOLIDAY}
+        return {"date": day.isoformat(), "reason": WEEKEND}
 
     def roll_forward(self, day: dt.date) -> tuple[dt.date, list[dict]]:
         """The first working day on or after ``day``, and the days skipped to reach it."""
@@ -122,18 +128,23 @@ class WorkCalendar:
 
 
 def explain(explanation: dict) -> str:
-    """One Chinese sentence saying how a due date was computed (shown beside the date)."""
+    """One sentence (in the reader's language) saying how a due date was computed (shown beside the date)."""
     if not explanation:
         return ""
     if explanation.get("rule") == "months":
-        text = f"自{explanation['start']}起{explanation['months']}个月为{explanation['raw']}"
+        text = _("自%(start)s起%(months)s个月为%(raw)s") % {
+            "start": explanation["start"], "months": explanation["months"], "raw": explanation["raw"],
+        }
     elif explanation.get("rule") == "extension":
-        text = f"经批准延期至{explanation['raw']}"
+        text = _("经批准延期至%(date)s") % {"date": explanation["raw"]}
     else:
-        text = f"期限{explanation.get('raw', '')}"
+        text = _("期限%(date)s") % {"date": explanation.get("raw", "")}
     if explanation.get("skipped"):
-        reasons = "、".join(sorted({s["reason"] for s in explanation["skipped"]}))
-        text += f"，遇{reasons}顺延{len(explanation['skipped'])}天至{explanation['due']}"
+        days = len(explanation["skipped"])
+        reasons = pgettext("list separator", "、").join(sorted({_(s["reason"]) for s in explanation["skipped"] if s["reason"]}))
+        text += ngettext("，遇%(reasons)s顺延%(days)s天至%(due)s", "，遇%(reasons)s顺延%(days)s天至%(due)s", days) % {
+            "reasons": reasons, "days": days, "due": explanation["due"],
+        }
     if explanation.get("provisional"):
-        text += "（该年度节假日安排尚未发布，暂按周末计算）"
+        text += _("（该年度节假日安排尚未发布，暂按周末计算）")
     return text

@@ -12,6 +12,7 @@ from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, Q, Que
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.scope import in_scope, region_in_scope
 from suggestions.models import (
@@ -37,7 +38,7 @@ class DeadlineState:
     OVERDUE = "overdue"
     LONG_OVERDUE = "long_overdue"
 
-    LABELS = {ON_TIME: "正常", DUE_SOON: "即将到期", OVERDUE: "已逾期", LONG_OVERDUE: "逾期通报"}
+    LABELS = {ON_TIME: gettext_lazy("正常"), DUE_SOON: gettext_lazy("即将到期"), OVERDUE: gettext_lazy("已逾期"), LONG_OVERDUE: gettext_lazy("逾期通报")}
 
 
 RUNNING = [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED, AssignmentState.RETURN_REQUESTED]

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Role
 from accounts.scope import region_in_scope
@@ -54,8 +55,10 @@ from suggestions.models import (
 from suggestions.notifications import deputies_of, handlers_of, notify_on_commit, offices_for
 from suggestions.transitions import TransitionNotAllowed
 
-SYSTEM_ROUTER = "系统分办"
-SYSTEM = "系统"
+# Stored as the actor of events nobody did by hand; the timeline translates them when shown.
+SYSTEM_ROUTER = gettext_noop("系统分办")
+SYSTEM = gettext_noop("系统")
+SYSTEM_LABELS = (SYSTEM_ROUTER, SYSTEM)
 
 # Assignments whose clock is running (the department still owes something).
 RUNNING_ASSIGNMENT_STATES = [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED, AssignmentState.RETURN_REQUESTED]

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+
 CATEGORIES_CSV = Path(__file__).resolve().parent / "data" / "suggestion_categories.csv"
 
 
@@ -21,6 +24,11 @@ class Category:
     department_type: str
     department_zh: str
     covers: str
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language: the file carries Chinese and English names."""
+        return self.name_zh if (get_language() or "zh-hans").startswith("zh") else self.name_en
 
 
 @lru_cache(maxsize=1)
@@ -39,8 +47,16 @@ def categories() -> dict[str, Category]:
         }
 
 
+def _category_name(code: str) -> str:
+    return categories()[code].name
+
+
+# Choices are built once (models, forms); the label is looked up in the language of each request.
+category_name = lazy(_category_name, str)
+
+
 def category_choices() -> list[tuple[str, str]]:
-    return [(c.code, c.name_zh) for c in categories().values()]
+    return [(c.code, category_name(c.code)) for c in categories().values()]
 
 
 def department_type_choices() -> list[tuple[str, str]]:

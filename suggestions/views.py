@@ -40,6 +40,7 @@ from suggestions.models import (
     Status,
 )
 from suggestions.selectors import DeadlineState
+from suggestions.taxonomy import categories
 from suggestions.transitions import TRANSITIONS, allowed_actions
 
 PAGE_SIZE = 30
@@ -76,6 +77,9 @@ def _list_page(request, qs, *, title, template="suggestions/list.html", extra=No
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
     context = {"title": title, "filter": filterset, "page_obj": _page(request, rows), "deadline_labels": DeadlineState.LABELS}
     context.update(extra or {})
+    if context.get("triage"):
+        for s in context["page_obj"]:
+            s.guesses = _router_guesses(s)
     return render(request, template, context)
 
 
@@ -263,6 +267,8 @@ def _context(request, suggestion, bound=None):
     events = list(suggestion.events.all())
     for e in events:
         e.action_label = event_label(e.action)
+        if e.actor_label in services.SYSTEM_LABELS:
+            e.actor_label = _(e.actor_label)
         e.from_label = Status(e.from_status).label if e.from_status in Status.values else ""
         e.to_label = Status(e.to_status).label if e.to_status in Status.values else ""
     return {
@@ -287,7 +293,13 @@ def _router_guesses(suggestion) -> list[dict]:
     for guess in suggestion.router_guesses:
         if isinstance(guess, dict) and guess.get("category"):
             confidence = guess.get("confidence")
-            rows.append({**guess, "percent": round(confidence * 100) if isinstance(confidence, int | float) else None})
+            known = categories().get(guess["category"])
+            rows.append({
+                **guess,
+                # The stored name is Chinese; the category's name in the reader's language when the code is known.
+                "name": known.name if known else guess.get("name"),
+                "percent": round(confidence * 100) if isinstance(confidence, int | float) else None,
+            })
         elif isinstance(guess, dict):
             rows.append(guess)
     return rows

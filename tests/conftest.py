@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -20,6 +21,15 @@ from regions.models import Region, RegionLevel
 from tests.factories.accounts import UserFactory
 
 PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def chinese_first():
+    """Every test starts in the site language. A request with the English cookie leaves English active
+    in the thread (Django's locale middleware does not reset it), which must not leak into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass

@@ -12,6 +12,13 @@
   var form = document.querySelector("form[data-activity-form]");
   if (!form) { return; }
 
+  // The words come from the page (data-text-*), already in the user's language; {name} is filled in here.
+  function t(key, params) {
+    var text = form.getAttribute("data-text-" + key) || "";
+    Object.keys(params || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(params[k])); });
+    return text;
+  }
+
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -56,9 +63,9 @@
     if (!chips) { return; }
     chips.textContent = "";
     var chosen = attendees();
-    if (!chosen.length) { chips.appendChild(el("span", { "class": "muted" }, "尚未选择代表")); }
+    if (!chosen.length) { chips.appendChild(el("span", { "class": "muted" }, t("none-chosen"))); }
     chosen.forEach(function (d) {
-      var chip = el("button", { type: "button", "class": "chip", "aria-label": "移除 " + d.name }, d.name + " ×");
+      var chip = el("button", { type: "button", "class": "chip", "aria-label": t("remove", { name: d.name }) }, d.name + " ×");
       chip.addEventListener("click", function () { boxFor(d.id).checked = false; changed(); });
       chips.appendChild(chip);
     });
@@ -70,7 +77,7 @@
   function showResults(data) {
     results.textContent = "";
     (data.groups || []).forEach(function (g) {
-      var button = el("button", { type: "button", "class": "result group" }, "整组添加：" + g.name + "（" + g.members.length + "人）");
+      var button = el("button", { type: "button", "class": "result group" }, t("add-group", { name: g.name, count: g.members.length }));
       button.addEventListener("click", function () {
         g.members.forEach(function (m) { ensureBox(m.id, m.name).checked = true; });
         queryInput.value = ""; results.textContent = ""; changed();
@@ -87,7 +94,7 @@
       });
       results.appendChild(button);
     });
-    if (!results.children.length) { results.appendChild(el("p", { "class": "muted" }, "没有找到，换个名字或拼音首字母试试")); }
+    if (!results.children.length) { results.appendChild(el("p", { "class": "muted" }, t("not-found"))); }
   }
 
   if (field && list && picker && searchUrl && window.fetch) {
@@ -102,15 +109,15 @@
         window.fetch(searchUrl + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (r) { return r.ok ? r.json() : { deputies: [], groups: [] }; })
           .then(showResults)
-          .catch(function () { results.textContent = "网络不通，可展开下方名单直接勾选"; });
+          .catch(function () { results.textContent = t("offline"); });
       }, 200);
     });
     // Enter in the search box must not submit the whole form.
     queryInput.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); } });
-    var toggle = el("button", { type: "button", "class": "link" }, "展开全部代表名单");
+    var toggle = el("button", { type: "button", "class": "link" }, t("show-all"));
     toggle.addEventListener("click", function () {
       var open = field.classList.toggle("show-list");
-      toggle.textContent = open ? "收起代表名单" : "展开全部代表名单";
+      toggle.textContent = open ? t("hide-all") : t("show-all");
     });
     picker.appendChild(toggle);
     list.addEventListener("change", changed);
@@ -138,7 +145,7 @@
         // A deputy unticked from the attendance can no longer have heard the issue.
         if (o.selected && ids.indexOf(o.value) < 0) { o.selected = false; }
       });
-      if (!chosen.length) { box.appendChild(el("span", { "class": "muted" }, "先在上方选择参加代表")); }
+      if (!chosen.length) { box.appendChild(el("span", { "class": "muted" }, t("choose-first"))); }
       chosen.forEach(function (d) {
         var option = select.querySelector("option[value='" + d.id + "']");
         if (!option) { option = el("option", { value: d.id }, d.name); select.appendChild(option); }
