@@ -32,9 +32,11 @@ PASSWORD = "bench-demo-pass"  # the seeded logins' password in the benchmark dat
 # How hard each scale pushes. County is the CI smoke run: every step runs, briefly.
 SETTINGS = {
     "province": {"samples": 15, "load_seconds": 10, "connections": 8, "visit_clients": 16, "visit_posts": 10,
-                 "routing_tasks": 300, "noop_tasks": 2000, "import_rows": 100_000, "copy_rows": 50_000, "reference_timeout_s": 600},
+                 "routing_tasks": 300, "noop_tasks": 2000, "import_rows": 100_000, "copy_rows": 50_000, "reference_timeout_s": 600,
+                 "similar_lookups": 200},
     "county": {"samples": 3, "load_seconds": 2, "connections": 4, "visit_clients": 4, "visit_posts": 2,
-               "routing_tasks": 20, "noop_tasks": 100, "import_rows": 2_000, "copy_rows": 2_000, "reference_timeout_s": 600},
+               "routing_tasks": 20, "noop_tasks": 100, "import_rows": 2_000, "copy_rows": 2_000, "reference_timeout_s": 600,
+               "similar_lookups": 20},
 }
 DASHBOARDS = [("province", "420000"), ("city", "422800"), ("county", "422825")]
 LISTS = [("deputies", "/api/v1/deputies/"), ("activities", "/api/v1/activities/"), ("suggestions", "/api/v1/suggestions/")]
@@ -45,6 +47,8 @@ TARGETS = {
     "visit_post_p95_ms": ("<=", 200),
     "routing_ratio": (">=", 0.5),
     "import_100k_s": ("<=", 60),
+    "similar_p95_ms": ("<=", 200),
+    "clustering_s": ("<=", 600),
 }
 
 
@@ -636,6 +640,100 @@ def measure_copy_vs_bulk(cfg: dict) -> dict:
     return {"copy_vs_bulk_ratio": round(copy_rps / bulk_rps, 2), "copy_rows_per_s": round(copy_rps), "bulk_rows_per_s": round(bulk_rps)}
 
 
+def measure_similarity(cfg: dict) -> dict:
+    """p95 of similar-suggestion lookups through the view the writing form and triage call
+    (``suggestions:similar``, in-process), for random suggestions of the province: their text as the
+    writing form sends it (title, content, region), and the suggestion itself as triage asks."""
+    import random
+
+    from django.db import connection
+    from django.db.models import Max, Min
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    from accounts.models import User
+    from suggestions.models import Suggestion, SuggestionTerm
+
+    try:
+        url = reverse("suggestions:similar")
+    except NoReverseMatch as exc:
+        raise Pending("suggestions:similar is not on this branch yet") from exc
+    figures: dict = {}
+    if not SuggestionTerm.objects.exists():
+        # A database seeded before the index existed: build it the way the seeder does, and time it.
+        from residents.management.commands.index_similarity import rebuild_index
+
+        say("  相似建议索引为空：先按装载程序的路径（COPY）建立…")
+        rows, seconds = rebuild_index(sys.stdout)
+        figures.update(similar_index_rows=rows, similar_index_build_s=round(seconds, 1))
+        say(f"  索引 {rows:,} 行，用时 {seconds:.1f} 秒")
+    figures["similar_index_rows"] = figures.get("similar_index_rows") or SuggestionTerm.objects.count()
+    bounds = Suggestion.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    rng = random.Random(20260501)
+    picked = Suggestion.objects.filter(pk__in=rng.sample(range(bounds["low"], bounds["high"] + 1), cfg["similar_lookups"] * 2))
+    sample = list(picked.values_list("pk", "title", "content", "region_id")[: cfg["similar_lookups"]])
+    client = Client()
+    client.force_login(User.objects.get(username="provincial"))
+    for _pk, title, content, region_id in sample[:5]:  # the segmenter's dictionary and the connection
+        client.get(url, {"title": title, "content": content, "region": region_id})
+    typed, triage, queries, found = [], [], [], []
+    for pk, title, content, region_id in sample:
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"title": title, "content": content, "region": region_id})
+        typed.append((time.perf_counter() - started) * 1000)
+        queries.append(len(captured))
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        found.append(len(response.json()["results"]))
+        started = time.perf_counter()
+        response = client.get(url, {"suggestion": pk})
+        triage.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}?suggestion={pk} answered {response.status_code}")
+    figures.update(
+        similar_p95_ms=round(max(p95(typed), p95(triage)), 1),
+        similar_typed_p95_ms=round(p95(typed), 1),
+        similar_triage_p95_ms=round(p95(triage), 1),
+        similar_median_ms=round(statistics.median(typed + triage), 1),
+        similar_lookups=len(typed) + len(triage),
+        similar_queries_max=max(queries),
+        similar_found_mean=round(statistics.mean(found), 2),
+    )
+    say(f"  相似建议：撰写时 p95 {figures['similar_typed_p95_ms']} ms，分办时 p95 {figures['similar_triage_p95_ms']} ms"
+        f"（{len(sample)} 件建议各查两次，每次至多 {max(queries)} 条查询）")
+    return figures
+
+
+def measure_clustering(cfg: dict) -> dict:
+    """Wall time of the weekly hot-issue run (``residents.tasks.compute_hot_issues``' body) over the
+    province and every city, rolled back afterwards so the database stays as seeded."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from residents.clustering import WINDOW_DAYS, compute_all
+    from residents.models import HotIssue, ResidentMessage
+    from suggestions.models import Suggestion
+
+    class Rollback(Exception):
+        pass
+
+    since = timezone.now() - timezone.timedelta(days=WINDOW_DAYS)
+    texts = Suggestion.objects.filter(submitted_at__gte=since).count() + ResidentMessage.objects.filter(created_at__gte=since).count()
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            clusters = compute_all()
+            elapsed = time.perf_counter() - started
+            runs = HotIssue.objects.values("scope_prefix", "campaign_id").distinct().count()
+            raise Rollback
+    except Rollback:
+        pass
+    say(f"  热点问题：{elapsed:.1f} 秒，{runs} 次聚类（全省与各市州，近一年及当前代表行动），共 {clusters} 个热点；近一年文本 {texts:,} 条")
+    return {"clustering_s": round(elapsed, 1), "clustering_runs": runs, "clustering_clusters": clusters, "clustering_year_texts": texts}
+
+
 # --- report -------------------------------------------------------------------------------------------------
 
 
@@ -664,7 +762,8 @@ def write_report(result: dict) -> None:
         f"{result['machine'].get('cores')} cores, {result['machine'].get('memory_gb')} GB, PostgreSQL {result['machine'].get('postgresql')} · "
         f"load average {result['machine']['load_average_start'][0]:.1f} at start, {result['machine'].get('load_average_end', [0])[0]:.1f} at end"
         f" · load generator {result.get('load_tool', '?')}"
-        + (f" · database seeded in this run in {result['seed']['seed_seconds']} s" if result.get("seed", {}).get("seeded_now") else ""),
+        + (f" · database seeded in this run in {result['seed']['seed_seconds']} s" if result.get("seed", {}).get("seeded_now") else "")
+        + (f" · steps re-run: {' '.join(result['rerun_steps'])} (the other figures are the previous run's)" if result.get("rerun_steps") else ""),
         "",
         "| figure | value | reference measured beside it | target | verdict |",
         "|---|---|---|---|---|",
@@ -677,12 +776,30 @@ def write_report(result: dict) -> None:
         "visit_post_p95_ms": "(absolute; 16 concurrent clerks)",
         "routing_ratio": "health.tasks.noop on the same worker and broker",
         "import_100k_s": "(absolute)",
+        "similar_p95_ms": "(absolute; the worse of writing-form and triage lookups, in-process through the view)",
+        "clustering_s": "(absolute; the weekly run over the province and every city, rolled back)",
     }
     for key, (op, target) in TARGETS.items():
         value = f.get(key)
         lines.append(f"| `{key}` | {value if value is not None else '—'} | {refs[key]} | {op} {target} | {result['verdicts'][key]} |")
     lines.append(f"| `copy_vs_bulk_ratio` | {f.get('copy_vs_bulk_ratio', '—')} | bulk_create of the same rows | — | — |")
     lines.append("")
+    if f.get("similar_p95_ms") is not None:
+        lines += [
+            "| similar suggestions | lookups | writing form p95 ms | triage p95 ms | median ms | queries (max) | index rows | index built in s |",
+            "|---|---|---|---|---|---|---|---|",
+            f"| `suggestions:similar` | {f.get('similar_lookups')} | {f.get('similar_typed_p95_ms')} | {f.get('similar_triage_p95_ms')} | "
+            f"{f.get('similar_median_ms')} | {f.get('similar_queries_max')} | {f.get('similar_index_rows', '—'):,} | {f.get('similar_index_build_s', '—')} |",
+            "",
+        ]
+    if f.get("clustering_s") is not None:
+        lines += [
+            "| weekly hot issues | s | runs (province and cities × year and campaign) | clusters kept | texts of the last year |",
+            "|---|---|---|---|---|",
+            f"| `residents.tasks.compute_hot_issues` | {f['clustering_s']} | {f.get('clustering_runs')} | {f.get('clustering_clusters')} | "
+            f"{f.get('clustering_year_texts', 0):,} |",
+            "",
+        ]
     details = result.get("details", {})
     if "dashboards" in details:
         lines += ["| dashboard | page (cold) ms | page (cached) ms | its SQL ms | queries |", "|---|---|---|---|---|"]
@@ -714,7 +831,7 @@ def write_report(result: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Province-scale benchmarks (see docs/benchmarks.md)")
     parser.add_argument("--scale", choices=sorted(SETTINGS), default="province")
-    parser.add_argument("--only", nargs="*", help="run only these steps: dashboards lists visit routing import copy")
+    parser.add_argument("--only", nargs="*", help="run only these steps: dashboards lists visit routing import copy similar clustering")
     parser.add_argument("--merge", action="store_true", help="keep the figures of steps not run from the last result")
     parser.add_argument("--report-only", action="store_true", help="rewrite docs/benchmarks.md from the last result")
     args = parser.parse_args(argv)
@@ -740,7 +857,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result["load_tool"] = tool_name()
     figures, details, errors = {}, {}, {}
-    steps = args.only or ["copy", "import", "routing", "dashboards", "lists", "visit"]
+    steps = args.only or ["copy", "import", "routing", "dashboards", "lists", "visit", "similar", "clustering"]
 
     def step(name, function, *a):
         say(f"· {name}")
@@ -771,6 +888,10 @@ def main(argv: list[str] | None = None) -> int:
                 step("lists", measure_lists, base, cfg)
             if "visit" in steps:
                 step("visit", measure_visit_posts, base, cfg)
+    if "similar" in steps:
+        step("similar", measure_similarity, cfg)
+    if "clustering" in steps:
+        step("clustering", measure_clustering, cfg)
     result["machine"]["load_average_end"] = list(os.getloadavg())
     result["finished_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
     if args.merge and (RESULTS / "latest.json").exists():

@@ -24,4 +24,5 @@ urlpatterns = [
     path("<region:code>/", views.region_dashboard, name="region"),
     path("<region:code>/export.xlsx", views.export, name="export"),
     path("<region:code>/list/<slug:figure>/", views.figure_list, name="list"),
+    path("<region:code>/hot/<int:pk>/", views.hot_issue, name="hot_issue"),
 ]

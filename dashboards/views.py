@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from dashboards import selectors
+from dashboards import hot, selectors
 from dashboards.exports import dashboard_workbook
 from dashboards.forms import dashboard_filters, narrowing_from
 from dashboards.presentation import dashboard_page, display, list_url
@@ -48,8 +48,34 @@ def region_dashboard(request, code):
         league_min=settings.DASHBOARD_LEAGUE_MIN,
         # Set when the figures come from the rollup: the time of its last refresh.
         as_of=data.get("as_of"),
+        hot=hot.hot_issue_panel(filters),
     )
     return render(request, "dashboards/dashboard.html", context)
+
+
+@login_required
+def hot_issue(request, code, pk):
+    """The suggestions (and residents' messages) of one hot-issue cluster of a province or city
+    dashboard; a cluster of another region's run, or a region outside the scope, is a 404."""
+    region = selectors.dashboard_region(request.user, code)
+    filters, _form = dashboard_filters(request.GET, user=request.user, region=region)
+    issue = hot.hot_issue_for(region, pk)
+    page = Paginator(hot.hot_issue_suggestions(request.user, issue), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown_messages, message_count = hot.hot_issue_messages(request.user, issue)
+    context = {
+        "region": region,
+        "issue": issue,
+        "page_obj": page,
+        "count": page.paginator.count,
+        "headers": [h for h, _ in drill_columns("suggestions")],
+        "table": drill_table("suggestions", page.object_list, request.user),
+        "resident_messages": shown_messages,
+        "message_count": message_count,
+        "breadcrumbs": selectors.breadcrumbs(request.user, region),
+        "query": urlencode(filters.query_params()),
+        "query_without_station": _without_station(filters),
+    }
+    return render(request, "dashboards/hot_issue.html", context)
 
 
 @login_required

@@ -4,6 +4,10 @@ TF-IDF over the same jieba terms as the similar-suggestion index, MiniBatchKMean
 number of texts, so a province's year fits the weekly window), then only the members close to their
 centre are kept: a cluster is "the same matter raised in many places", not whatever k-means lumped
 together. Run per province and per city; each office reads the run for its own region.
+
+Each week a province or city gets one run over the last year (``campaign`` empty: the offices'
+hot-issue page) and one run per campaign under way there (the campaign's suggestions and the
+messages left while it runs: the dashboards' panel for that campaign).
 """
 
 from __future__ import annotations
@@ -41,16 +45,17 @@ ANSWERED = [Status.ANSWERED, Status.CLOSED]
 SATISFIED = {RatingValue.SATISFIED, RatingValue.BASICALLY_SATISFIED}
 
 
-def _items(prefix: str, since):
-    suggestions = list(
-        Suggestion.objects.filter(region__prefix__startswith=prefix, submitted_at__gte=since)
-        .exclude(status__in=EXCLUDED)
-        .values_list("pk", "title", "content", "region__prefix", "category", "status")
-    )
-    messages = list(
-        ResidentMessage.objects.filter(station__region__prefix__startswith=prefix, created_at__gte=since, suggestion__isnull=True)
-        .values_list("pk", "text", "region__prefix")
-    )
+def _items(prefix: str, since, *, campaign=None):
+    suggestions = Suggestion.objects.filter(region__prefix__startswith=prefix).exclude(status__in=EXCLUDED)
+    messages = ResidentMessage.objects.filter(station__region__prefix__startswith=prefix, suggestion__isnull=True)
+    if campaign is None:
+        suggestions = suggestions.filter(submitted_at__gte=since)
+        messages = messages.filter(created_at__gte=since)
+    else:
+        suggestions = suggestions.filter(campaign=campaign)
+        messages = messages.filter(created_at__date__range=(campaign.start_date, campaign.end_date))
+    suggestions = list(suggestions.values_list("pk", "title", "content", "region__prefix", "category", "status"))
+    messages = list(messages.values_list("pk", "text", "region__prefix"))
     docs = [("s", pk, f"{title} {title} {content}", region, category, status) for pk, title, content, region, category, status in suggestions]
     docs += [("m", pk, text, region, "", "") for pk, text, region in messages]
     return docs
@@ -108,10 +113,11 @@ def cluster(texts: list[str], *, seed: int = 0) -> tuple[list[list[int]], list[l
     return [groups[g] for g in order], [labels[g] for g in order]
 
 
-def compute_for(region: Region, *, now=None) -> int:
-    """Replace nothing: write this run's clusters for one province or city; returns how many."""
+def compute_for(region: Region, *, now=None, campaign=None) -> int:
+    """Replace nothing: write this run's clusters for one province or city (over the last year, or
+    over one campaign's suggestions and messages); returns how many."""
     now = now or timezone.now()
-    docs = _items(region.prefix, now - timezone.timedelta(days=WINDOW_DAYS))
+    docs = _items(region.prefix, now - timezone.timedelta(days=WINDOW_DAYS), campaign=campaign)
     places = _place_pattern(region.prefix)
     groups, labels = cluster([places.sub(" ", d[2]) if places else d[2] for d in docs])
     suggestion_ids = [docs[i][1] for g in groups[:TOP_CLUSTERS] for i in g if docs[i][0] == "s"]
@@ -126,6 +132,7 @@ def compute_for(region: Region, *, now=None) -> int:
             s_ids = [d[1] for d in items if d[0] == "s"]
             issue = HotIssue.objects.create(
                 computed_at=now,
+                campaign=campaign,
                 scope_prefix=region.prefix,
                 label="、".join(terms),
                 terms=terms,
@@ -140,14 +147,28 @@ def compute_for(region: Region, *, now=None) -> int:
             )
             issue.suggestions.set(s_ids)
             issue.messages.set([d[1] for d in items if d[0] == "m"])
-    logger.info("hot issues for %s: %d texts, %d clusters", region.prefix, len(docs), min(len(groups), TOP_CLUSTERS))
+    logger.info(
+        "hot issues for %s (campaign %s): %d texts, %d clusters",
+        region.prefix, campaign.pk if campaign else "-", len(docs), min(len(groups), TOP_CLUSTERS),
+    )
     return min(len(groups), TOP_CLUSTERS)
 
 
+def campaigns_under_way(region: Region, campaigns) -> list:
+    """The campaigns of ``campaigns`` (running today) that apply to the region: set by it or above it."""
+    return [c for c in campaigns if region.prefix.startswith(c.region.prefix)]
+
+
 def compute_all(*, now=None) -> int:
-    """The weekly run: every province and city gets its own clusters."""
+    """The weekly run: every province and city gets its own clusters, over the year and per campaign."""
+    from activities.models import Campaign
+
     now = now or timezone.now()
+    today = timezone.localdate(now)
+    running = list(Campaign.objects.filter(start_date__lte=today, end_date__gte=today).select_related("region").order_by("id"))
     total = 0
     for region in Region.objects.filter(level__in=[RegionLevel.PROVINCE, RegionLevel.CITY]).order_by("code"):
         total += compute_for(region, now=now)
+        for campaign in campaigns_under_way(region, running):
+            total += compute_for(region, now=now, campaign=campaign)
     return total

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core import signing
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -119,10 +119,11 @@ def station_deputies(message: ResidentMessage):
 
 
 def hot_issues_visible_to(user) -> QuerySet[HotIssue]:
-    """Provincial and city offices see the clusters computed for their region (the latest run)."""
+    """Provincial and city offices see the clusters computed for their region (the latest run over
+    the last year; the per-campaign runs are the dashboards')."""
     if not has_scope(user) or not user.is_office:
         return HotIssue.objects.none()
-    qs = HotIssue.objects.all()
+    qs = HotIssue.objects.filter(campaign__isnull=True)
     if not user.is_superuser:
         if user.region.level not in (RegionLevel.PROVINCE, RegionLevel.CITY):
             return qs.none()
@@ -139,6 +140,23 @@ def hot_issue_detail(user, pk) -> HotIssue:
                 raise Http404
             qs = qs.filter(scope_prefix=user.region.prefix)
         return qs.get(pk=pk)
+    except (HotIssue.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def latest_hot_issues(region: Region, campaign=None) -> QuerySet[HotIssue]:
+    """The clusters of the latest run for one province or city, over one campaign (or, with none,
+    over the last year), largest first: one query. The caller has checked the region is in scope."""
+    runs = HotIssue.objects.filter(scope_prefix=region.prefix, campaign=campaign)
+    latest = runs.order_by("-computed_at").values("computed_at")[:1]
+    return runs.filter(computed_at=Subquery(latest)).order_by("-size", "id")
+
+
+def hot_issue_of_region(region: Region, pk) -> HotIssue:
+    """One cluster computed for ``region`` (any run), or 404: a city's clusters open on the city's
+    dashboard, the province's on the province's."""
+    try:
+        return HotIssue.objects.select_related("campaign").get(pk=pk, scope_prefix=region.prefix)
     except (HotIssue.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -24,6 +24,8 @@ from suggestions.models import OPEN_STATUSES, Status, Suggestion, SuggestionTerm
 from suggestions.routing.classifier import tokenize
 
 MAX_TERMS = 80
+# Terms of the query that score candidates (the highest query weight × idf²).
+QUERY_TERMS = 16
 COUNTY_PREFIX = 6
 TITLE_WEIGHT = 2
 # Words that appear in almost every suggestion and say nothing about its matter.
@@ -101,15 +103,19 @@ def similar(
     if not vector or len(county) < COUNTY_PREFIX:
         return []
     rows = SuggestionTerm.objects.filter(county=county, term__in=list(vector))
-    df = dict(rows.values("term").annotate(n=Count("id")).values_list("term", "n"))
+    # COUNT(term), not COUNT(id): the (county, term) index alone answers it.
+    df = dict(rows.values("term").annotate(n=Count("term")).values_list("term", "n"))
     if not df:
         return []
     n_docs = max(_documents_in(county), max(df.values()))
     # idf as in scikit-learn's smooth_idf; the query weight and idf² fold into one factor per term.
     factor = {t: vector[t] * (math.log((1 + n_docs) / (1 + n)) + 1) ** 2 for t, n in df.items()}
+    # Score on the most telling terms only: a word that every suggestion of the county has ("群众反映")
+    # adds almost nothing to any score, yet would bring every row of the county into the sum.
+    factor = dict(sorted(factor.items(), key=lambda kv: -kv[1])[:QUERY_TERMS])
     score = Sum(F("weight") * Case(*[When(term=t, then=Value(f)) for t, f in factor.items()], default=Value(0.0), output_field=FloatField()))
     ranked = list(
-        rows.filter(term__in=list(df))
+        rows.filter(term__in=list(factor))
         .filter(lookup_statuses_filter())
         .exclude(suggestion_id__in=list(exclude_ids))
         .values("suggestion_id")
@@ -126,3 +132,43 @@ def similar_to(suggestion: Suggestion, *, limit: int = 5) -> list[Match]:
     if not vector:
         vector = term_vector(suggestion.title, suggestion.content)
     return similar(county=suggestion.region.prefix, exclude_ids=[suggestion.pk], limit=limit, vector=vector)
+
+
+# --- building the whole index at once ----------------------------------------------------------------
+
+TERM_TABLE_ROWS_PER_SUGGESTION = 30  # for the loader's progress line and its choice to drop indexes
+_MEMO_MAX = 100_000
+
+
+def index_all(loader, *, chunk: int = 5000) -> int:
+    """Write the terms of every suggestion through the seeder's ``BulkLoader`` (COPY on PostgreSQL):
+    the province seeder, and ``index_similarity`` when it rebuilds. The table must be empty, or the
+    caller must have emptied it in the same transaction. Returns the rows written.
+
+    Texts repeat (a petition signed in many townships, the seeder's topics): a vector is computed
+    once per distinct text."""
+    total_suggestions = Suggestion.objects.count()
+    table = SuggestionTerm._meta.db_table
+    loader.expected_rows.setdefault(table, total_suggestions * TERM_TABLE_ROWS_PER_SUGGESTION)
+    spec = loader.spec(SuggestionTerm, ["id", "suggestion_id", "county", "term", "weight"])
+    ids = iter(loader.ids(SuggestionTerm, max(total_suggestions, 1) * MAX_TERMS))
+    memo: dict[tuple[str, str], dict[str, float]] = {}
+    rows: list[tuple] = []
+    source = Suggestion.objects.order_by("pk").values_list("pk", "title", "content", "region__prefix")
+    for pk, title, content, prefix in source.iterator(chunk_size=chunk):
+        key = (title, content)
+        vector = memo.get(key)
+        if vector is None:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            vector = memo[key] = term_vector(title, content)
+        county = prefix[:COUNTY_PREFIX]
+        rows.extend((next(ids), pk, county, term, weight) for term, weight in vector.items())
+        if len(rows) >= chunk * 10:
+            loader.write(spec, rows)
+            rows.clear()
+    if rows:
+        loader.write(spec, rows)
+    loader.done(spec)
+    cache.delete_many([f"similar:n:{c}" for c in SuggestionTerm.objects.values_list("county", flat=True).distinct()])
+    return spec.written

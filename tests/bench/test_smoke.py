@@ -71,6 +71,15 @@ def _check_county_data() -> None:
     closed = Suggestion.objects.filter(status=Status.CLOSED).first()
     assert closed.answers.exists() and closed.ratings.exists() and closed.events.filter(to_status=Status.CLOSED).exists()
     assert not Suggestion.objects.filter(status=Status.DRAFT, events__isnull=False).exists()
+    # The similar-suggestion index is built with the seed: every suggestion has its terms, as indexing one would write them.
+    from suggestions.models import SuggestionTerm
+    from suggestions.similarity import term_vector
+
+    assert SuggestionTerm.objects.values("suggestion_id").distinct().count() == plan.suggestions
+    sample = Suggestion.objects.select_related("region").order_by("id")[plan.suggestions // 2]
+    stored = {t.term: (t.county, round(t.weight, 9)) for t in SuggestionTerm.objects.filter(suggestion=sample)}
+    expected = {t: (sample.region.prefix[:6], round(w, 9)) for t, w in term_vector(sample.title, sample.content).items()}
+    assert stored == expected
 
 
 def test_it_seeds_the_county_scale_with_bulk_create(settings):

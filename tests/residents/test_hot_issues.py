@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from residents.clustering import compute_all
 from residents.models import HotIssue
 from suggestions.models import Status
+from tests.factories.dashboards import DashCampaignFactory
 from tests.factories.residents import ResidentMessageFactory
 from tests.factories.suggestions import SuggestionFactory
 
@@ -100,3 +103,33 @@ def test_the_hot_issue_list_query_count_does_not_grow(client_as, api_as, provinc
         assert client.get(reverse("residents:hot_issues")).status_code == 200
     with django_assert_num_queries(3):
         assert api_as(provincial).get("/api/v1/hot-issues/").status_code == 200
+
+
+def test_the_weekly_run_also_clusters_each_campaign_under_way(voice, tree, client_as, provincial):
+    # given this year's campaign (set by the province) and last year's, each with its suggestions
+    current = DashCampaignFactory(region=tree.province)
+    past = DashCampaignFactory(region=tree.province, year=current.year - 1, start_date=current.start_date - dt.timedelta(days=400),
+                               end_date=current.start_date - dt.timedelta(days=200))
+    for place, region in [("珠山镇", tree.zhushan), ("椒园镇", tree.jiaoyuan), ("峰口镇", tree.fengkou)]:
+        for template in LIGHTS:
+            SuggestionFactory(title=template.format(p=place).split("：")[0], content=template.format(p=place), region=region,
+                              lead_deputy=voice.deputy, status=Status.ANSWERED, campaign=current)
+        for template in WATER:
+            SuggestionFactory(title=template.format(p=place).split("：")[0], content=template.format(p=place), region=region,
+                              lead_deputy=voice.deputy, status=Status.ANSWERED, campaign=past)
+
+    # when the weekly run goes
+    compute_all()
+
+    # then the province and each city have a run for the current campaign holding only its matters
+    runs = HotIssue.objects.filter(campaign=current)
+    assert set(runs.values_list("scope_prefix", flat=True)) == {tree.province.prefix, tree.enshi.prefix, tree.jingzhou.prefix}
+    province = runs.filter(scope_prefix=tree.province.prefix)
+    assert province and all("路灯" in issue.terms for issue in province)
+    assert not HotIssue.objects.filter(campaign=past).exists()
+    # the run over the year (the offices' hot-issue page) is still written, with both matters
+    year = HotIssue.objects.filter(campaign__isnull=True, scope_prefix=tree.province.prefix)
+    assert any("路灯" in i.terms for i in year) and any("自来水" in i.terms or "浑浊" in i.terms for i in year)
+    # and the province's dashboard shows the campaign's run
+    response = client_as(provincial).get(f"/dashboard/{tree.province.code}/?campaign={current.pk}")
+    assert [row["pk"] for row in response.context["hot"]["rows"]] == list(province.order_by("-size", "id").values_list("pk", flat=True))

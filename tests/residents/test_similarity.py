@@ -119,3 +119,30 @@ def test_triage_lists_the_duplicates_of_a_suggestion(client_as, voice, tree, xua
     assert results[0]["id"] == a.pk
     page = client.get(reverse("suggestions:detail", args=[b.pk])).content.decode()
     assert "js-similar" in page
+
+
+def test_rebuilding_the_index_writes_what_indexing_each_suggestion_writes(voice, tree):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    # given suggestions indexed one by one (two share a text, as a joint petition does), and a stale row
+    texts = ["关于县城公交线路延伸到工业园区的建议：工人上下班不便。", "关于治理养殖场污水直排的建议：河道发黑发臭。"]
+    made = [_suggestion(t, tree.zhushan, voice.deputy) for t in texts + texts[:1]]
+    made.append(_suggestion("关于峰口镇渍水的建议：雨后积水数日不退。", tree.fengkou, voice.deputy))
+
+    def snapshot():
+        return sorted((t.suggestion_id, t.county, t.term, round(t.weight, 9)) for t in SuggestionTerm.objects.all())
+
+    one_by_one = snapshot()
+    SuggestionTerm.objects.create(suggestion=made[0], county=tree.xuanen.prefix, term="过时的词", weight=1.0)
+
+    # when the whole index is rebuilt
+    out = StringIO()
+    call_command("index_similarity", stdout=out)
+
+    # then it holds exactly the same rows, and a lookup finds the duplicate as before
+    assert snapshot() == one_by_one
+    assert "已重建相似建议索引" in out.getvalue()
+    matches = similarity.similar(title="公交线路延伸到工业园区", county=tree.xuanen.prefix)
+    assert {m.suggestion.pk for m in matches[:2]} == {made[0].pk, made[2].pk}

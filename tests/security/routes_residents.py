@@ -129,6 +129,12 @@ RESIDENT_ROUTES = {
     "residents:hot_detail": Described(
         build=lambda w: target(_hot_issue(w), "residents:hot_detail", pk=_hot_issue(w).pk), get=SEES_HOT_ISSUES
     ),
+    # The province dashboard's hot-issue panel opens a cluster's suggestions; only those who may open
+    # the province's dashboard may (a county office's own dashboard has no province cluster: 404).
+    "dashboards:hot_issue": Described(
+        build=lambda w: target(_hot_issue(w), "dashboards:hot_issue", code=w.tree.province.code, pk=_hot_issue(w).pk),
+        get=SEES_HOT_ISSUES,
+    ),
     # API
     "resident-message-list": Described(
         build=lambda w: listing("resident-message-list", marker=_message(w).text),
