@@ -37,6 +37,7 @@ import jieba
 import joblib
 import numpy as np
 import sklearn
+from scipy import sparse
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -329,11 +330,21 @@ class Classifier:
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities, keyword rules applied, one row per text, columns in :attr:`classes`."""
-        logits = self._pipeline.decision_function(list(texts))
-        probabilities = softmax(logits / self._temperature, axis=1)
+        probabilities = softmax(self._logits(list(texts)) / self._temperature, axis=1)
         if self._keyword_rules:
             probabilities = self._apply_keyword_rules(texts, probabilities)
         return probabilities
+
+    def _logits(self, texts: list[str]) -> np.ndarray:
+        """The model's decision values, computed as ``Pipeline.decision_function`` would.
+
+        Done by hand because for one text (the routing task's case) the pipeline's and feature union's
+        checks cost twice the arithmetic: about 2 ms a text this way instead of 6 ms.
+        """
+        features = self._pipeline.named_steps["tfidf"]
+        model = self._pipeline.named_steps["model"]
+        matrix = sparse.hstack([vectorizer.transform(texts) for _, vectorizer in features.transformer_list], format="csr")
+        return np.asarray(matrix @ model.coef_.T) + model.intercept_
 
     @property
     def classes(self) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pytest
 
 from suggestions.routing.__main__ import main
@@ -170,6 +171,16 @@ def test_predict_returns_a_valid_code_and_three_sorted_candidates(classifier):
     scores = [score for _, score in prediction.candidates]
     assert scores == sorted(scores, reverse=True)
     assert len({code for code, _ in prediction.candidates}) == 3
+
+
+def test_probabilities_are_the_pipelines_decision_values_scaled(classifier):
+    # The classifier computes the decision values itself (faster for one text); they must stay the model's.
+    texts = [text for text, _ in load_examples()[::37]] + ["", "５Ｇ"]
+    expected = classifier._pipeline.decision_function(texts) / classifier._temperature
+
+    probabilities = classifier.probabilities(texts)
+
+    assert probabilities == pytest.approx(np.exp(expected) / np.exp(expected).sum(axis=1, keepdims=True))
 
 
 def test_predict_many_agrees_with_predict(classifier):
