@@ -1,14 +1,19 @@
 """Category classifier for Chinese suggestion texts.
 
-The model is a multinomial logistic regression over TF-IDF features. Texts are segmented with jieba
-(the primary tokenizer) and the words are complemented by character bigrams, which keep some signal
-for words jieba splits differently or does not know.
+The model is a multinomial logistic regression over two TF-IDF blocks (sublinear term frequency, each
+block normalised on its own): the words jieba finds (the primary tokenizer) and the characters and
+character bigrams of the text. The character block keeps the signal of words jieba splits differently
+or does not know (a single character such as 电, 医 or 税 already says a lot in this domain).
 
-Around 150 labelled texts are far too few to learn twenty categories from scratch, so training adds
-the bundled category lexicon (``data/category_lexicon.csv``: the vocabulary of each department's
-remit) as one short pseudo-example per term. The labelled examples, and later the office's triage
-corrections, then adjust those priors. Confidences are temperature-scaled on held-out predictions
-so that they can be compared with a fixed threshold.
+The labelled examples (``data/suggestions_dev.csv`` and ``data/suggestions_train.csv``: realistic
+deputy suggestions for every category), and later the office's triage corrections, are what the
+model learns from. The bundled category lexicon (``data/category_lexicon.csv``: the vocabulary of each
+department's remit) joins them as one short pseudo-example per term, so that words no example used
+yet still lean the right way. Confidences are temperature-scaled on held-out predictions so that they
+can be compared with a fixed threshold.
+
+The texts of ``data/suggestions_probe*.csv`` are never trained on: they measure quality on wording
+nobody tuned against (docs/routing.md), and a test keeps them out of the training files.
 
 Everything here is plain Python: the Django side stores ``Classifier.dumps()`` bytes per model
 version and calls ``Classifier.loads()``; it never needs to know how the model is built.
@@ -32,33 +37,40 @@ import jieba
 import joblib
 import numpy as np
 import sklearn
+from scipy import sparse
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 from suggestions.taxonomy import categories
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# Labelled examples the bundled model learns from: the initial development set, then examples written
+# from each department's remit for all twenty categories.
 TRAINING_CSV = DATA_DIR / "suggestions_dev.csv"
-# Texts written after the lexicon, never trained on: a second check of quality on unseen wording.
+TRAINING_CSVS = (TRAINING_CSV, DATA_DIR / "suggestions_train.csv")
+# Labelled texts that are never trained on, only scored (docs/routing.md): the first probe set, and a
+# second one written and committed before the model settings were tuned again.
 PROBE_CSV = DATA_DIR / "suggestions_probe.csv"
+PROBE_CSVS = (PROBE_CSV, DATA_DIR / "suggestions_probe2.csv")
 LEXICON_CSV = DATA_DIR / "category_lexicon.csv"
 USER_DICT = DATA_DIR / "user_dict.txt"
 
-# Cross-validation on the labelled examples (5 folds x 5 seeds) already reaches 97% precision of the
-# auto-routed share from 0.53, but those examples shaped the lexicon, so that is optimistic. On the
-# texts of suggestions_probe.csv (written later, never trained on) the most confident mistake scored
-# 0.84; at 0.85 none of them is misrouted and about a third goes to triage. See docs/routing.md.
+# At 0.85, cross-validation on the 590 labelled examples routes about 81% automatically at 97.4%
+# precision (the target, 97%, is first reached at 0.81), and on the second probe set (never trained on)
+# 86% at 98.2%. The margin above 0.81 is kept for texts unlike the labelled ones. See docs/routing.md.
 DEFAULT_CONFIDENCE_THRESHOLD = 0.85
 
 # Bumped whenever the pickled layout changes, so that stale stored versions fail loudly on load.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
-# Inverse regularisation strength and calibration folds, picked by cross-validation (docs/routing.md).
-_REGULARISATION_C = 30.0
+# Inverse regularisation strength and calibration folds. C was picked by cross-validation on the
+# training files only (never on the probe texts): 3, 10 and 30 scored within noise of each other,
+# and 10 converges fastest.
+_REGULARISATION_C = 10.0
 _CALIBRATION_FOLDS = 3
 # saga is used because lbfgs is an order of magnitude slower on these wide sparse matrices; saga
 # shuffles, so the model is seeded to make retraining on the same data give the same model.
@@ -119,8 +131,13 @@ def category_codes() -> tuple[str, ...]:
     return tuple(categories())
 
 
-def load_examples(path: Path = TRAINING_CSV) -> list[tuple[str, str]]:
-    """Read labelled examples (CSV with ``category`` and ``text`` columns) as ``(text, category)`` pairs."""
+def load_examples(path: Path | None = None) -> list[tuple[str, str]]:
+    """Read labelled examples (CSV with ``category`` and ``text`` columns) as ``(text, category)`` pairs.
+
+    Without a path: every bundled training file (``TRAINING_CSVS``), which is what the model learns from.
+    """
+    if path is None:
+        return [example for training_csv in TRAINING_CSVS for example in load_examples(training_csv)]
     with open(path, encoding="utf-8-sig", newline="") as handle:
         return [(row["text"], row["category"]) for row in csv.DictReader(handle)]
 
@@ -159,8 +176,19 @@ def _get_segmenter() -> jieba.Tokenizer:
     return _segmenter
 
 
+def word_tokens(text: str) -> list[str]:
+    """The words jieba finds in a text (normalised; punctuation, digits and whitespace dropped)."""
+    return [word for word in _get_segmenter().cut(normalize(text)) if not _SEPARATORS.fullmatch(word)]
+
+
+def character_ngrams(text: str) -> list[str]:
+    """Single characters and character bigrams of each run of word characters, prefixed with ``#``."""
+    runs = _SEPARATORS.split(normalize(text))
+    return [_BIGRAM_PREFIX + run[i : i + n] for run in runs for n in (1, 2) for i in range(len(run) - n + 1)]
+
+
 def tokenize(text: str) -> list[str]:
-    """Split a text into jieba words plus prefixed character bigrams (the TF-IDF analyzer)."""
+    """Split a text into jieba words plus prefixed character bigrams (the similar-suggestion index uses it)."""
     text = normalize(text)
     words = [word for word in _get_segmenter().cut(text) if not _SEPARATORS.fullmatch(word)]
     bigrams = [
@@ -170,9 +198,19 @@ def tokenize(text: str) -> list[str]:
 
 
 def _build_pipeline() -> Pipeline:
+    # Two blocks, each L2-normalised on its own, so that a long text's many character n-grams do not
+    # drown its few words. Cross-validation on the training files: adding single characters to the
+    # bigrams raised top-1 accuracy by about two points and lowered the log-loss by a fifth; word
+    # bigrams, jieba's search mode and class weights changed nothing beyond noise, so they are left out.
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(analyzer=word_tokens, sublinear_tf=True)),
+            ("characters", TfidfVectorizer(analyzer=character_ngrams, sublinear_tf=True)),
+        ]
+    )
     return Pipeline(
         [
-            ("tfidf", TfidfVectorizer(analyzer=tokenize, sublinear_tf=True)),
+            ("tfidf", features),
             ("model", LogisticRegression(C=_REGULARISATION_C, solver=_SOLVER, max_iter=_MAX_ITER, random_state=0)),
         ]
     )
@@ -292,11 +330,21 @@ class Classifier:
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities, keyword rules applied, one row per text, columns in :attr:`classes`."""
-        logits = self._pipeline.decision_function(list(texts))
-        probabilities = softmax(logits / self._temperature, axis=1)
+        probabilities = softmax(self._logits(list(texts)) / self._temperature, axis=1)
         if self._keyword_rules:
             probabilities = self._apply_keyword_rules(texts, probabilities)
         return probabilities
+
+    def _logits(self, texts: list[str]) -> np.ndarray:
+        """The model's decision values, computed as ``Pipeline.decision_function`` would.
+
+        Done by hand because for one text (the routing task's case) the pipeline's and feature union's
+        checks cost twice the arithmetic: about 2 ms a text this way instead of 6 ms.
+        """
+        features = self._pipeline.named_steps["tfidf"]
+        model = self._pipeline.named_steps["model"]
+        matrix = sparse.hstack([vectorizer.transform(texts) for _, vectorizer in features.transformer_list], format="csr")
+        return np.asarray(matrix @ model.coef_.T) + model.intercept_
 
     @property
     def classes(self) -> tuple[str, ...]:

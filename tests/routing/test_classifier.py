@@ -5,25 +5,39 @@ No database: run with ``pytest tests/routing -p no:django`` as well as in the fu
 
 from __future__ import annotations
 
+import csv
 import io
 
+import numpy as np
 import pytest
 
 from suggestions.routing.__main__ import main
 from suggestions.routing.classifier import (
     DEFAULT_CONFIDENCE_THRESHOLD,
+    PROBE_CSVS,
+    TRAINING_CSVS,
     Classifier,
     KeywordRule,
     Prediction,
     category_codes,
     default_classifier,
     load_examples,
+    load_lexicon,
 )
-from suggestions.routing.evaluation import InputFormatError, classify_csv, cross_validate, render_markdown
+from suggestions.routing.evaluation import (
+    LEAK_RUN,
+    InputFormatError,
+    LeakedTextError,
+    classify_csv,
+    cross_validate,
+    evaluate_holdout,
+    leaked_texts,
+    render_markdown,
+)
 
-# A snack-stall complaint the model, left alone, files under education (it is near a school):
+# A snack-stall worry the model, left alone, files under education (it is at a school gate):
 # exactly the kind of case an office fixes with a keyword rule.
-AMBIGUOUS_TEXT = "学校门口的小摊贩卖自制的辣条和冷饮，卫生条件很差，担心孩子吃坏肚子。"
+AMBIGUOUS_TEXT = "校门口的辣条摊孩子们围得满满的，家长很担心。"
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +47,116 @@ def classifier() -> Classifier:
 
 def test_cross_validated_quality_meets_the_targets():
     # Honest: each fold's model is trained without the texts it is scored on.
-    report = cross_validate(load_examples(), folds=5, seed=0)
+    examples = load_examples()
+    report = cross_validate(examples, folds=5, seed=0)
 
-    assert report.examples == 150
+    assert report.examples == len(examples) >= 590
     assert report.top1_accuracy >= 0.90
     assert report.top3_accuracy >= report.top1_accuracy
     assert report.threshold == DEFAULT_CONFIDENCE_THRESHOLD
     assert report.auto_routed_precision is not None
     assert report.auto_routed_precision >= 0.97
     assert report.triage_share < 0.5
-    assert sum(score.support for score in report.per_category) == 150
+    assert sum(score.support for score in report.per_category) == len(examples)
     assert "| top-1 accuracy |" in render_markdown(report)
+
+
+def _csv_rows(path):
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("probe", PROBE_CSVS, ids=lambda path: path.name)
+def test_probe_texts_are_never_in_the_training_data(probe):
+    # The held-out score means something only while no probe text (nor a long run of one) is trained on:
+    # not in the bundled training files, and not hidden in the lexicon's pseudo-examples.
+    training_texts = [text for text, _ in load_examples()]
+    lexicon_terms = [term for terms in load_lexicon().values() for term in terms]
+    rows = _csv_rows(probe)
+    probe_texts = [row["text"] for row in rows]
+
+    assert leaked_texts(training_texts + lexicon_terms, probe_texts) == []
+    training_ids = {row["id"] for path in TRAINING_CSVS for row in _csv_rows(path)}
+    assert not training_ids & {row["id"] for row in rows}
+    assert {row["category"] for row in rows} <= set(category_codes())
+
+
+def test_lexicon_holds_terms_not_sentences():
+    # Terms of at most eight characters: no probe sentence or clause can hide in the lexicon.
+    terms = [term for terms in load_lexicon().values() for term in terms]
+
+    assert terms and max(len(term) for term in terms) <= 8
+    assert set(load_lexicon()) == set(category_codes())
+
+
+def test_second_probe_covers_every_category_with_fresh_texts():
+    rows = _csv_rows(PROBE_CSVS[1])
+
+    assert len(rows) >= 100
+    assert {row["category"] for row in rows} == set(category_codes())
+    assert len({row["id"] for row in rows}) == len(rows)
+    # The two probe sets are separate texts too.
+    assert leaked_texts([row["text"] for row in _csv_rows(PROBE_CSVS[0])], [row["text"] for row in rows]) == []
+
+
+def test_leaked_texts_finds_copies_through_spacing_width_and_case():
+    training = ["村里的通组公路坑坑洼洼，一下雨就没法走，希望尽快硬化。"]
+
+    assert leaked_texts(training, ["村里的 通组公路坑坑洼洼，一下雨就没法走，希望尽快硬化。"])
+    # A copied clause of LEAK_RUN characters inside a new text is caught as well.
+    clause = training[0][:LEAK_RUN]
+    newer = "去年反映过：" + clause + "，至今没人管"
+    assert [text for text, _ in leaked_texts(training, [newer])] == [newer]
+    assert leaked_texts(training, ["ＡＢＣ"]) == []
+    assert leaked_texts(["abc"], ["ＡＢＣ"]) == [("ＡＢＣ", "abc")]
+    # Stock phrases shorter than the run do not count.
+    assert leaked_texts(training, ["镇上的路灯坏了，希望尽快硬化。"]) == []
+
+
+def test_evaluate_holdout_refuses_texts_seen_in_training(classifier):
+    examples = load_examples()
+
+    with pytest.raises(LeakedTextError, match="1 held-out text"):
+        evaluate_holdout(examples, [examples[3], ("全新的一条建议：村口的路灯不亮。", "urban_management")], classifier=classifier)
+
+
+def test_fresh_probe_meets_the_targets_at_the_default_threshold(classifier):
+    # The second probe was written and committed before the current model settings were chosen and is
+    # never trained on; this guards the targets on texts the model has never seen.
+    report = evaluate_holdout(load_examples(), load_examples(PROBE_CSVS[1]), classifier=classifier)
+
+    assert report.examples >= 100
+    assert report.top1_accuracy >= 0.90
+    assert report.auto_routed_precision is not None and report.auto_routed_precision >= 0.97
+    assert report.top3_accuracy >= report.top1_accuracy
+    assert sum(score.support for score in report.per_category) == report.examples
+    assert len(report.misrouted) == round(report.examples * (1 - report.top1_accuracy))
+
+
+def test_command_line_eval_reports_cross_validation_and_both_probes(tmp_path, capsys):
+    out = tmp_path / "routing.md"
+
+    assert main(["eval", "--folds", "2", "--repeats", "1", "--out", str(out)]) == 0
+
+    text = out.read_text(encoding="utf-8")
+    assert "## Cross-validation on the labelled examples" in text
+    for probe in PROBE_CSVS:
+        assert f"## Held-out texts: `suggestions/data/{probe.name}`" in text
+        assert f"| held out: `suggestions/data/{probe.name}` |" in text
+    assert text.count("| lowest threshold reaching 97% auto-routed precision |") == 1 + len(PROBE_CSVS)
+    assert capsys.readouterr().out == text
+
+
+def test_command_line_eval_refuses_a_holdout_file_with_training_texts(tmp_path, capsys):
+    leaky = tmp_path / "leaky.csv"
+    text, category = load_examples()[0]
+    leaky.write_text(f"id,category,text\nx1,{category},{text}\n", encoding="utf-8")
+
+    assert main(["eval", "--folds", "2", "--repeats", "1", "--holdout", str(leaky)]) == 2
+
+    captured = capsys.readouterr()
+    assert "also appear in the training data" in captured.err
+    assert captured.out == ""
 
 
 def test_predict_returns_a_valid_code_and_three_sorted_candidates(classifier):
@@ -60,6 +173,16 @@ def test_predict_returns_a_valid_code_and_three_sorted_candidates(classifier):
     assert len({code for code, _ in prediction.candidates}) == 3
 
 
+def test_probabilities_are_the_pipelines_decision_values_scaled(classifier):
+    # The classifier computes the decision values itself (faster for one text); they must stay the model's.
+    texts = [text for text, _ in load_examples()[::37]] + ["", "５Ｇ"]
+    expected = classifier._pipeline.decision_function(texts) / classifier._temperature
+
+    probabilities = classifier.probabilities(texts)
+
+    assert probabilities == pytest.approx(np.exp(expected) / np.exp(expected).sum(axis=1, keepdims=True))
+
+
 def test_predict_many_agrees_with_predict(classifier):
     texts = ["低保评定不公开", "村里手机信号太差", "", "烈士墓碑需要修缮"]
 
@@ -73,13 +196,14 @@ def test_predict_many_agrees_with_predict(classifier):
 
 def test_keyword_rule_changes_the_result_for_an_ambiguous_text(classifier):
     ruled = classifier.with_keyword_rules([KeywordRule("辣条", "market_regulation")])
+    column = classifier.classes.index("market_regulation")
 
     before = classifier.predict(AMBIGUOUS_TEXT)
     after = ruled.predict(AMBIGUOUS_TEXT)
 
     assert before.category != "market_regulation"
     assert after.category == "market_regulation"
-    assert after.confidence > before.confidence
+    assert after.confidence > classifier.probabilities([AMBIGUOUS_TEXT])[0, column]
     # A text without the keyword is left exactly as the model sees it.
     plain = "村里手机信号太差，打电话要爬到山顶。"
     assert ruled.predict(plain) == classifier.predict(plain)
