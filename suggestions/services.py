@@ -525,15 +525,23 @@ def assignment_acknowledge(assignment_id: int, *, actor) -> Assignment:
     return assignment
 
 
+def _lock_running_assignment(assignment_id: int, *, actor, role: str, wrong_role: str) -> tuple[Suggestion, Assignment]:
+    """Lock an assignment of the actor's department that is still running (assigned or acknowledged) in ``role``."""
+    suggestion, assignment = _lock_assignment(assignment_id)
+    _require_handler(actor, assignment)
+    if assignment.role != role:
+        raise PermissionRefused(wrong_role)
+    _require_assignment_state(assignment, [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED])
+    return suggestion, assignment
+
+
 def assignment_request_return(assignment_id: int, *, actor, reason: str, suggested_department: Department | None = None) -> ReturnRequest:
     """The lead department asks to give it back (退回) within the window, with a reason."""
     reason = _required_text(reason, "reason", _("请填写退回理由。"))
     with transaction.atomic():
-        suggestion, assignment = _lock_assignment(assignment_id)
-        _require_handler(actor, assignment)
-        if assignment.role != AssignmentRole.LEAD:
-            raise PermissionRefused(_("协办单位不能申请退回，请向主办单位提出意见。"))
-        _require_assignment_state(assignment, [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED])
+        suggestion, assignment = _lock_running_assignment(
+            assignment_id, actor=actor, role=AssignmentRole.LEAD, wrong_role=_("协办单位不能申请退回，请向主办单位提出意见。")
+        )
         if assignment.return_deadline and timezone.localdate() > assignment.return_deadline:
             raise TransitionNotAllowed(
                 _("已超过申请退回期限（%(date)s），请按期办理或申请延期。") % {"date": assignment.return_deadline.isoformat()},
@@ -564,23 +572,28 @@ def assignment_request_return(assignment_id: int, *, actor, reason: str, suggest
     return request
 
 
-def _lock_request(model, request_id: int):
+def _decide_request(model, request_id: int, *, actor, action: str, decision: str, note: str):
+    """Lock a pending return or extension request, check that this office may take ``action`` on it now,
+    and record the decision. The caller then moves the assignment and the suggestion on."""
     assignment_id = model.objects.values_list("assignment_id", flat=True).get(pk=request_id)
     suggestion, assignment = _lock_assignment(assignment_id)
     request = model.objects.get(pk=request_id)
     if request.decision != RequestDecision.PENDING:
         raise TransitionNotAllowed(_("该申请已经审核过了。"))
+    _require_office(actor, suggestion)
+    transitions.check(action, suggestion.status)
+    request.decision = decision
+    request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
+    request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
     return suggestion, assignment, request
 
 
 def return_approve(return_request_id: int, *, actor, note: str = "") -> ReturnRequest:
     """return_requested → triage: the office agrees; the suggestion waits for a fresh assignment."""
     with transaction.atomic():
-        suggestion, assignment, request = _lock_request(ReturnRequest, return_request_id)
-        _require_office(actor, suggestion)
-        request.decision = RequestDecision.APPROVED
-        request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
-        request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+        suggestion, assignment, request = _decide_request(
+            ReturnRequest, return_request_id, actor=actor, action="approve_return", decision=RequestDecision.APPROVED, note=note
+        )
         assignment.state = AssignmentState.RETURNED
         assignment.save(update_fields=["state"])
         others = _close_open_assignments(suggestion, to_state=AssignmentState.WITHDRAWN, exclude=[assignment.pk])
@@ -604,11 +617,9 @@ def return_refuse(return_request_id: int, *, actor, note: str = "") -> ReturnReq
     """return_requested → assigned: the office holds the department responsible; the clock kept running."""
     note = _required_text(note, "note", _("请填写不同意退回的理由。"))
     with transaction.atomic():
-        suggestion, assignment, request = _lock_request(ReturnRequest, return_request_id)
-        _require_office(actor, suggestion)
-        request.decision = RequestDecision.REFUSED
-        request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
-        request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+        suggestion, assignment, request = _decide_request(
+            ReturnRequest, return_request_id, actor=actor, action="refuse_return", decision=RequestDecision.REFUSED, note=note
+        )
         assignment.state = AssignmentState.ASSIGNED
         assignment.save(update_fields=["state"])
         _move(suggestion, "refuse_return", actor=actor, note=note, data={"request": request.pk})
@@ -626,11 +637,9 @@ def assignment_request_extension(assignment_id: int, *, actor, reason: str, requ
     """The lead department asks for more time (延期); the office decides."""
     reason = _required_text(reason, "reason", _("请填写延期理由。"))
     with transaction.atomic():
-        suggestion, assignment = _lock_assignment(assignment_id)
-        _require_handler(actor, assignment)
-        if assignment.role != AssignmentRole.LEAD:
-            raise PermissionRefused(_("协办单位不能申请延期。"))
-        _require_assignment_state(assignment, [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED])
+        suggestion, assignment = _lock_running_assignment(
+            assignment_id, actor=actor, role=AssignmentRole.LEAD, wrong_role=_("协办单位不能申请延期。")
+        )
         transitions.check("request_extension", suggestion.status)
         if requested_due_at is None or requested_due_at <= assignment.due_at:
             raise ValidationError({"requested_due_at": _("延期后的期限必须晚于当前期限 %(due)s。") % {"due": assignment.due_at.isoformat()}})
@@ -658,12 +667,9 @@ def assignment_request_extension(assignment_id: int, *, actor, reason: str, requ
 def extension_approve(extension_request_id: int, *, actor, note: str = "") -> ExtensionRequest:
     """The office agrees: the due date moves (rolled to a working day) and says why."""
     with transaction.atomic():
-        suggestion, assignment, request = _lock_request(ExtensionRequest, extension_request_id)
-        _require_office(actor, suggestion)
-        transitions.check("approve_extension", suggestion.status)
-        request.decision = RequestDecision.APPROVED
-        request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
-        request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+        suggestion, assignment, request = _decide_request(
+            ExtensionRequest, extension_request_id, actor=actor, action="approve_extension", decision=RequestDecision.APPROVED, note=note
+        )
         cal = WorkCalendar.load()
         due, explanation = cal.date_then_roll(
             request.requested_due_at, rule="extension", start=timezone.localdate(assignment.assigned_at)
@@ -692,12 +698,9 @@ def extension_refuse(extension_request_id: int, *, actor, note: str = "") -> Ext
     """The office refuses: the due date stays."""
     note = _required_text(note, "note", _("请填写不同意延期的理由。"))
     with transaction.atomic():
-        suggestion, assignment, request = _lock_request(ExtensionRequest, extension_request_id)
-        _require_office(actor, suggestion)
-        transitions.check("refuse_extension", suggestion.status)
-        request.decision = RequestDecision.REFUSED
-        request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
-        request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+        suggestion, assignment, request = _decide_request(
+            ExtensionRequest, extension_request_id, actor=actor, action="refuse_extension", decision=RequestDecision.REFUSED, note=note
+        )
         _move(suggestion, "refuse_extension", actor=actor, note=note, data={"request": request.pk})
         notify_on_commit(
             handlers_of([assignment.department_id]),
@@ -712,11 +715,9 @@ def cohandler_opinion_submit(assignment_id: int, *, actor, opinion: str) -> Assi
     """A co-handling department sends its opinion (协办意见) to the lead department."""
     opinion = _required_text(opinion, "opinion", _("请填写协办意见。"))
     with transaction.atomic():
-        suggestion, assignment = _lock_assignment(assignment_id)
-        _require_handler(actor, assignment)
-        if assignment.role != AssignmentRole.CO_HANDLER:
-            raise PermissionRefused(_("只有协办单位提交协办意见。"))
-        _require_assignment_state(assignment, [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED])
+        suggestion, assignment = _lock_running_assignment(
+            assignment_id, actor=actor, role=AssignmentRole.CO_HANDLER, wrong_role=_("只有协办单位提交协办意见。")
+        )
         assignment.opinion, assignment.opinion_at = opinion, timezone.now()
         assignment.state = AssignmentState.OPINION_SENT
         assignment.save(update_fields=["opinion", "opinion_at", "state"])
