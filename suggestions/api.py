@@ -18,7 +18,7 @@ from deputies.models import Deputy
 from regions.models import Region
 from suggestions import selectors, services
 from suggestions.calendar import explain
-from suggestions.filters import SuggestionFilter
+from suggestions.filters import CalendarDayFilter, SuggestionFilter
 from suggestions.models import (
     Answer,
     Assignment,
@@ -467,15 +467,11 @@ class CalendarViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Des
     serializer_class = CalendarDaySerializer
     lookup_field = "date"
     lookup_value_regex = r"\d{4}-\d{2}-\d{2}"
-    filterset_fields = ["kind"]
+    filterset_class = CalendarDayFilter
     pagination_class = None
 
     def get_queryset(self):
-        qs = CalendarDay.objects.all()
-        year = self.request.query_params.get("year")
-        if year and year.isdigit():
-            qs = qs.filter(date__year=int(year))
-        return qs.order_by("date")
+        return CalendarDay.objects.order_by("date")
 
     def create(self, request):
         s = CalendarDaySerializer(data=request.data)

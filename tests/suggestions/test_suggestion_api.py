@@ -195,6 +195,16 @@ def test_the_departments_and_calendar_endpoints(world, xuanen_office, provincial
     assert r.status_code == 201
 
 
+def test_the_calendar_lists_one_year_and_refuses_a_year_past_any_date(world, xuanen_office, api_as):
+    client = api_as(xuanen_office)
+    years = {day["date"][:4] for day in client.get("/api/v1/calendar/?year=2026").json()}
+    assert years == {"2026"}
+    for year in ("99999999999999999999", "10000", "0", "二〇二六"):
+        r = client.get(f"/api/v1/calendar/?year={year}")
+        assert r.status_code == 400, year
+        assert "year" in r.json(), year
+
+
 def test_the_schema_lists_the_action_endpoints(api_as, xuanen_office):
     r = api_as(xuanen_office).get("/api/schema/?format=json")
     paths = r.json()["paths"]
