@@ -242,6 +242,19 @@ def _validate_files(files) -> None:
         raise ValidationError({"attachments": errors})
 
 
+def _region_refusal(actor, region) -> str | None:
+    """Why ``actor`` may not raise a matter of ``region``, or None: a deputy raises matters of the county
+    they live in, staff and offices those of their own scope."""
+    if actor.is_deputy:
+        profile = getattr(actor, "deputy_profile", None)
+        if profile is not None and not region.prefix.startswith(profile.region.prefix[:6]):
+            return _("只能就本县(市、区)范围内的事项提出建议。")
+        return None
+    if not region_in_scope(actor, region):
+        return _("所选区划不在您的管辖范围内。")
+    return None
+
+
 # --- drafting and submission ----------------------------------------------------------------------
 
 
@@ -273,11 +286,8 @@ def suggestion_create(
         profile = getattr(actor, "deputy_profile", None)
         if profile is None or lead_deputy.pk != profile.pk:
             errors["lead_deputy"] = [_("代表只能以本人作为领衔代表提出建议。")]
-        # A deputy raises matters of the county they live in.
-        if profile is not None and not region.prefix.startswith(profile.region.prefix[:6]):
-            errors["region"] = [_("只能就本县(市、区)范围内的事项提出建议。")]
-    elif not region_in_scope(actor, region):
-        errors["region"] = [_("所选区划不在您的管辖范围内。")]
+    if refusal := _region_refusal(actor, region):
+        errors["region"] = [refusal]
     co_signers = [d for d in co_signers if d.pk != lead_deputy.pk]
     if errors:
         raise ValidationError(errors)
@@ -309,11 +319,20 @@ def suggestion_create(
     return suggestion
 
 
+def check_draft_editable(actor, suggestion: Suggestion) -> None:
+    """Refuse as editing would: ``PermissionRefused`` for anyone but the lead deputy (or whoever entered
+    it for them), ``TransitionNotAllowed`` (409) once it is no longer a draft."""
+    _require(_may_act_for_deputy(actor, suggestion), _("只有领衔代表可以修改建议。"))
+    transitions.check("edit", suggestion.status)
+
+
 def suggestion_update_draft(suggestion_id: int, *, actor, title: str, content: str, region, campaign=None) -> Suggestion:
-    """Edit a draft (only the lead deputy or whoever entered it)."""
+    """Edit a draft (only the lead deputy or whoever entered it); a submitted one is a 409."""
     with transaction.atomic():
         suggestion = _lock(suggestion_id)
-        _require(_may_act_for_deputy(actor, suggestion), _("只有领衔代表可以修改建议。"))
+        check_draft_editable(actor, suggestion)
+        if refusal := _region_refusal(actor, region):
+            raise ValidationError({"region": refusal})
         suggestion.title = _required_text(title, "title", _("请填写标题。"))
         suggestion.content = _required_text(content, "content", _("请填写建议内容。"))
         suggestion.region = region

@@ -75,6 +75,7 @@ FORMS = [
     # POST only; test_suggestion_actions.py posts hostile values to each of them)
     HostileForm("suggestions:create", as_role=DEPUTY),
     HostileForm("suggestions:create", as_role=TOWNSHIP_STAFF),
+    HostileForm("suggestions:edit", as_role=DEPUTY, url=lambda w: reverse("suggestions:edit", args=[w.suggestion_a.pk])),
     HostileForm("suggestions:calendar", as_role=PROVINCIAL_OFFICE),
     # liaison stations
     HostileForm("liaison_stations:create", as_role=CONGRESS_OFFICE),
