@@ -195,20 +195,18 @@ def activity_update(
         locked.campaigns.set(data.campaigns)
         locked.attendance.all().delete()
         keep_photos = list(locked.photos.exclude(pk__in=list(remove_photo_ids)))
-        removed = list(locked.photos.filter(pk__in=list(remove_photo_ids)))
-        for photo in removed:
+        # Each removed photo's file goes once this commits (activities/signals.py).
+        for photo in locked.photos.filter(pk__in=list(remove_photo_ids)):
             photo.delete()
         if len(keep_photos) + len(data.photos) > settings.ACTIVITY_MAX_PHOTOS:
             raise ValidationError({"photos": [_("照片最多 %(n)d 张。") % {"n": settings.ACTIVITY_MAX_PHOTOS}]})
         _write_children(locked, data)
-        # Files go only after the rows are gone for good.
-        for photo in removed:
-            transaction.on_commit(lambda name=photo.image.name, storage=photo.image.storage: storage.delete(name))
     return locked
 
 
 def activity_delete(*, actor, activity: Activity, reason: str = "") -> None:
-    """Delete an activity (office only). simple_history keeps the deleted record with who and why."""
+    """Delete an activity (office only). simple_history keeps the deleted record with who and why; the
+    photos' files go once the deletion commits (activities/signals.py)."""
     if not can_delete_activity(actor, activity):
         raise PermissionRefused(_("只有人大常委会可以删除履职活动。"))
     with transaction.atomic():

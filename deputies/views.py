@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.exceptions import Conflict, PermissionRefused
+from config.pages import office_form_page, require_office
 from deputies import roster, selectors, services
 from deputies.forms import DeputyForm, GroupForm, MandateForm, MembershipForm, RosterUploadForm
 from deputies.models import GroupKind, Mandate, MandateLevel, Membership
@@ -24,41 +23,6 @@ PAGE_SIZE = 50
 ERROR_SESSION_KEY = "roster_import_errors"
 # The page lists every bad row; the session keeps this many for the downloadable report.
 MAX_KEPT_ERRORS = 20000
-
-
-def require_office(user) -> None:
-    if not user.is_office:
-        raise PermissionDenied(_("只有人大常委会办公室可以进行此操作。"))
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form field it names, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def render_form(request, form, *, title: str, back: str, save, success: str, template="deputies/form.html", extra=None):
-    """The one edit loop of every form page: validate, call the service, redirect or re-render.
-
-    Form pages bind their form on every POST, even an empty one: ``request.POST or None`` would leave
-    an empty post unbound, and the page would come back without saying what is missing."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = save(form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.message)
-        except PermissionRefused as exc:
-            raise PermissionDenied(exc.message) from exc
-        else:
-            messages.success(request, success)
-            return redirect(target)
-    context = {"form": form, "title": title, "back": back, **(extra or {})}
-    return render(request, template, context)
 
 
 def _attach_phones(user, deputies) -> None:
@@ -203,11 +167,9 @@ def deputy_detail(request, pk):
 
 @login_required
 def deputy_create(request):
-    require_office(request.user)
-    form = DeputyForm(request.POST if request.method == "POST" else None, user=request.user)
-    return render_form(
+    return office_form_page(
         request,
-        form,
+        DeputyForm,
         title=_("新增代表"),
         back=reverse("deputies:list"),
         save=lambda data: services.deputy_create(actor=request.user, data=data),
@@ -218,11 +180,10 @@ def deputy_create(request):
 @login_required
 def deputy_edit(request, pk):
     deputy = selectors.get_deputy(request.user, pk)
-    require_office(request.user)
-    form = DeputyForm(request.POST if request.method == "POST" else None, instance=selectors.get_deputy(request.user, pk), user=request.user)
-    return render_form(
+    return office_form_page(
         request,
-        form,
+        DeputyForm,
+        instance=lambda: selectors.get_deputy(request.user, pk),
         title=_("编辑代表：%(name)s") % {"name": deputy.name},
         back=reverse("deputies:detail", args=[deputy.pk]),
         save=lambda data: services.deputy_update(
@@ -244,11 +205,9 @@ def _get_mandate(user, pk) -> Mandate:
 @login_required
 def mandate_create(request, pk):
     deputy = selectors.get_deputy(request.user, pk)
-    require_office(request.user)
-    form = MandateForm(request.POST if request.method == "POST" else None, user=request.user)
-    return render_form(
+    return office_form_page(
         request,
-        form,
+        MandateForm,
         title=_("新增职务：%(name)s") % {"name": deputy.name},
         back=reverse("deputies:detail", args=[deputy.pk]),
         save=lambda data: services.mandate_create(actor=request.user, deputy=deputy, data=data).deputy,
@@ -259,11 +218,10 @@ def mandate_create(request, pk):
 @login_required
 def mandate_edit(request, pk):
     mandate = _get_mandate(request.user, pk)
-    require_office(request.user)
-    form = MandateForm(request.POST if request.method == "POST" else None, instance=_get_mandate(request.user, pk), user=request.user)
-    return render_form(
+    return office_form_page(
         request,
-        form,
+        MandateForm,
+        instance=lambda: _get_mandate(request.user, pk),
         title=_("编辑职务：%(name)s") % {"name": mandate.deputy.name},
         back=reverse("deputies:detail", args=[mandate.deputy_id]),
         save=lambda data: services.mandate_update(actor=request.user, mandate=mandate, data=data).deputy,
@@ -309,11 +267,9 @@ def group_detail(request, pk):
 
 @login_required
 def group_create(request):
-    require_office(request.user)
-    form = GroupForm(request.POST if request.method == "POST" else None, user=request.user)
-    return render_form(
+    return office_form_page(
         request,
-        form,
+        GroupForm,
         title=_("新增代表小组"),
         back=reverse("deputies:groups"),
         save=lambda data: services.group_create(actor=request.user, data=data),
@@ -324,11 +280,10 @@ def group_create(request):
 @login_required
 def group_edit(request, pk):
     group = selectors.get_group(request.user, pk)
-    require_office(request.user)
-    form = GroupForm(request.POST if request.method == "POST" else None, instance=selectors.get_group(request.user, pk), user=request.user)
-    return render_form(
+    return office_form_page(
         request,
-        form,
+        GroupForm,
+        instance=lambda: selectors.get_group(request.user, pk),
         title=_("编辑代表小组：%(name)s") % {"name": group.name},
         back=group.get_absolute_url(),
         save=lambda data: services.group_update(actor=request.user, group=group, data=data),
@@ -348,11 +303,9 @@ def _get_membership(user, pk) -> Membership:
 @login_required
 def membership_create(request, pk):
     group = selectors.get_group(request.user, pk)
-    require_office(request.user)
-    form = MembershipForm(request.POST if request.method == "POST" else None, user=request.user)
-    return render_form(
+    return office_form_page(
         request,
-        form,
+        MembershipForm,
         title=_("添加小组成员：%(name)s") % {"name": group.name},
         back=group.get_absolute_url(),
         save=lambda data: services.membership_add(actor=request.user, group=group, deputy=data["deputy"], data=data).group,
@@ -363,11 +316,10 @@ def membership_create(request, pk):
 @login_required
 def membership_edit(request, pk):
     membership = _get_membership(request.user, pk)
-    require_office(request.user)
-    form = MembershipForm(request.POST if request.method == "POST" else None, instance=_get_membership(request.user, pk), user=request.user)
-    return render_form(
+    return office_form_page(
         request,
-        form,
+        MembershipForm,
+        instance=lambda: _get_membership(request.user, pk),
         title=_("编辑小组成员：%(name)s") % {"name": membership.deputy.name},
         back=membership.group.get_absolute_url(),
         save=lambda data: services.membership_update(actor=request.user, membership=membership, data=data).group,

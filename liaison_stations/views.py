@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from deputies.views import add_service_errors, render_form, require_office
+from config.pages import add_service_errors, office_form_page, require_office
 from liaison_stations import selectors, services
 from liaison_stations.forms import AssignmentForm, ChecklistForm, ReceptionDayForm, StandardItemForm, StationForm
 from liaison_stations.models import StationKind
@@ -67,10 +67,8 @@ def coverage(request):
 
 @login_required
 def station_create(request):
-    require_office(request.user)
-    form = StationForm(request.POST if request.method == "POST" else None, user=request.user)
-    return render_form(
-        request, form, title=_("新增联络站"), back=reverse("liaison_stations:list"),
+    return office_form_page(
+        request, StationForm, title=_("新增联络站"), back=reverse("liaison_stations:list"),
         save=lambda data: services.station_create(actor=request.user, data=data), success=_("已新增联络站。"),
     )
 
@@ -78,10 +76,8 @@ def station_create(request):
 @login_required
 def station_edit(request, pk):
     station = selectors.get_station(request.user, pk)
-    require_office(request.user)
-    form = StationForm(request.POST if request.method == "POST" else None, instance=selectors.get_station(request.user, pk), user=request.user)
-    return render_form(
-        request, form, title=_("编辑联络站：%(name)s") % {"name": station.name}, back=station.get_absolute_url(),
+    return office_form_page(
+        request, StationForm, instance=lambda: selectors.get_station(request.user, pk), title=_("编辑联络站：%(name)s") % {"name": station.name}, back=station.get_absolute_url(),
         save=lambda data: services.station_update(actor=request.user, station=station, data=data), success=_("已保存。"),
     )
 
@@ -106,10 +102,8 @@ def checklist_edit(request, pk):
 @login_required
 def assignment_create(request, pk):
     station = selectors.get_station(request.user, pk)
-    require_office(request.user)
-    form = AssignmentForm(request.POST if request.method == "POST" else None, user=request.user, station=station)
-    return render_form(
-        request, form, title=_("代表进站：%(name)s") % {"name": station.name}, back=station.get_absolute_url(),
+    return office_form_page(
+        request, AssignmentForm, form_kwargs={"station": station}, title=_("代表进站：%(name)s") % {"name": station.name}, back=station.get_absolute_url(),
         save=lambda data: services.assignment_add(
             actor=request.user, station=station, deputy=data["deputy"], start_date=data.get("start_date"), end_date=data.get("end_date")
         ).station,
@@ -130,10 +124,8 @@ def assignment_delete(request, pk):
 @login_required
 def reception_create(request, pk):
     station = selectors.get_station(request.user, pk)
-    require_office(request.user)
-    form = ReceptionDayForm(request.POST if request.method == "POST" else None, user=request.user, station=station)
-    return render_form(
-        request, form, title=_("安排接待选民日：%(name)s") % {"name": station.name}, back=station.get_absolute_url(),
+    return office_form_page(
+        request, ReceptionDayForm, form_kwargs={"station": station}, title=_("安排接待选民日：%(name)s") % {"name": station.name}, back=station.get_absolute_url(),
         save=lambda data: services.reception_day_create(
             actor=request.user, station=station, data=data, deputies=data.get("deputies") or []
         ).station,
@@ -144,12 +136,9 @@ def reception_create(request, pk):
 @login_required
 def reception_edit(request, pk):
     day = selectors.get_reception_day(request.user, pk)
-    require_office(request.user)
-    form = ReceptionDayForm(
-        request.POST if request.method == "POST" else None, instance=selectors.get_reception_day(request.user, pk), user=request.user, station=day.station
-    )
-    return render_form(
-        request, form, title=_("编辑接待日：%(name)s") % {"name": day.station.name}, back=day.station.get_absolute_url(),
+    return office_form_page(
+        request, ReceptionDayForm, instance=lambda: selectors.get_reception_day(request.user, pk), form_kwargs={"station": day.station},
+        title=_("编辑接待日：%(name)s") % {"name": day.station.name}, back=day.station.get_absolute_url(),
         save=lambda data: services.reception_day_update(
             actor=request.user, day=day, data=data, deputies=data.get("deputies") or []
         ).station,
@@ -177,10 +166,8 @@ def standard_items(request):
 
 @login_required
 def standard_item_create(request):
-    require_office(request.user)
-    form = StandardItemForm(request.POST if request.method == "POST" else None, user=request.user)
-    return render_form(
-        request, form, title=_("新增建站标准项"), back=reverse("liaison_stations:standard_items"),
+    return office_form_page(
+        request, StandardItemForm, title=_("新增建站标准项"), back=reverse("liaison_stations:standard_items"),
         save=lambda data: (services.standard_item_create(actor=request.user, data=data), reverse("liaison_stations:standard_items"))[1],
         success=_("已新增标准项。"),
     )
@@ -189,10 +176,8 @@ def standard_item_create(request):
 @login_required
 def standard_item_edit(request, pk):
     item = selectors.get_standard_item(request.user, pk)
-    require_office(request.user)
-    form = StandardItemForm(request.POST if request.method == "POST" else None, instance=selectors.get_standard_item(request.user, pk), user=request.user)
-    return render_form(
-        request, form, title=_("编辑标准项：%(name)s") % {"name": item.name}, back=reverse("liaison_stations:standard_items"),
+    return office_form_page(
+        request, StandardItemForm, instance=lambda: selectors.get_standard_item(request.user, pk), title=_("编辑标准项：%(name)s") % {"name": item.name}, back=reverse("liaison_stations:standard_items"),
         save=lambda data: (services.standard_item_update(actor=request.user, item=item, data=data), reverse("liaison_stations:standard_items"))[1],
         success=_("已保存。"),
     )

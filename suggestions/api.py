@@ -19,7 +19,7 @@ from deputies.models import Deputy
 from regions.models import Region
 from suggestions import selectors, services
 from suggestions.calendar import explain
-from suggestions.filters import SuggestionFilter
+from suggestions.filters import CalendarDayFilter, SuggestionFilter
 from suggestions.models import (
     Answer,
     Assignment,
@@ -158,6 +158,15 @@ class SuggestionCreateSerializer(serializers.Serializer):
     submit = serializers.BooleanField(default=False)
 
 
+class SuggestionDraftSerializer(serializers.Serializer):
+    """A draft's corrections (PATCH): any of its title, text, region (code) and campaign (id, or null for none)."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    content = serializers.CharField(required=False)
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), required=False)
+    campaign = serializers.IntegerField(required=False, allow_null=True, **ID)
+
+
 class AssignInput(serializers.Serializer):
     lead = serializers.IntegerField(help_text=gettext_lazy("主办单位 id"), **ID)
     co_handlers = serializers.ListField(child=serializers.IntegerField(**ID), required=False, default=list)
@@ -215,7 +224,8 @@ def _action(name, request_serializer, summary):
 
 
 class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """Suggestions visible to the user; POST creates (and with ``"submit": true`` submits) one."""
+    """Suggestions visible to the user; POST creates (and with ``"submit": true`` submits) one; PATCH
+    corrects a draft (409 once it has been submitted)."""
 
     filterset_class = SuggestionFilter
     ordering_fields = ["submitted_at", "lead_due_at", "id"]
@@ -229,6 +239,8 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             return SuggestionListSerializer
         if self.action == "create":
             return SuggestionCreateSerializer
+        if self.action == "partial_update":
+            return SuggestionDraftSerializer
         return SuggestionDetailSerializer
 
     def retrieve(self, request, pk=None):
@@ -244,13 +256,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             raise serializers.ValidationError({"lead_deputy": [_("请指定领衔代表。")]})
         if not request.user.is_deputy and not in_scope(Deputy.objects.filter(pk=lead.pk), request.user).exists():
             raise serializers.ValidationError({"lead_deputy": [_("该代表不在您的管辖范围内。")]})
-        campaign = None
-        if v.get("campaign"):
-            from activities.models import Campaign
-
-            campaign = Campaign.objects.filter(pk=v["campaign"]).first()
-            if campaign is None:
-                raise serializers.ValidationError({"campaign": [_("代表行动不存在。")]})
+        campaign = self._campaign(v.get("campaign"))
         suggestion = services.suggestion_create(
             actor=request.user,
             title=v["title"],
@@ -264,7 +270,33 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         )
         return Response(SuggestionDetailSerializer(selectors.suggestion_detail(request.user, suggestion.pk)).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=SuggestionDraftSerializer, responses={200: SuggestionDetailSerializer}, summary="修改草稿")
+    def partial_update(self, request, pk=None):
+        s = self._suggestion(pk)
+        # A submitted suggestion is a 409 (and someone else's draft a 403) whatever the body says.
+        services.check_draft_editable(request.user, s)
+        v = self._input(SuggestionDraftSerializer)
+        services.suggestion_update_draft(
+            s.pk,
+            actor=request.user,
+            title=v.get("title", s.title),
+            content=v.get("content", s.content),
+            region=v.get("region", s.region),
+            campaign=self._campaign(v["campaign"]) if "campaign" in v else s.campaign,
+        )
+        return self._done(s.pk)
+
     # helpers
+
+    def _campaign(self, pk):
+        if not pk:
+            return None
+        from activities.models import Campaign
+
+        campaign = Campaign.objects.filter(pk=pk).first()
+        if campaign is None:
+            raise serializers.ValidationError({"campaign": [_("代表行动不存在。")]})
+        return campaign
 
     def _suggestion(self, pk) -> Suggestion:
         return selectors.get_visible_or_404(self.request.user, pk)
@@ -468,15 +500,11 @@ class CalendarViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Des
     serializer_class = CalendarDaySerializer
     lookup_field = "date"
     lookup_value_regex = r"\d{4}-\d{2}-\d{2}"
-    filterset_fields = ["kind"]
+    filterset_class = CalendarDayFilter
     pagination_class = None
 
     def get_queryset(self):
-        qs = CalendarDay.objects.all()
-        year = self.request.query_params.get("year")
-        if year and year.isdigit():
-            qs = qs.filter(date__year=int(year))
-        return qs.order_by("date")
+        return CalendarDay.objects.order_by("date")
 
     def create(self, request):
         s = CalendarDaySerializer(data=request.data)

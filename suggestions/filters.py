@@ -1,15 +1,16 @@
-"""List filters shared by the pages and the API: state, category, department, region, campaign, deadline."""
+"""List filters shared by the pages and the API: state, category, department, region, campaign, deadline; the calendar's year."""
 
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from config.filters import IdFilter
-from suggestions.models import Assignment, Department, Status, Suggestion
+from suggestions.models import Assignment, CalendarDay, CalendarDayKind, Department, Status, Suggestion
 from suggestions.selectors import DeadlineState, departments_visible_to
 from suggestions.taxonomy import category_choices
 
@@ -61,3 +62,27 @@ class SuggestionFilter(django_filters.FilterSet):
             return qs.filter(deadline_state__in=[DeadlineState.OVERDUE, DeadlineState.LONG_OVERDUE])
         return qs.filter(deadline_state=value)
 
+
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year, 1 to 9999: a larger number is bad input (the date's year cannot hold it), not a 500."""
+
+    field_class = YearField
+
+
+class CalendarDayFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=CalendarDayKind.choices)
+    year = YearFilter(field_name="date", lookup_expr="year", label=_("年份"))
+
+    class Meta:
+        model = CalendarDay
+        fields = ["kind", "year"]

@@ -47,10 +47,30 @@ class DeputyPicker(forms.SelectMultiple):
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SuggestionForm(forms.Form):
+def _county_prefix(user) -> str:
+    """A deputy raises matters of their own county; staff of their own scope; a superuser of anywhere."""
+    if user.is_superuser:
+        return ""
+    profile = getattr(user, "deputy_profile", None) if user.is_deputy else None
+    return (profile.region.prefix[:6] if profile else (user.region.prefix if user.region else "")) or "-"
+
+
+class SuggestionDraftForm(forms.Form):
+    """What a draft says: its title, its text and the region it concerns (editing a draft changes these)."""
+
     title = forms.CharField(label=_("标题"), max_length=200)
     content = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 8}))
     region = forms.ModelChoiceField(label=_("涉及区划"), queryset=Region.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = Region.objects.filter(
+            prefix__startswith=_county_prefix(user), level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]
+        )
+        self.fields["region"].queryset = regions.order_by("code")
+
+
+class SuggestionForm(SuggestionDraftForm):
     lead_deputy = forms.ModelChoiceField(label=_("领衔代表"), queryset=Deputy.objects.none(), required=False)
     co_signers = BoundedModelMultipleChoiceField(
         label=_("附议代表"),
@@ -62,15 +82,9 @@ class SuggestionForm(forms.Form):
     attachments = MultipleFileField(label=_("附件（图片或 PDF）"))
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         profile = getattr(user, "deputy_profile", None) if user.is_deputy else None
-        # A deputy raises matters of their own county; staff of their own scope.
-        county_prefix = (profile.region.prefix[:6] if profile else (user.region.prefix if user.region else "")) or "-"
-        if user.is_superuser:
-            county_prefix = ""
-        regions = Region.objects.filter(prefix__startswith=county_prefix, level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
-        self.fields["region"].queryset = regions.order_by("code")
-        deputies = Deputy.objects.filter(active=True, region__prefix__startswith=county_prefix[:6]).order_by("name_pinyin")
+        deputies = Deputy.objects.filter(active=True, region__prefix__startswith=_county_prefix(user)[:6]).order_by("name_pinyin")
         self.fields["co_signers"].queryset = deputies.exclude(pk=profile.pk) if profile else deputies
         if profile:
             del self.fields["lead_deputy"]

@@ -245,6 +245,19 @@ def _validate_files(files) -> None:
         raise ValidationError({"attachments": errors})
 
 
+def _region_refusal(actor, region) -> str | None:
+    """Why ``actor`` may not raise a matter of ``region``, or None: a deputy raises matters of the county
+    they live in, staff and offices those of their own scope."""
+    if actor.is_deputy:
+        profile = getattr(actor, "deputy_profile", None)
+        if profile is not None and not region.prefix.startswith(profile.region.prefix[:6]):
+            return _("只能就本县(市、区)范围内的事项提出建议。")
+        return None
+    if not region_in_scope(actor, region):
+        return _("所选区划不在您的管辖范围内。")
+    return None
+
+
 # --- drafting and submission ----------------------------------------------------------------------
 
 
@@ -276,11 +289,8 @@ def suggestion_create(
         profile = getattr(actor, "deputy_profile", None)
         if profile is None or lead_deputy.pk != profile.pk:
             errors["lead_deputy"] = [_("代表只能以本人作为领衔代表提出建议。")]
-        # A deputy raises matters of the county they live in.
-        if profile is not None and not region.prefix.startswith(profile.region.prefix[:6]):
-            errors["region"] = [_("只能就本县(市、区)范围内的事项提出建议。")]
-    elif not region_in_scope(actor, region):
-        errors["region"] = [_("所选区划不在您的管辖范围内。")]
+    if refusal := _region_refusal(actor, region):
+        errors["region"] = [refusal]
     co_signers = [d for d in co_signers if d.pk != lead_deputy.pk]
     if errors:
         raise ValidationError(errors)
@@ -312,11 +322,20 @@ def suggestion_create(
     return suggestion
 
 
+def check_draft_editable(actor, suggestion: Suggestion) -> None:
+    """Refuse as editing would: ``PermissionRefused`` for anyone but the lead deputy (or whoever entered
+    it for them), ``TransitionNotAllowed`` (409) once it is no longer a draft."""
+    _require(_may_act_for_deputy(actor, suggestion), _("只有领衔代表可以修改建议。"))
+    transitions.check("edit", suggestion.status)
+
+
 def suggestion_update_draft(suggestion_id: int, *, actor, title: str, content: str, region, campaign=None) -> Suggestion:
-    """Edit a draft (only the lead deputy or whoever entered it)."""
+    """Edit a draft (only the lead deputy or whoever entered it); a submitted one is a 409."""
     with transaction.atomic():
         suggestion = _lock(suggestion_id)
-        _require(_may_act_for_deputy(actor, suggestion), _("只有领衔代表可以修改建议。"))
+        check_draft_editable(actor, suggestion)
+        if refusal := _region_refusal(actor, region):
+            raise ValidationError({"region": refusal})
         suggestion.title = _required_text(title, "title", _("请填写标题。"))
         suggestion.content = _required_text(content, "content", _("请填写建议内容。"))
         suggestion.region = region
@@ -528,15 +547,23 @@ def assignment_acknowledge(assignment_id: int, *, actor) -> Assignment:
     return assignment
 
 
+def _lock_running_assignment(assignment_id: int, *, actor, role: str, wrong_role: str) -> tuple[Suggestion, Assignment]:
+    """Lock an assignment of the actor's department that is still running (assigned or acknowledged) in ``role``."""
+    suggestion, assignment = _lock_assignment(assignment_id)
+    _require_handler(actor, assignment)
+    if assignment.role != role:
+        raise PermissionRefused(wrong_role)
+    _require_assignment_state(assignment, [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED])
+    return suggestion, assignment
+
+
 def assignment_request_return(assignment_id: int, *, actor, reason: str, suggested_department: Department | None = None) -> ReturnRequest:
     """The lead department asks to give it back (退回) within the window, with a reason."""
     reason = _required_text(reason, "reason", _("请填写退回理由。"))
     with transaction.atomic():
-        suggestion, assignment = _lock_assignment(assignment_id)
-        _require_handler(actor, assignment)
-        if assignment.role != AssignmentRole.LEAD:
-            raise PermissionRefused(_("协办单位不能申请退回，请向主办单位提出意见。"))
-        _require_assignment_state(assignment, [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED])
+        suggestion, assignment = _lock_running_assignment(
+            assignment_id, actor=actor, role=AssignmentRole.LEAD, wrong_role=_("协办单位不能申请退回，请向主办单位提出意见。")
+        )
         if assignment.return_deadline and timezone.localdate() > assignment.return_deadline:
             raise TransitionNotAllowed(
                 _("已超过申请退回期限（%(date)s），请按期办理或申请延期。") % {"date": assignment.return_deadline.isoformat()},
@@ -567,23 +594,28 @@ def assignment_request_return(assignment_id: int, *, actor, reason: str, suggest
     return request
 
 
-def _lock_request(model, request_id: int):
+def _decide_request(model, request_id: int, *, actor, action: str, decision: str, note: str):
+    """Lock a pending return or extension request, check that this office may take ``action`` on it now,
+    and record the decision. The caller then moves the assignment and the suggestion on."""
     assignment_id = model.objects.values_list("assignment_id", flat=True).get(pk=request_id)
     suggestion, assignment = _lock_assignment(assignment_id)
     request = model.objects.get(pk=request_id)
     if request.decision != RequestDecision.PENDING:
         raise TransitionNotAllowed(_("该申请已经审核过了。"))
+    _require_office(actor, suggestion)
+    transitions.check(action, suggestion.status)
+    request.decision = decision
+    request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
+    request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
     return suggestion, assignment, request
 
 
 def return_approve(return_request_id: int, *, actor, note: str = "") -> ReturnRequest:
     """return_requested → triage: the office agrees; the suggestion waits for a fresh assignment."""
     with transaction.atomic():
-        suggestion, assignment, request = _lock_request(ReturnRequest, return_request_id)
-        _require_office(actor, suggestion)
-        request.decision = RequestDecision.APPROVED
-        request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
-        request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+        suggestion, assignment, request = _decide_request(
+            ReturnRequest, return_request_id, actor=actor, action="approve_return", decision=RequestDecision.APPROVED, note=note
+        )
         assignment.state = AssignmentState.RETURNED
         assignment.save(update_fields=["state"])
         others = _close_open_assignments(suggestion, to_state=AssignmentState.WITHDRAWN, exclude=[assignment.pk])
@@ -607,11 +639,9 @@ def return_refuse(return_request_id: int, *, actor, note: str = "") -> ReturnReq
     """return_requested → assigned: the office holds the department responsible; the clock kept running."""
     note = _required_text(note, "note", _("请填写不同意退回的理由。"))
     with transaction.atomic():
-        suggestion, assignment, request = _lock_request(ReturnRequest, return_request_id)
-        _require_office(actor, suggestion)
-        request.decision = RequestDecision.REFUSED
-        request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
-        request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+        suggestion, assignment, request = _decide_request(
+            ReturnRequest, return_request_id, actor=actor, action="refuse_return", decision=RequestDecision.REFUSED, note=note
+        )
         assignment.state = AssignmentState.ASSIGNED
         assignment.save(update_fields=["state"])
         _move(suggestion, "refuse_return", actor=actor, note=note, data={"request": request.pk})
@@ -629,11 +659,9 @@ def assignment_request_extension(assignment_id: int, *, actor, reason: str, requ
     """The lead department asks for more time (延期); the office decides."""
     reason = _required_text(reason, "reason", _("请填写延期理由。"))
     with transaction.atomic():
-        suggestion, assignment = _lock_assignment(assignment_id)
-        _require_handler(actor, assignment)
-        if assignment.role != AssignmentRole.LEAD:
-            raise PermissionRefused(_("协办单位不能申请延期。"))
-        _require_assignment_state(assignment, [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED])
+        suggestion, assignment = _lock_running_assignment(
+            assignment_id, actor=actor, role=AssignmentRole.LEAD, wrong_role=_("协办单位不能申请延期。")
+        )
         transitions.check("request_extension", suggestion.status)
         if requested_due_at is None or requested_due_at <= assignment.due_at:
             raise ValidationError({"requested_due_at": _("延期后的期限必须晚于当前期限 %(due)s。") % {"due": assignment.due_at.isoformat()}})
@@ -661,12 +689,9 @@ def assignment_request_extension(assignment_id: int, *, actor, reason: str, requ
 def extension_approve(extension_request_id: int, *, actor, note: str = "") -> ExtensionRequest:
     """The office agrees: the due date moves (rolled to a working day) and says why."""
     with transaction.atomic():
-        suggestion, assignment, request = _lock_request(ExtensionRequest, extension_request_id)
-        _require_office(actor, suggestion)
-        transitions.check("approve_extension", suggestion.status)
-        request.decision = RequestDecision.APPROVED
-        request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
-        request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+        suggestion, assignment, request = _decide_request(
+            ExtensionRequest, extension_request_id, actor=actor, action="approve_extension", decision=RequestDecision.APPROVED, note=note
+        )
         cal = WorkCalendar.load()
         due, explanation = cal.date_then_roll(
             request.requested_due_at, rule="extension", start=timezone.localdate(assignment.assigned_at)
@@ -695,12 +720,9 @@ def extension_refuse(extension_request_id: int, *, actor, note: str = "") -> Ext
     """The office refuses: the due date stays."""
     note = _required_text(note, "note", _("请填写不同意延期的理由。"))
     with transaction.atomic():
-        suggestion, assignment, request = _lock_request(ExtensionRequest, extension_request_id)
-        _require_office(actor, suggestion)
-        transitions.check("refuse_extension", suggestion.status)
-        request.decision = RequestDecision.REFUSED
-        request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
-        request.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+        suggestion, assignment, request = _decide_request(
+            ExtensionRequest, extension_request_id, actor=actor, action="refuse_extension", decision=RequestDecision.REFUSED, note=note
+        )
         _move(suggestion, "refuse_extension", actor=actor, note=note, data={"request": request.pk})
         notify_on_commit(
             handlers_of([assignment.department_id]),
@@ -715,11 +737,9 @@ def cohandler_opinion_submit(assignment_id: int, *, actor, opinion: str) -> Assi
     """A co-handling department sends its opinion (协办意见) to the lead department."""
     opinion = _required_text(opinion, "opinion", _("请填写协办意见。"))
     with transaction.atomic():
-        suggestion, assignment = _lock_assignment(assignment_id)
-        _require_handler(actor, assignment)
-        if assignment.role != AssignmentRole.CO_HANDLER:
-            raise PermissionRefused(_("只有协办单位提交协办意见。"))
-        _require_assignment_state(assignment, [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED])
+        suggestion, assignment = _lock_running_assignment(
+            assignment_id, actor=actor, role=AssignmentRole.CO_HANDLER, wrong_role=_("只有协办单位提交协办意见。")
+        )
         assignment.opinion, assignment.opinion_at = opinion, timezone.now()
         assignment.state = AssignmentState.OPINION_SENT
         assignment.save(update_fields=["opinion", "opinion_at", "state"])

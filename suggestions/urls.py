@@ -17,5 +17,6 @@ urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/<slug:action>/", views.act, name="act"),
 ]

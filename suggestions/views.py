@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.scope import region_in_scope
 from config.exceptions import Conflict, PermissionRefused
+from config.pages import render_form
 from config.uploads import serve_file
 from suggestions import exports, forms, selectors, services
 from suggestions.calendar import explain
@@ -165,6 +166,45 @@ def create(request):
     return render(request, "suggestions/form.html", {"form": form})
 
 
+def _may_edit_draft(user, suggestion) -> bool:
+    try:
+        services.check_draft_editable(user, suggestion)
+    except (PermissionRefused, Conflict):
+        return False
+    return True
+
+
+@login_required
+def edit(request, pk):
+    """Correct a draft before submitting it: the lead deputy, or whoever entered it for them.
+
+    Once submitted it is no longer theirs to change: the page sends them back to it with a message."""
+    suggestion = selectors.get_visible_or_404(request.user, pk)
+    try:
+        services.check_draft_editable(request.user, suggestion)
+    except PermissionRefused as exc:
+        raise PermissionDenied(exc.message) from exc
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("suggestions:detail", pk=pk)
+    form = forms.SuggestionDraftForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        initial={"title": suggestion.title, "content": suggestion.content, "region": suggestion.region_id},
+    )
+    back = reverse("suggestions:detail", args=[suggestion.pk])
+
+    def save(data):
+        services.suggestion_update_draft(
+            suggestion.pk, actor=request.user, title=data["title"], content=data["content"], region=data["region"], campaign=suggestion.campaign
+        )
+        return back
+
+    return render_form(
+        request, form, title=_("修改草稿：%(title)s") % {"title": suggestion.title}, back=back, save=save, success=_("草稿已保存。")
+    )
+
+
 @login_required
 def similar(request):
     """JSON for the writing form (as the deputy types) and the triage page: the most similar open
@@ -283,6 +323,7 @@ def _context(request, suggestion, bound=None):
         # Triage shows possible duplicates (fetched by static/js/similar.js) next to the merge form.
         "show_similar": "merge" in available,
         "router_guesses": _router_guesses(suggestion),
+        "can_edit_draft": _may_edit_draft(user, suggestion),
         "picked_guess": request.GET.get("guess", ""),
     }
 

@@ -193,11 +193,33 @@ def test_a_stale_edit_is_refused_not_overwritten(client_as, xuanen_staff, xuanen
     assert Activity.objects.get(pk=activity.pk).households_visited == 41
 
 
-def test_an_edit_can_remove_a_photo(client_as, xuanen_staff, activity, world, tree):
+def test_an_edit_can_remove_a_photo_and_its_file(
+    client_as, xuanen_staff, activity, world, tree, django_capture_on_commit_callbacks
+):
     photo = ActivityPhoto.objects.create(activity=activity, image=png_upload())
+    kept = ActivityPhoto.objects.create(activity=activity, image=png_upload("kept.png"))
+    storage, name = photo.image.storage, photo.image.name
+    assert storage.exists(name)
     data = edit_data(activity, tree, world, remove_photos=[str(photo.pk)])
-    assert client_as(xuanen_staff).post(reverse("activities:edit", args=[activity.pk]), data).status_code == 302
-    assert not activity.photos.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_as(xuanen_staff).post(reverse("activities:edit", args=[activity.pk]), data).status_code == 302
+    assert list(activity.photos.all()) == [kept]
+    assert not storage.exists(name)
+    assert storage.exists(kept.image.name)
+
+
+def test_a_refused_edit_keeps_the_photo_it_would_have_removed(
+    client_as, xuanen_staff, activity, world, tree, settings, django_capture_on_commit_callbacks
+):
+    settings.ACTIVITY_MAX_PHOTOS = 2
+    photos = [ActivityPhoto.objects.create(activity=activity, image=png_upload(f"{i}.png")) for i in range(2)]
+    # Removing one and adding two would leave three: refused, and nothing removed.
+    data = edit_data(activity, tree, world, remove_photos=[str(photos[0].pk)], photos=[png_upload("c.png"), png_upload("d.png")])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(xuanen_staff).post(reverse("activities:edit", args=[activity.pk]), data)
+    assert response.status_code == 400
+    assert activity.photos.count() == 2
+    assert all(p.image.storage.exists(p.image.name) for p in photos)
 
 
 # --- deletion -----------------------------------------------------------------------------------------
@@ -207,6 +229,24 @@ def test_only_the_office_deletes(client_as, xuanen_staff, activity):
     response = client_as(xuanen_staff).post(reverse("activities:delete", args=[activity.pk]))
     assert response.status_code == 302
     assert Activity.objects.filter(pk=activity.pk).exists()
+
+
+def test_deleting_an_activity_removes_its_photo_files(client_as, xuanen_office, activity, django_capture_on_commit_callbacks):
+    photos = [ActivityPhoto.objects.create(activity=activity, image=png_upload(f"{i}.png")) for i in range(2)]
+    stored = [(p.image.storage, p.image.name) for p in photos]
+    assert all(storage.exists(name) for storage, name in stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(xuanen_office).post(reverse("activities:delete", args=[activity.pk]), {"reason": "重复登记"})
+    assert response.status_code == 302
+    assert not ActivityPhoto.objects.filter(pk__in=[p.pk for p in photos]).exists()
+    assert not any(storage.exists(name) for storage, name in stored)
+
+
+def test_a_refused_deletion_keeps_the_photo_files(client_as, xuanen_staff, activity):
+    photo = ActivityPhoto.objects.create(activity=activity, image=png_upload())
+    client_as(xuanen_staff).post(reverse("activities:delete", args=[activity.pk]), {"reason": "重复登记"})
+    assert ActivityPhoto.objects.filter(pk=photo.pk).exists()
+    assert photo.image.storage.exists(photo.image.name)
 
 
 def test_a_deletion_is_recorded_with_who_and_why(client_as, xuanen_office, activity):

@@ -51,6 +51,7 @@ class FormField:
     name: str
     kind: str  # input type, "select", "select-multiple" or "textarea"
     options: list[str] = field(default_factory=list)
+    disabled: bool = False  # a browser does not send it, and the form ignores what is posted
 
 
 class _FormParser(HTMLParser):
@@ -85,7 +86,7 @@ class _FormParser(HTMLParser):
             else:
                 self._current[name] = FormField(name, kind, [a.get("value", "on")] if kind in {"radio", "checkbox"} else [])
         elif tag == "select":
-            self._select = FormField(name, "select-multiple" if "multiple" in a else "select")
+            self._select = FormField(name, "select-multiple" if "multiple" in a else "select", disabled="disabled" in a)
             self._current[name] = self._select
         elif tag == "textarea":
             self._current[name] = FormField(name, "textarea")

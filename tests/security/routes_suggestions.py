@@ -123,6 +123,13 @@ SUGGESTION_ROUTES = {
     "suggestions:create": Described(
         build=lambda w: listing("suggestions:create"), get=ENTERING, post=ENTERING, post_data=lambda w, t: _new_suggestion(w)
     ),
+    # Correcting the draft: the lead deputy's own (who also entered it); anyone else who sees it gets 403.
+    "suggestions:edit": Described(
+        build=lambda w: target(_suggestion(w, "draft"), "suggestions:edit", pk=w.suggestion_a.pk),
+        get=LEAD_DEPUTY,
+        post=LEAD_DEPUTY,
+        post_data=lambda w, t: {"title": "关于修建东门社区便民桥的建议", "content": "雨季出行困难。", "region": w.tree.zhushan.pk},
+    ),
     "suggestions:export": Described(
         build=lambda w: listing("suggestions:export", marker=_suggestion(w, "assigned").title), get=OFFICES | {TOWNSHIP_STAFF}
     ),
@@ -153,7 +160,9 @@ SUGGESTION_ROUTES = {
         post_data=lambda w, t: {**_new_suggestion(w), "region": w.tree.zhushan.code, "submit": False},
     ),
     "suggestion-detail": Described(
-        build=lambda w: target(_suggestion(w, "assigned"), "suggestion-detail", pk=w.suggestion_a.pk), get=ALL_ROLES
+        build=lambda w: target(_suggestion(w, "assigned"), "suggestion-detail", pk=w.suggestion_a.pk),
+        get=ALL_ROLES,
+        note="PATCH corrects a draft (the lead deputy's; 409 once submitted): tests/suggestions/test_suggestion_api.py covers who may",
     ),
     "suggestion-submit": _api_action("submit", "draft", LEAD_DEPUTY),
     "suggestion-cosign": _api_action("cosign", "draft", set()),

@@ -75,6 +75,7 @@ FORMS = [
     # POST only; test_suggestion_actions.py posts hostile values to each of them)
     HostileForm("suggestions:create", as_role=DEPUTY),
     HostileForm("suggestions:create", as_role=TOWNSHIP_STAFF),
+    HostileForm("suggestions:edit", as_role=DEPUTY, url=lambda w: reverse("suggestions:edit", args=[w.suggestion_a.pk])),
     HostileForm("suggestions:calendar", as_role=PROVINCIAL_OFFICE),
     # liaison stations
     HostileForm("liaison_stations:create", as_role=CONGRESS_OFFICE),
@@ -347,3 +348,103 @@ def test_hostile_dashboard_filters_never_break_a_page(name, url_for, world):
                 assert all(CJK.search(e) for e in errors), f"{where}: errors are not all in Chinese: {errors}"
 
     get_hostile()
+
+
+# --- ids past any key: every form field, every list filter ---------------------------------------------
+
+# Ids beyond a signed 64-bit key, either side. PostgreSQL cannot compare them with a bigint column and
+# SQLite cannot bind them, so a field or filter that hands one to the database unchecked answers 500;
+# each must refuse it as an invalid choice (or find nothing).
+HUGE_IDS = ["99999999999999999999", "-99999999999999999999", "9223372036854775808"]
+
+
+@pytest.mark.parametrize("form", FORMS, ids=[f.id for f in FORMS])
+def test_an_id_past_any_key_in_any_field_is_refused_not_a_500(form, world):
+    client = _client(form, world)
+    url = form.url_for(world)
+    fields = form_fields(client.get(url).content.decode(), url)
+    # Every other field with a value the page offers, so the huge id is the only thing wrong.
+    offered = {name: next((o for o in f.options if o), "") for name, f in fields.items() if f.options}
+    for name, field in fields.items():
+        for huge in HUGE_IDS:
+            # A multiple choice gets a real choice beside it (the huge id is checked among valid ones).
+            value = [offered[name], huge] if field.kind in ("select-multiple", "checkbox") and offered.get(name) else huge
+            with transaction.atomic():
+                before = database_state()
+                response = client.post(url, {**offered, name: value})
+                where = f"POST {url} as {form.as_role or 'anonymous'} with {name}={value!r}"
+                assert response.status_code < 500, where
+                if _is_a_choice_of_ids(field):
+                    # Not one of the choices the page offered: the form comes back saying so.
+                    assert response.status_code in (200, 400), f"{where}: {response.status_code}"
+                    assert error_messages(response.content.decode()), f"{where}: refused without a message"
+                if response.status_code in (200, 400):
+                    assert database_state() == before, f"{where}: a refused form saved something"
+                transaction.set_rollback(True)
+
+
+def _is_a_choice_of_ids(field) -> bool:
+    kinds = ("select", "select-multiple", "checkbox", "radio")
+    return field.kind in kinds and not field.disabled and any(o.isdigit() for o in field.options)
+
+
+# Query parameters a hand-made link may carry to a list besides its filter form's own fields.
+ID_PARAMS = ("campaign", "region", "group", "station", "deputy", "department", "suggestion", "page", "page_size", "year")
+FILTERED_PAGES = [
+    "activities:list",
+    "activities:export",
+    "deputies:list",
+    "deputies:export",
+    "deputies:groups",
+    "liaison_stations:list",
+    "liaison_stations:coverage",
+    "suggestions:list",
+    "suggestions:mine",
+    "suggestions:triage",
+    "suggestions:supervision",
+    "suggestions:export",
+    "suggestions:similar",
+    "residents:inbox",
+    "residents:hot_issues",
+    "residents:hot_export",
+]
+
+
+def _api_lists():
+    from django.urls import resolve
+
+    from tests.security.urlwalk import all_routes
+
+    for route in all_routes():
+        if route.is_api and route.name and route.name.endswith("-list"):
+            filterset = getattr(resolve(route.url).func.cls, "filterset_class", None)
+            yield pytest.param(route.url, tuple(filterset.base_filters) if filterset else (), id=route.name)
+
+
+@pytest.mark.parametrize("name", FILTERED_PAGES)
+def test_an_id_past_any_key_in_a_list_filter_is_refused_not_a_500(name, world):
+    client = Client()
+    client.force_login(world.insiders[CONGRESS_OFFICE])
+    url = reverse(name)
+    page = client.get(url)
+    assert page.status_code == 200, f"GET {url}: {page.status_code}"
+    html = page.content.decode(errors="replace")
+    own = form_fields(html, url, method="get") if '<form method="get"' in html else {}
+    for param in sorted({*own, *ID_PARAMS}):
+        for huge in HUGE_IDS:
+            response = client.get(url, {param: huge})
+            assert response.status_code < 500, f"GET {url}?{param}={huge}"
+
+
+@pytest.mark.parametrize(("url", "filters"), list(_api_lists()))
+def test_an_id_past_any_key_in_an_api_filter_is_refused_not_a_500(url, filters, world):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.insiders[CONGRESS_OFFICE])
+    for param in sorted({*filters, *ID_PARAMS}):
+        for huge in HUGE_IDS:
+            response = client.get(url, {param: huge})
+            assert response.status_code < 500, f"GET {url}?{param}={huge}"
+            if response.status_code == 400:
+                assert param in response.json(), f"GET {url}?{param}={huge}: the error does not name the field"

@@ -1,8 +1,9 @@
 """Every transition of a suggestion, page and API: outsiders get 404 and change nothing; hostile
 values posted by the people who may act never cause a 500.
 
-The matrix (test_matrix.py) posts each transition once, on a draft; these posts cover the ones a
-draft refuses, for every role of the other county, and the action forms' hostile input.
+The matrix (test_matrix.py) posts each transition once, from the state it starts from, as each role
+of the county; these posts cover every action for every role of the other county, and the action
+forms' hostile input.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from suggestions.api import SuggestionViewSet
 from tests.security.hostile import HOSTILE_DATES, HOSTILE_NUMBERS, HOSTILE_TEXT, database_state
-from tests.security.routes import CONGRESS_OFFICE, DEPUTY, HANDLER, ROLES_WITH_OUTSIDERS, SUGGESTION_TRANSITIONS
+from tests.security.routes import CONGRESS_OFFICE, DEPUTY, HANDLER, ROLES_WITH_OUTSIDERS
 
 pytestmark = pytest.mark.django_db
 
 PAGE_ACTIONS = sorted(__import__("suggestions.views", fromlist=["ACTIONS"]).ACTIONS)
-API_ACTIONS = sorted({*SUGGESTION_TRANSITIONS, "submit", "withdraw"})
+API_ACTIONS = sorted(a.url_path for a in SuggestionViewSet.get_extra_actions() if a.detail and "post" in a.mapping)
 
 
 def _snapshot(suggestion):
@@ -95,3 +97,31 @@ def test_hostile_values_posted_to_any_action_never_break_the_page(role, world):
             transaction.set_rollback(True)
 
     post()
+
+
+# The action forms' id fields, each posted an id past any key: alone, and beside a real choice.
+HUGE_IDS = ["99999999999999999999", "-99999999999999999999", "9223372036854775808"]
+ID_FIELDS = [
+    ("assign", "triage", CONGRESS_OFFICE, "lead", {"category": "transport"}),
+    ("assign", "triage", CONGRESS_OFFICE, "co_handlers", {"category": "transport"}),
+    ("request_return", "assigned", HANDLER, "suggested_department", {"reason": "不属于本单位职责"}),
+]
+
+
+@pytest.mark.parametrize(("action", "stage", "role", "field", "rest"), ID_FIELDS, ids=[f"{a}-{f}" for a, _s, _r, f, _d in ID_FIELDS])
+def test_an_id_past_any_key_in_an_action_form_is_an_invalid_choice(action, stage, role, field, rest, world):
+    from tests.security.routes_suggestions import _suggestion
+
+    suggestion = _suggestion(world, stage)
+    client = Client()
+    client.force_login(world.insiders[role])
+    url = reverse("suggestions:act", args=[suggestion.pk, action])
+    for huge in HUGE_IDS:
+        for value in (huge, [str(world.department_a.pk), huge]):
+            before = database_state()
+            response = client.post(url, {"lead": str(world.department_a.pk), **rest, field: value})
+            where = f"POST {action} as {role} with {field}={value!r}"
+            assert response.status_code == 400, f"{where}: {response.status_code}"
+            form = next(form for key, _label, form in response.context["action_forms"] if key == action)
+            assert field in form.errors, f"{where}: {form.errors}"
+            assert database_state() == before, f"{where}: a refused action saved something"

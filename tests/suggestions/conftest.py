@@ -127,3 +127,11 @@ def _router_sends_everything_to_triage(settings):
     """These tests follow the office's moves from triage: a threshold no confidence reaches keeps the
     real router (tests/routing) from assigning their suggestions on its own."""
     settings.ROUTER_CONFIDENCE_THRESHOLD = 1.01
+
+
+@pytest.fixture
+def draft(world, tree):
+    """A draft the deputy wrote (and entered) themselves."""
+    return services.suggestion_create(
+        actor=world.deputy_user, title="关于增设路灯的建议", content="夜间照明不足。", region=tree.zhushan, lead_deputy=world.deputy
+    )

@@ -195,6 +195,16 @@ def test_the_departments_and_calendar_endpoints(world, xuanen_office, provincial
     assert r.status_code == 201
 
 
+def test_the_calendar_lists_one_year_and_refuses_a_year_past_any_date(world, xuanen_office, api_as):
+    client = api_as(xuanen_office)
+    years = {day["date"][:4] for day in client.get("/api/v1/calendar/?year=2026").json()}
+    assert years == {"2026"}
+    for year in ("99999999999999999999", "10000", "0", "二〇二六"):
+        r = client.get(f"/api/v1/calendar/?year={year}")
+        assert r.status_code == 400, year
+        assert "year" in r.json(), year
+
+
 def test_the_schema_lists_the_action_endpoints(api_as, xuanen_office):
     r = api_as(xuanen_office).get("/api/schema/?format=json")
     paths = r.json()["paths"]
@@ -245,3 +255,57 @@ def test_an_id_too_large_for_the_database_is_a_400_or_404_not_a_500(world, xuane
     assert client.get(f"/api/v1/suggestions/{huge}/").status_code == 404
     assert client.post("/api/v1/notifications/mark-read/", {"ids": [huge]}, format="json").status_code == 400
     assert post(client, s.pk, "merge", {"into": huge}).status_code == 400
+
+
+# --- correcting a draft (PATCH) -------------------------------------------------------------------------
+
+
+def test_the_lead_deputy_patches_their_draft(world, tree, api_as, draft):
+    client = api_as(world.deputy_user)
+    r = client.patch(f"/api/v1/suggestions/{draft.pk}/", {"title": "关于增设村道路灯的建议", "region": tree.zhushan_village.code}, format="json")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["title"] == "关于增设村道路灯的建议" and body["status"] == Status.DRAFT
+    draft.refresh_from_db()
+    # What the body leaves out stays as it was.
+    assert (draft.title, draft.content, draft.region) == ("关于增设村道路灯的建议", "夜间照明不足。", tree.zhushan_village)
+    assert draft.events.filter(action="edit", actor=world.deputy_user).exists()
+    assert client.put(f"/api/v1/suggestions/{draft.pk}/", {"title": "改"}, format="json").status_code == 405
+
+
+def test_a_submitted_suggestion_cannot_be_patched(world, api_as, draft, django_capture_on_commit_callbacks):
+    client = api_as(world.deputy_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, draft.pk, "submit").status_code == 200
+    for body in ({"title": "改"}, {"title": ""}):
+        r = client.patch(f"/api/v1/suggestions/{draft.pk}/", body, format="json")
+        assert r.status_code == 409, r.content
+        assert r.json()["code"] == "transition_not_allowed" and r.json()["detail"]
+    draft.refresh_from_db()
+    assert draft.title == "关于增设路灯的建议"
+
+
+def test_bad_draft_corrections_name_the_field(world, tree, api_as, draft):
+    client = api_as(world.deputy_user)
+    for body, field in (
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"region": tree.fengkou.code}, "region"),  # another county's township
+        ({"region": "999999"}, "region"),
+        ({"campaign": "99999999999999999999"}, "campaign"),
+        ({"campaign": 999999}, "campaign"),
+    ):
+        r = client.patch(f"/api/v1/suggestions/{draft.pk}/", body, format="json")
+        assert r.status_code == 400, (body, r.content)
+        assert field in r.json(), (body, r.json())
+    draft.refresh_from_db()
+    assert (draft.title, draft.region) == ("关于增设路灯的建议", tree.zhushan)
+
+
+def test_only_the_lead_deputy_patches_a_draft_and_outsiders_get_404(world, api_as, draft, xuanen_office, honghu_office, honghu_staff):
+    url = f"/api/v1/suggestions/{draft.pk}/"
+    assert api_as(xuanen_office).patch(url, {"title": "改"}, format="json").status_code == 403
+    for outsider in (honghu_office, honghu_staff, world.honghu_handler):
+        assert api_as(outsider).patch(url, {"title": "改"}, format="json").status_code == 404
+    draft.refresh_from_db()
+    assert draft.title == "关于增设路灯的建议"

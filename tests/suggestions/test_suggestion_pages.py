@@ -223,3 +223,66 @@ def test_a_calendar_post_naming_no_form_says_so(provincial, client_as):
     response = client_as(provincial).post(reverse("suggestions:calendar"), {"form": "", "date": "", "kind": ""})
     assert response.status_code == 400
     assert "请通过页面上的表单提交" in response.content.decode()
+
+
+# --- correcting a draft ---------------------------------------------------------------------------------
+
+
+def test_the_lead_deputy_corrects_their_draft(world, tree, client_as, draft):
+    client = client_as(world.deputy_user)
+    detail = client.get(reverse("suggestions:detail", args=[draft.pk])).content.decode()
+    url = reverse("suggestions:edit", args=[draft.pk])
+    assert url in detail
+    page = client.get(url)
+    assert page.status_code == 200 and "关于增设路灯的建议" in page.content.decode()
+    response = client.post(url, {"title": "关于增设村道路灯的建议", "content": "东门社区夜间照明不足。", "region": tree.zhushan_village.pk})
+    assert response.status_code == 302 and response.url == reverse("suggestions:detail", args=[draft.pk])
+    draft.refresh_from_db()
+    assert (draft.title, draft.content, draft.region, draft.status) == ("关于增设村道路灯的建议", "东门社区夜间照明不足。", tree.zhushan_village, Status.DRAFT)
+    assert draft.events.filter(action="edit", actor=world.deputy_user).exists()
+
+
+def test_a_draft_correction_with_bad_input_changes_nothing(world, tree, client_as, draft):
+    client = client_as(world.deputy_user)
+    url = reverse("suggestions:edit", args=[draft.pk])
+    for data in (
+        {"title": "", "content": "夜间照明不足。", "region": tree.zhushan.pk},
+        # another county's township: not among the deputy's choices
+        {"title": "关于增设路灯的建议", "content": "夜间照明不足。", "region": tree.fengkou.pk},
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert response.context["form"].errors
+    draft.refresh_from_db()
+    assert (draft.title, draft.region) == ("关于增设路灯的建议", tree.zhushan)
+    assert not draft.events.filter(action="edit").exists()
+
+
+def test_a_submitted_suggestion_is_no_longer_corrected_on_its_page(world, tree, client_as, draft, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.suggestion_submit(draft.pk, actor=world.deputy_user)
+    client = client_as(world.deputy_user)
+    url = reverse("suggestions:edit", args=[draft.pk])
+    assert url not in client.get(reverse("suggestions:detail", args=[draft.pk])).content.decode()
+    for response in (client.get(url), client.post(url, {"title": "改", "content": "改", "region": tree.zhushan.pk})):
+        assert response.status_code == 302 and response.url == reverse("suggestions:detail", args=[draft.pk])
+    followed = client.get(url, follow=True).content.decode()
+    assert "不能修改草稿" in followed
+    draft.refresh_from_db()
+    assert draft.title == "关于增设路灯的建议"
+
+
+def test_only_the_lead_deputy_corrects_a_draft_and_outsiders_get_404(
+    world, tree, client_as, draft, xuanen_office, honghu_office, honghu_staff
+):
+    url = reverse("suggestions:edit", args=[draft.pk])
+    data = {"title": "改", "content": "改", "region": tree.zhushan.pk}
+    office = client_as(xuanen_office)
+    assert url not in office.get(reverse("suggestions:detail", args=[draft.pk])).content.decode()
+    assert office.get(url).status_code == 403
+    assert office.post(url, data).status_code == 403
+    for outsider in (honghu_office, honghu_staff, world.honghu_handler):
+        assert client_as(outsider).get(url).status_code == 404
+        assert client_as(outsider).post(url, data).status_code == 404
+    draft.refresh_from_db()
+    assert draft.title == "关于增设路灯的建议"
