@@ -344,6 +344,8 @@ SUGGESTION_SIGN_OFF_REMINDER_DAYS = env_int("SUGGESTION_SIGN_OFF_REMINDER_DAYS",
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0)
 # The departments' league table ranks only departments with at least this many suggestions.
 DASHBOARD_LEAGUE_MIN = env_int("DASHBOARD_LEAGUE_MIN", 3, minimum=1)
+# …and the page shows this many of them (the Excel export has the whole ranking).
+DASHBOARD_LEAGUE_ROWS = env_int("DASHBOARD_LEAGUE_ROWS", 30, minimum=1)
 # Province, city and county dashboards are added up from rollups that beat refreshes every
 # DASHBOARD_ROLLUP_MINUTES (dashboards/rollup.py); a rollup older than the maximum age is not used
 # and the page is computed from the raw rows instead.

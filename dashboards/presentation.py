@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -116,7 +117,9 @@ def dashboard_page(data: dict[str, Any], filters: Filters) -> dict[str, Any]:
             satisfaction_display=display("satisfaction_rate", row["satisfaction_rate"]),
             satisfaction_url=list_url(code, "satisfaction_rate", filters, department=row["department_id"]),
         )
-        for row in data["league"]
+        # A province has thousands of departments: the page shows the head of the ranking, the
+        # Excel export the whole of it.
+        for row in data["league"][: settings.DASHBOARD_LEAGUE_ROWS]
     ]
     trend = [
         dict(
@@ -149,6 +152,7 @@ def dashboard_page(data: dict[str, Any], filters: Filters) -> dict[str, Any]:
         "child_headers": [str(FIGURES[k].label) for k in CHILD_TABLE],
         "categories": categories,
         "league": league,
+        "league_total": len(data["league"]),
         "trend": trend,
         "charts": charts,
     }

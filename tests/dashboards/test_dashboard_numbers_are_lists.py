@@ -136,3 +136,21 @@ def test_a_station_dashboards_figures_equal_their_lists(tree, xuanen_staff, data
         assert response.context["value"] == dash["totals"][key], key
         if figure.kind == "count":
             assert response.context["count"] == dash["totals"][key], key
+
+
+def test_the_page_shows_the_head_of_a_long_league_and_the_export_all_of_it(tree, provincial, data, client_as, settings):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    settings.DASHBOARD_LEAGUE_MIN = 1
+    settings.DASHBOARD_LEAGUE_ROWS = 1
+    client = client_as(provincial)
+    response = client.get(f"/dashboard/{tree.province.code}/")
+    # two counties' departments rank, the page shows the first and says how many there are
+    assert response.context["league_total"] == 2
+    assert [row["rank"] for row in response.context["league"]] == [1]
+    assert "共 2 个单位" in response.content.decode()
+    workbook = load_workbook(BytesIO(client.get(f"/dashboard/{tree.province.code}/export.xlsx").content))
+    names = {cell.value for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row}
+    assert {"宣恩县交通运输局", "洪湖市交通运输局"} <= names
