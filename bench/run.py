@@ -1,7 +1,7 @@
 """``python -m bench``: province-scale (or county-scale smoke) benchmarks, each beside its reference.
 
-Every figure is a ratio of two things measured in the same run on the same machine (page ÷ its
-SQL, list endpoint ÷ a no-database endpoint on the same server, routing ÷ no-op tasks on the same
+Every figure is a ratio of two things measured in the same run on the same machine (page ÷ the
+raw-row SQL of its figures, list endpoint ÷ a no-database endpoint on the same server, routing ÷ no-op tasks on the same
 worker and broker, COPY ÷ bulk_create on the same rows), so a busy machine moves both sides.
 Absolute figures (p95 of the visit form, seconds of a 100,000-row import) are reported with the
 machine's load beside them.

@@ -321,6 +321,29 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+
+def _measures(result) -> list[str]:
+    """The measures table, the threshold trade-off and the per-category table of one evaluation."""
+    return [
+        "| measure | value | target |",
+        "| --- | --- | --- |",
+        f"| top-1 accuracy | {_percent(result.top1_accuracy)} | ≥ 90% |",
+        f"| top-3 accuracy (right category among the three guesses) | {_percent(result.top3_accuracy)} | |",
+        f"| confidence threshold | {result.threshold:.2f} | |",
+        f"| share sent to triage (confidence below threshold) | {_percent(result.triage_share)} | |",
+        f"| precision of automatically routed suggestions | {_percent(result.auto_routed_precision)} | ≥ 97% |",
+        f"| lowest threshold reaching {TARGET_AUTO_PRECISION:.0%} auto-routed precision | "
+        f"{_lowest(result.lowest_threshold_meeting_target)} | |",
+        "",
+        "### Threshold trade-off",
+        "",
+        *_curve_table(result.curve),
+        "",
+        "### Per category (top-1 prediction, before the threshold)",
+        "",
+        *_category_table(result.per_category),
+    ]
+
 def _curve_table(curve: Sequence[ThresholdPoint]) -> list[str]:
     lines = [
         "| threshold | routed automatically | precision of those | sent to triage |",
@@ -358,23 +381,7 @@ def _holdout_section(holdout: HoldoutReport) -> list[str]:
         "of this file, none of which is in the training data (checked on every run: no text, and no run of "
         f"{LEAK_RUN} characters, is shared with a training text).",
         "",
-        "| measure | value | target |",
-        "| --- | --- | --- |",
-        f"| top-1 accuracy | {_percent(holdout.top1_accuracy)} | ≥ 90% |",
-        f"| top-3 accuracy (right category among the three guesses) | {_percent(holdout.top3_accuracy)} | |",
-        f"| confidence threshold | {holdout.threshold:.2f} | |",
-        f"| share sent to triage (confidence below threshold) | {_percent(holdout.triage_share)} | |",
-        f"| precision of automatically routed suggestions | {_percent(holdout.auto_routed_precision)} | ≥ 97% |",
-        f"| lowest threshold reaching {TARGET_AUTO_PRECISION:.0%} auto-routed precision | "
-        f"{_lowest(holdout.lowest_threshold_meeting_target)} | |",
-        "",
-        "### Threshold trade-off",
-        "",
-        *_curve_table(holdout.curve),
-        "",
-        "### Per category (top-1 prediction, before the threshold)",
-        "",
-        *_category_table(holdout.per_category),
+        *_measures(holdout),
         "",
         "### Misrouted (top-1)",
         "",
@@ -437,23 +444,7 @@ def render_markdown(report: EvaluationReport, holdouts: Sequence[HoldoutReport] 
         "Each text is classified by a model trained without it (the lexicon is part of every model); the "
         "figures pool all held-out predictions.",
         "",
-        "| measure | value | target |",
-        "| --- | --- | --- |",
-        f"| top-1 accuracy | {_percent(report.top1_accuracy)} | ≥ 90% |",
-        f"| top-3 accuracy (right category among the three guesses) | {_percent(report.top3_accuracy)} | |",
-        f"| confidence threshold | {report.threshold:.2f} | |",
-        f"| share sent to triage (confidence below threshold) | {_percent(report.triage_share)} | |",
-        f"| precision of automatically routed suggestions | {_percent(report.auto_routed_precision)} | ≥ 97% |",
-        f"| lowest threshold reaching {TARGET_AUTO_PRECISION:.0%} auto-routed precision | "
-        f"{_lowest(report.lowest_threshold_meeting_target)} | |",
-        "",
-        "### Threshold trade-off",
-        "",
-        *_curve_table(report.curve),
-        "",
-        "### Per category (top-1 prediction, before the threshold)",
-        "",
-        *_category_table(report.per_category),
+        *_measures(report),
         "",
         f"### Confusions (counted over all {report.repeats} passes)",
         "",

@@ -168,3 +168,13 @@ def real_worker(transactional_db):
     worker = WorkerProcess(concurrency=1).start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def worker(request):
+    """A real worker where a broker exists; on SQLite Celery runs tasks eagerly in the server."""
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return None
+    return request.getfixturevalue("real_worker")

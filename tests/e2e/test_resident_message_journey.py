@@ -18,7 +18,7 @@ import time
 import pytest
 from django.conf import settings
 
-from tests.e2e.conftest import PHONE, TIMEOUT_MS
+from tests.e2e.conftest import PHONE, _page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,14 +27,6 @@ REPLY = "已联系镇政府和社区，本周内安排电工维修路灯。"
 TITLE = "关于维修珠山镇东门社区背街小巷路灯的建议"
 ROUTED = {"triage", "assigned", "acknowledged"}
 CHINESE_DIGITS = "零一二三四五六七八九十"
-
-
-@pytest.fixture
-def worker(request):
-    """A real worker where a broker exists; on SQLite Celery runs tasks eagerly in the server."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return None
-    return request.getfixturevalue("real_worker")
 
 
 @pytest.fixture
@@ -47,20 +39,9 @@ def station(e2e_world):
 
 
 @pytest.fixture
-def resident_page(browser, live_server):
+def resident_page(browser, request, live_server):
     """A second phone, the resident's: no account, no cookies shared with the deputy."""
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda msg: errors.append(msg.text) if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None,
-    )
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.console_errors = errors
-    yield page
-    context.close()
+    yield from _page(browser, request, live_server, PHONE)
 
 
 def _solve(question: str) -> str:

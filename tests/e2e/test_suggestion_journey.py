@@ -12,21 +12,12 @@ import re
 import time
 
 import pytest
-from django.conf import settings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TITLE = "关于修复珠山镇椿木营村村口便民桥的建议"
 DEPARTMENT = "宣恩县交通运输局"
 ROUTED = {"triage", "assigned", "acknowledged"}
-
-
-@pytest.fixture
-def worker(request):
-    """A real worker where a broker exists; on SQLite Celery runs tasks eagerly in the server."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return None
-    return request.getfixturevalue("real_worker")
 
 
 @pytest.fixture
