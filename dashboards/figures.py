@@ -807,13 +807,13 @@ def dashboard_header(filters: Filters) -> dict[str, Any]:
     }
 
 
-def compute_dashboard(filters: Filters) -> dict[str, Any]:
+def compute_dashboard(filters: Filters, units: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Every figure of one region's dashboard as plain JSON-ready data, from the raw rows.
 
     The query count is fixed: per family one total and one grouped query, plus categories,
     the league (3) and the trend (3), whatever the number of child regions or rows.
     """
-    units = child_units(filters)
+    units = child_units(filters) if units is None else units
     totals: dict[str, Any] = {}
     per_unit: dict[Any, dict[str, Any]] = {u["id"]: {} for u in units}
     for family in FAMILIES.values():

@@ -51,7 +51,8 @@ def hot_issue_panel(filters) -> dict[str, Any] | None:
             "prefix", "name"
         )
     )
-    category_names = {code: c.name_zh for code, c in categories().items()}
+    # In the page's language, like the dashboard's own category chart.
+    category_names = {code: c.name for code, c in categories().items()}
     query = urlencode(filters.query_params())
     rows = []
     for issue in issues:
@@ -74,11 +75,6 @@ def hot_issue_panel(filters) -> dict[str, Any] | None:
             }
         )
     return {"rows": rows, "computed_at": issues[0].computed_at if issues else None, "campaign": filters.campaign}
-
-
-def hot_issue_for(region: Region, pk) -> HotIssue:
-    """A cluster of ``region``'s runs, or 404 (the caller has checked the region is in scope)."""
-    return residents.hot_issue_of_region(region, pk)
 
 
 def hot_issue_suggestions(user, issue: HotIssue) -> QuerySet[Suggestion]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -24,11 +25,11 @@ from django.utils import timezone
 
 from activities.models import Activity, Attendance, Campaign
 from dashboards.figures import (
-    BUCKET_LENGTH,
     FAMILIES,
     FIGURES,
     Filters,
     _aggregates,
+    _by_bucket,
     categories_from,
     category_parts,
     child_units,
@@ -94,14 +95,8 @@ def buckets_for(campaign: Campaign | None, *, today: dt.date) -> dict[str, dict[
             Filters.build(user=_Everyone(), region=root, campaign=campaign, today=today), from_participation=True
         )
         for family in FAMILIES.values():
-            aggregates = _aggregates(family.name, filters)
-            rows = (
-                family.rows(filters)
-                .annotate(bucket=_substr(family.region_path))
-                .values("bucket")
-                .annotate(**aggregates)
-                .order_by()
-            )
+            qs, by = _by_bucket(family.rows(filters), family.region_path, True)
+            rows = qs.values(*by).annotate(**_aggregates(family.name, filters)).order_by()
             for row in rows:
                 figures = bucket(row.pop("bucket"))["figures"]
                 for key, value in row.items():
@@ -152,12 +147,6 @@ def cumulated(buckets: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     }
 
 
-def _substr(region_path: str):
-    from django.db.models.functions import Substr
-
-    return Substr(f"{region_path}__prefix", 1, BUCKET_LENGTH)
-
-
 def refresh_campaign(campaign: Campaign | None, *, today: dt.date | None = None) -> int:
     """Recompute one campaign's rollup and replace it in one transaction (readers see old or new)."""
     today = today or timezone.localdate()
@@ -181,22 +170,26 @@ def campaigns_to_refresh(*, everything: bool, today: dt.date) -> list[Campaign |
     return [None, *qs]
 
 
+@contextmanager
+def _roomy_transaction():
+    """A transaction whose grouped queries may hash a few hundred thousand keys in memory (on
+    PostgreSQL the default 4 MB ``work_mem`` spills them to disk)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
+
+
 def refresh(*, everything: bool = False, today: dt.date | None = None) -> dict[str, Any]:
     """Rebuild participation, then the rollup of each campaign due. Returns what was done."""
     today = today or timezone.localdate()
     started = timezone.now()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # The grouped queries hash a few hundred thousand keys; the default 4 MB spills to disk.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '64MB'")
+    with _roomy_transaction():
         participation = rebuild_participation()
     done = []
     for campaign in campaigns_to_refresh(everything=everything, today=today):
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL work_mem = '64MB'")
+        with _roomy_transaction():
             refresh_campaign(campaign, today=today)
         done.append(_key(campaign))
     # Campaigns deleted since the last refresh leave no rollup behind.
@@ -219,15 +212,18 @@ def serves(filters: Filters) -> bool:
     )
 
 
-def dashboard(filters: Filters) -> dict[str, Any] | None:
+def dashboard(filters: Filters, units: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
     """The dashboard of ``filters`` read from the rollup, or None when the rollup cannot serve it.
+
+    ``units`` are ``child_units(filters)`` when the caller has them already (it computes the page from
+    the raw rows with the same units when the rollup cannot serve it).
 
     Two queries whatever the size of the data: the child regions, then the rollup rows of the
     region and of each child (each already the sum of everything below it) with the marker row.
     """
     if not serves(filters):
         return None
-    units = child_units(filters)
+    units = child_units(filters) if units is None else units
     prefix = filters.region.prefix
     found = DashboardRollup.objects.filter(
         campaign_key=_key(filters.campaign), bucket__in=[MARKER, prefix, *(u["prefix"] for u in units)]

@@ -15,7 +15,16 @@ from django.utils.translation import get_language
 from accounts.models import Role
 from accounts.scope import has_scope, in_scope, region_in_scope, regions_in_scope
 from activities.models import Activity, Campaign, CampaignKind
-from dashboards.figures import FIGURES, Figure, Filters, Narrowing, compute_dashboard, figure_rows, figure_value_of
+from dashboards.figures import (
+    FIGURES,
+    Figure,
+    Filters,
+    Narrowing,
+    child_units,
+    compute_dashboard,
+    figure_rows,
+    figure_value_of,
+)
 from deputies.models import Deputy
 from liaison_stations.models import LiaisonStation
 from regions.models import PREFIX_LENGTH, Region, RegionLevel
@@ -87,7 +96,8 @@ def dashboard_for(filters: Filters) -> dict[str, Any]:
     key = f"{filters.cache_key()}:{get_language()}"
     data = cache.get(key) if seconds else None
     if data is None:
-        data = rollup.dashboard(filters) or compute_dashboard(filters)
+        units = child_units(filters)
+        data = rollup.dashboard(filters, units) or compute_dashboard(filters, units)
         if seconds:
             cache.set(key, data, seconds)
     return data

@@ -15,6 +15,7 @@ from dashboards.exports import dashboard_workbook
 from dashboards.forms import dashboard_filters, narrowing_from
 from dashboards.presentation import dashboard_page, display, list_url
 from dashboards.rows import drill_columns, drill_table
+from residents import selectors as resident_selectors
 
 PAGE_SIZE = 50
 NARROWING_PARAMS = {"category", "department", "month"}
@@ -59,7 +60,7 @@ def hot_issue(request, code, pk):
     dashboard; a cluster of another region's run, or a region outside the scope, is a 404."""
     region = selectors.dashboard_region(request.user, code)
     filters, _form = dashboard_filters(request.GET, user=request.user, region=region)
-    issue = hot.hot_issue_for(region, pk)
+    issue = resident_selectors.hot_issue_of_region(region, pk)  # 404 unless a cluster of this region's runs
     page = Paginator(hot.hot_issue_suggestions(request.user, issue), PAGE_SIZE).get_page(request.GET.get("page"))
     shown_messages, message_count = hot.hot_issue_messages(request.user, issue)
     context = {
