@@ -29,14 +29,13 @@ from activities.models import Activity, ActivityType, Attendance, Campaign
 from deputies.models import Deputy, Mandate, MandateLevel
 from liaison_stations.models import LiaisonStation, ReceptionDay, StandardItem, StationAssignment, StationStandard
 from regions.models import Region
+from suggestions.calendar import WorkCalendar
 from suggestions.models import (
     OPEN_STATUSES,
     Answer,
     Assignment,
     AssignmentRole,
     AssignmentState,
-    CalendarDay,
-    CalendarDayKind,
     OutcomeClass,
     Rating,
     RatingValue,
@@ -66,38 +65,15 @@ def deadline_cutoffs(today: dt.date, *, reminder_days: int, long_overdue_days: i
     overdue* (通报) when ``due_at < long_overdue_before``, i.e. more than ``long_overdue_days``
     working days have passed since the due date.
 
-    Working days are Monday–Friday corrected by ``suggestions.CalendarDay`` (holidays and make-up
-    working weekends). This stands in for ``suggestions/calendar.py``, which was being written on
-    another branch when the dashboards were built: switch to it once it is on main, so there is one
-    working-day rule in the product.
+    Working days are those of the suggestions' own calendar (``suggestions.calendar.WorkCalendar``:
+    holidays and make-up working weekends of published years), the one that sets the due dates.
     """
-    start = today - dt.timedelta(days=long_overdue_days * 3 + 30)
-    end = today + dt.timedelta(days=reminder_days * 3 + 30)
-    exceptions = dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind"))
-
-    def is_working(day: dt.date) -> bool:
-        kind = exceptions.get(day)
-        if kind == CalendarDayKind.HOLIDAY:
-            return False
-        if kind == CalendarDayKind.WORKDAY:
-            return True
-        return day.weekday() < 5
-
-    day, counted = today, 0
-    while counted < reminder_days:
-        day += dt.timedelta(days=1)
-        counted += is_working(day)
-    due_soon_until = day
-
-    # The (N+1)-th working day counting back from today (inclusive): a due date before it has
-    # more than N working days past it.
-    day, counted = today, 0
-    while True:
-        counted += is_working(day)
-        if counted > long_overdue_days:
-            break
-        day -= dt.timedelta(days=1)
-    return due_soon_until, day
+    calendar = WorkCalendar.load()
+    due_soon_until = calendar.add_working_days(today, reminder_days)[0]
+    # The (N+1)-th working day counting back from today (today included when it is a working day):
+    # a due date before it has more than N working days past it.
+    back = long_overdue_days + (0 if calendar.is_working_day(today) else 1)
+    return due_soon_until, calendar.add_working_days(today, -back)[0]
 
 
 # --- Filters -----------------------------------------------------------------------------------------
