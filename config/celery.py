@@ -1,11 +1,31 @@
 """The Celery app: every ``CELERY_*`` Django setting configures it (see config/settings.py)."""
 
+import logging
 import os
 
 from celery import Celery
+from celery.signals import worker_init
+
+logger = logging.getLogger(__name__)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("deputy_action")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def load_the_router(**_kwargs) -> None:
+    """Load the router's model in the worker's main process, before it forks its pool.
+
+    Every pool process then starts with it: otherwise each would load it (or, before the first
+    retrain, train the bundled one: several seconds) on its first suggestion, which then waits.
+    The database connection used here is closed again in each pool process by Celery's Django fixup.
+    """
+    try:
+        from suggestions.routing import router
+
+        router.active_classifier()
+    except Exception:  # a database not reachable yet: the first routing task loads it instead
+        logger.warning("the router's model could not be loaded at worker start", exc_info=True)

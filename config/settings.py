@@ -383,3 +383,7 @@ SIMILAR_CANDIDATES = env_int("SIMILAR_CANDIDATES", 50, minimum=5)
 ROUTER_CONFIDENCE_THRESHOLD = env_float("ROUTER_CONFIDENCE_THRESHOLD", 0.85)
 if not 0.0 <= ROUTER_CONFIDENCE_THRESHOLD <= 1.0:
     raise ImproperlyConfigured("ROUTER_CONFIDENCE_THRESHOLD must be between 0 and 1.")
+# A routing task routes its own suggestion and up to this many - 1 others still waiting, in one
+# transaction (classified together, written in a few statements): a burst of submissions is routed in
+# batches rather than one transaction each. 1 routes one suggestion per task. See docs/benchmarks.md.
+ROUTING_BATCH_SIZE = env_int("ROUTING_BATCH_SIZE", 100, minimum=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -92,9 +94,24 @@ class Region(models.Model):
 
         A parent's prefix is a leading part of its child's, so the chain is found by prefix.
         """
-        wanted = [self.prefix[:n] for n in sorted(set(PREFIX_LENGTH.values())) if n < len(self.prefix)]
-        found = Region.objects.filter(prefix__in=wanted).exclude(pk=self.pk)
-        return sorted(found, key=lambda r: len(r.prefix))
+        return Region.ancestors_of([self])[self.pk]
+
+    @staticmethod
+    def ancestors_of(regions: Iterable[Region]) -> dict[int, list[Region]]:
+        """``ancestors()`` of many regions at once (province first), in one query for all of them."""
+        regions = list(regions)
+
+        def wanted(region: Region) -> list[str]:
+            return [region.prefix[:n] for n in sorted(set(PREFIX_LENGTH.values())) if n < len(region.prefix)]
+
+        by_prefix: dict[str, list[Region]] = {}
+        prefixes = {p for r in regions for p in wanted(r)}
+        for found in Region.objects.filter(prefix__in=prefixes) if prefixes else ():
+            by_prefix.setdefault(found.prefix, []).append(found)
+        return {
+            r.pk: sorted((a for p in wanted(r) for a in by_prefix.get(p, ()) if a.pk != r.pk), key=lambda a: len(a.prefix))
+            for r in regions
+        }
 
     def path_names(self) -> str:
         return " / ".join([r.name for r in self.ancestors()] + [self.name])

@@ -12,12 +12,16 @@ keep exactly one version active, under a row lock.
 from __future__ import annotations
 
 import logging
+import operator
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from regions.models import Region
@@ -31,7 +35,6 @@ from suggestions.routing.classifier import (
     load_examples,
 )
 from suggestions.taxonomy import categories, department_type_for
-from suggestions.transitions import TransitionNotAllowed
 
 logger = logging.getLogger(__name__)
 
@@ -134,11 +137,6 @@ class Resolution:
     rule: RoutingRule | None = None
 
 
-def _region_chain(region: Region) -> list[Region]:
-    """The region and the regions above it, nearest first (village → … → province)."""
-    return [region, *reversed(region.ancestors())]
-
-
 def resolve_department(region: Region, category: str) -> Resolution:
     """The department that answers a suggestion of ``category`` raised in ``region``.
 
@@ -147,20 +145,49 @@ def resolve_department(region: Region, category: str) -> Resolution:
     region, walking up (village → township → county → city → province) to the first that has an
     active department of that type.
     """
-    chain = _region_chain(region)
-    depth = {r.pk: i for i, r in enumerate(chain)}
+    return resolve_many([(region, category)])[region.pk, category]
+
+
+def resolve_many(pairs: Iterable[tuple[Region, str]]) -> dict[tuple[int, str], Resolution]:
+    """``resolve_department`` for many (region, category) pairs in a fixed number of queries: the
+    regions above them, the rules (and their co-handlers) and the departments that could answer."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    regions = {region.pk: region for region, _category in pairs}
+    above = Region.ancestors_of(regions.values())
+    # Each region, then the regions above it, nearest first (village → … → province).
+    chains = {pk: [region, *reversed(above[pk])] for pk, region in regions.items()}
+    # Per category (and per department type), only the regions of the suggestions that need it.
+    regions_of: dict[str, set[int]] = {}
+    for region, category in pairs:
+        regions_of.setdefault(category, set()).update(r.pk for r in chains[region.pk])
+    by_type: dict[str, set[int]] = {}
+    for category, ids in regions_of.items():
+        by_type.setdefault(department_type_for(category), set()).update(ids)
     rules = list(
-        RoutingRule.objects.filter(active=True, category=category, department__active=True, region__in=chain)
+        RoutingRule.objects.filter(
+            reduce(operator.or_, (Q(category=c, region__in=ids) for c, ids in regions_of.items())), active=True, department__active=True
+        )
         .select_related("department", "region")
         .prefetch_related("co_handlers")
     )
-    if rules:
-        rule = min(rules, key=lambda r: (depth[r.region_id], -r.pk))
-        co = tuple(d for d in rule.co_handlers.all() if d.active and d.pk != rule.department_id)
-        return Resolution(rule.department, co, rule)
-    candidates = Department.objects.filter(active=True, type=department_type_for(category), region__in=chain)
-    found = sorted(candidates, key=lambda d: (depth[d.region_id], d.pk))
-    return Resolution(found[0] if found else None)
+    candidates = list(
+        Department.objects.filter(reduce(operator.or_, (Q(type=t, region__in=ids) for t, ids in by_type.items())), active=True)
+    )
+    found = {}
+    for region, category in pairs:
+        depth = {r.pk: i for i, r in enumerate(chains[region.pk])}
+        matching = [r for r in rules if r.category == category and r.region_id in depth]
+        if matching:
+            rule = min(matching, key=lambda r: (depth[r.region_id], -r.pk))
+            co = tuple(d for d in rule.co_handlers.all() if d.active and d.pk != rule.department_id)
+            found[region.pk, category] = Resolution(rule.department, co, rule)
+            continue
+        kind = department_type_for(category)
+        answering = sorted((d for d in candidates if d.type == kind and d.region_id in depth), key=lambda d: (depth[d.region_id], d.pk))
+        found[region.pk, category] = Resolution(answering[0] if answering else None)
+    return found
 
 
 def resolve_for_assignment(suggestion: Suggestion, category: str) -> Department | None:
@@ -186,61 +213,105 @@ def guesses_for(prediction: Prediction) -> list[dict]:
     ]
 
 
-def route(suggestion_id: int) -> str:
-    """Route one submitted suggestion; returns what happened ("assigned", "triage" or "skipped").
+def route(suggestion_id: int, *, batch_size: int | None = None) -> str:
+    """Route one submitted suggestion, and with it others waiting; returns what happened to this
+    one ("assigned", "triage" or "skipped").
 
-    The services lock the row and check the status again, so two deliveries of the same task leave
-    one assignment: the second finds the suggestion no longer ``submitted`` and stops.
+    The suggestion's row is locked and its status checked again, so two deliveries of the same task
+    leave one assignment: the second finds it no longer ``submitted`` and stops.
+
+    Batches: in the same transaction up to ``ROUTING_BATCH_SIZE`` - 1 other submitted suggestions
+    that no other worker holds (``SKIP LOCKED``) are routed too, oldest first, classified together
+    and written in a few statements, so a burst of submissions costs a few transactions instead of
+    one each. Their own tasks then find them routed, or held by the batch, and stop ("skipped")
+    without waiting for it. Should that batch fail, its own task retries it (a database error: the
+    retry batches the waiting ones again) or routes its own suggestion alone (any other error), and
+    the stuck-submission sweeper re-sends whatever is still waiting, so nothing is lost.
     """
-    suggestion = Suggestion.objects.select_related("region").filter(pk=suggestion_id).first()
-    if suggestion is None or suggestion.status != Status.SUBMITTED:
-        return "skipped"
-    prediction = classify(suggestion)
+    size = settings.ROUTING_BATCH_SIZE if batch_size is None else batch_size
     try:
-        with transaction.atomic():
-            # Re-check under the row lock: "assign" is also allowed from triage, so without it a
-            # second delivery could assign a suggestion the first one had just sent to triage.
-            locked = Suggestion.objects.select_for_update(of=("self",)).filter(pk=suggestion_id).values_list("status", flat=True).first()
-            if locked != Status.SUBMITTED:
-                return "skipped"
-            return _decide(suggestion, prediction)
-    except (TransitionNotAllowed, Suggestion.DoesNotExist):
-        logger.info("suggestion %s moved on while routing; nothing to do", suggestion_id)
+        return _route(suggestion_id, size)
+    except DatabaseError:
+        raise  # the task retries it (a deadlock, a dropped connection)
+    except Exception:
+        if size <= 1:
+            raise
+        logger.exception("routing a batch with suggestion %s failed; routing it alone", suggestion_id)
+        return _route(suggestion_id, 1)
+
+
+def _route(suggestion_id: int, size: int) -> str:
+    # In a burst most deliveries find their suggestion routed by a neighbour's batch: one cheap
+    # read tells, without a transaction. The check that counts is repeated under the lock below.
+    if not Suggestion.objects.filter(pk=suggestion_id, status=Status.SUBMITTED).exists():
         return "skipped"
+    with transaction.atomic():
+        waiting = Suggestion.objects.select_related("region", "campaign").filter(status=Status.SUBMITTED)
+        if size <= 1:
+            # Alone: wait for the row. Whoever held it committed (then this finds it moved on) or
+            # rolled back (then it is routed here).
+            own = waiting.select_for_update(of=("self",)).filter(pk=suggestion_id).first()
+            batch = [own] if own is not None else []
+        else:
+            # A row another batch holds is that batch's to decide: do not wait for it.
+            batch = list(waiting.select_for_update(of=("self",), skip_locked=True).filter(pk=suggestion_id))
+            others = waiting.select_for_update(of=("self",), skip_locked=True).exclude(pk=suggestion_id)
+            batch += others.order_by("submitted_at", "pk")[: size - len(batch)]
+        decisions = decide(batch)
+        services.router_apply(decisions)
+    # Not in the batch: it moved on, or another batch holds it (this one still routed the others).
+    own = next((d for d in decisions if d.suggestion.pk == suggestion_id), None)
+    if own is None:
+        return "skipped"
+    return "assigned" if own.lead is not None else "triage"
 
 
-def _decide(suggestion: Suggestion, prediction: Prediction) -> str:
-    """Assign (confident, department found) or send to triage with the three guesses."""
-    name = categories()[prediction.category].name_zh
+def classify_many(suggestions: Sequence[Suggestion]) -> list[Prediction]:
+    """``classify`` for many suggestions: one pass of the model per set of keyword rules that applies."""
+    loaded = _refresh()
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for i, suggestion in enumerate(suggestions):
+        applies = tuple(n for n, (prefix, _rule) in enumerate(loaded.keyword_rules) if suggestion.region.prefix.startswith(prefix))
+        groups.setdefault(applies, []).append(i)
+    predictions: list[Prediction | None] = [None] * len(suggestions)
+    for applies, members in groups.items():
+        classifier = loaded.classifier
+        if applies:
+            classifier = classifier.with_keyword_rules([loaded.keyword_rules[n][1] for n in applies])
+        for i, prediction in zip(members, classifier.predict_many([suggestion_text(suggestions[i]) for i in members]), strict=True):
+            predictions[i] = prediction
+    return predictions
+
+
+def decide(suggestions: Sequence[Suggestion]) -> list[services.RouterDecision]:
+    """Assign (confident, department found) or send to triage with the three best guesses."""
     limit = threshold()
-    if prediction.confidence >= limit:
-        resolution = resolve_department(suggestion.region, prediction.category)
-        if resolution.lead is not None:
-            note = _("系统分办：类别「%(name)s」，置信度 %(confidence).2f（阈值 %(threshold).2f）。") % {
-                "name": name, "confidence": prediction.confidence, "threshold": limit,
+    taxonomy = categories()
+    predictions = classify_many(suggestions)
+    resolutions = resolve_many({(s.region, p.category) for s, p in zip(suggestions, predictions, strict=True) if p.confidence >= limit})
+    decisions = []
+    for suggestion, prediction in zip(suggestions, predictions, strict=True):
+        name = taxonomy[prediction.category].name_zh
+        decision = services.RouterDecision(suggestion, prediction.category, prediction.confidence, "", guesses=guesses_for(prediction))
+        if prediction.confidence >= limit:
+            resolution = resolutions[suggestion.region.pk, prediction.category]
+            if resolution.lead is not None:
+                decision.note = _("系统分办：类别「%(name)s」，置信度 %(confidence).2f（阈值 %(threshold).2f）。") % {
+                    "name": name, "confidence": prediction.confidence, "threshold": limit,
+                }
+                if resolution.rule is not None:
+                    decision.note += _("依据分办规则 #%(rule)s。") % {"rule": resolution.rule.pk}
+                decision.lead, decision.co_handlers = resolution.lead, resolution.co_handlers
+            else:
+                decision.note = _("类别「%(name)s」（置信度 %(confidence).2f）在本区划及上级均未找到承办单位，请人工分办。") % {
+                    "name": name, "confidence": prediction.confidence,
+                }
+        else:
+            decision.note = _("系统分办置信度 %(confidence).2f，低于阈值 %(threshold).2f，请人工分办。") % {
+                "confidence": prediction.confidence, "threshold": limit,
             }
-            if resolution.rule is not None:
-                note += _("依据分办规则 #%(rule)s。") % {"rule": resolution.rule.pk}
-            services.suggestion_assign(
-                suggestion.pk,
-                lead=resolution.lead,
-                co_handlers=resolution.co_handlers,
-                actor=None,
-                category=prediction.category,
-                note=note,
-                decided_by_router=True,
-                confidence=round(prediction.confidence, 4),
-            )
-            return "assigned"
-        note = _("类别「%(name)s」（置信度 %(confidence).2f）在本区划及上级均未找到承办单位，请人工分办。") % {
-            "name": name, "confidence": prediction.confidence,
-        }
-    else:
-        note = _("系统分办置信度 %(confidence).2f，低于阈值 %(threshold).2f，请人工分办。") % {
-            "confidence": prediction.confidence, "threshold": limit,
-        }
-    services.suggestion_route_to_triage(suggestion.pk, guesses=guesses_for(prediction), actor=None, note=note)
-    return "triage"
+        decisions.append(decision)
+    return decisions
 
 
 # --- model versions -------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 # A killed worker's reserved messages come back only after the visibility timeout; the shortest the
 # settings allow keeps the redelivery path in play, and the sweeper (run by hand below, by beat in
 # production) re-sends whatever is still ``submitted`` without waiting for it.
-WORKER_ENV = {"CELERY_VISIBILITY_TIMEOUT": "60"}
+# Batches of ten: two hundred submissions are twenty batches, so a kill lands in the middle of them.
+WORKER_ENV = {"CELERY_VISIBILITY_TIMEOUT": "60", "ROUTING_BATCH_SIZE": "10"}
 ROUTING_ACTIONS = ["assign", "route_to_triage"]
 
 TEXTS = [
