@@ -25,12 +25,17 @@ PRODUCTION_NOTES = """## How routing runs in production
   succeeds (201 / the page); the failed dispatch is logged and the sweeper re-sends it.
 - **The worker** (`celery -A config worker`, with `celery -A config beat` beside it) runs
   `suggestions.routing.router.route`: it re-reads the suggestion, does nothing unless it is still
-  `submitted`, classifies title + content, and under the row lock either assigns it through
-  `services.suggestion_assign` (same deadlines, events and notifications as an office's assignment;
-  the event says `decided_by_router`, the category and the confidence) or sends it to triage through
-  `services.suggestion_route_to_triage` with the three best guesses (category, name, confidence).
-  The model is loaded once per worker process; every few seconds one query checks whether another
-  version was activated. jieba's dictionary is loaded once per process.
+  `submitted`, and under the row lock takes with it up to `ROUTING_BATCH_SIZE` - 1 (default 99) other
+  suggestions still `submitted` that no other worker holds (`SELECT … FOR UPDATE SKIP LOCKED`, oldest
+  first). It classifies title + content of the whole batch in one pass and either assigns each (same
+  deadlines, events and notifications as an office's assignment through `services.suggestion_assign`;
+  the event says `decided_by_router`, the category and the confidence) or sends it to triage with the
+  three best guesses (category, name, confidence), all in one transaction and a few statements
+  (`services.router_apply`). The other suggestions' own tasks then find them routed, or held by the
+  batch, and stop without waiting. A batch that fails on a database error is retried; on any other
+  error the task routes its own suggestion alone. The model is loaded in the worker's main process
+  before it forks (and once per process otherwise); every few seconds one query checks whether
+  another version was activated. jieba's dictionary is loaded once per process.
 - **Department.** The category names a department type; the suggestion's region names the government:
   the first active department of that type walking up village → township → county → city → province.
   A routing rule (category → department, with co-handlers) in the region or above overrides that, the
