@@ -52,7 +52,7 @@ def activity_new(request):
     user = request.user
     if request.method == "POST":
         form = ActivityForm(request.POST, request.FILES, user=user)
-        formset = issue_formset(user, data=request.POST)
+        formset = issue_formset(user, data=request.POST, deputy_scope=form.deputy_scope)
         if form.is_valid() and formset.is_valid():
             try:
                 activity = services.activity_create(actor=user, data=form.to_input(formset.to_inputs()))
@@ -142,7 +142,7 @@ def activity_edit(request, pk):
         return redirect("activities:detail", pk=activity.pk)
     if request.method == "POST":
         form = ActivityEditForm(request.POST, request.FILES, user=user, instance=activity)
-        formset = issue_formset(user, data=request.POST)
+        formset = issue_formset(user, data=request.POST, deputy_scope=form.deputy_scope)
         if form.is_valid() and formset.is_valid():
             try:
                 services.activity_update(
