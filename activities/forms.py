@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import has_scope
 from activities import selectors
 from activities.models import Activity, ActivityType, Campaign
 from activities.services import ActivityInput, IssueInput
@@ -128,6 +129,18 @@ class DeputyChoiceField(BoundedModelMultipleChoiceField):
         self.widget.choices = _ListedDeputies(self, [int(v) for v in ids if str(v).isdigit()])
 
 
+class RegionChoiceField(forms.ModelChoiceField):
+    """Where the activity took place. The user's own region (the form's default, always among the
+    choices) is the one already loaded for the user's scope, not read a second time."""
+
+    own = None
+
+    def to_python(self, value):
+        if self.own is not None and value not in self.empty_values and str(value) == str(self.own.pk):
+            return self.own
+        return super().to_python(value)
+
+
 def _selected(form, name) -> list:
     if form.is_bound:
         return form.data.getlist(form.add_prefix(name)) if hasattr(form.data, "getlist") else form.data.get(form.add_prefix(name), [])
@@ -177,7 +190,7 @@ class ActivityForm(forms.ModelForm):
                 for name in ["households_visited", "enterprises_visited", "people_reached", "person_times"]
             },
         }
-        field_classes = {"campaigns": BoundedModelMultipleChoiceField}
+        field_classes = {"campaigns": BoundedModelMultipleChoiceField, "region": RegionChoiceField}
         error_messages = {
             "station": {"invalid_choice": _("联络站不在本辖区内。")},
             "group": {"invalid_choice": _("代表小组不在本辖区内。")},
@@ -194,6 +207,8 @@ class ActivityForm(forms.ModelForm):
         if self.is_bound:
             self.deputy_scope.expect(_posted_ids(self.data, self.add_prefix("deputies")))
         self.fields["region"].queryset = selectors.activity_regions_for(user)
+        if has_scope(user) and not user.is_superuser:
+            self.fields["region"].own = user.region
         self.fields["region"].label_from_instance = lambda r: r.name if r.level != "village" else f"　{r.name}"
         self.fields["station"].queryset = selectors.stations_for(user)
         self.fields["group"].queryset = selectors.groups_for(user)
@@ -201,8 +216,9 @@ class ActivityForm(forms.ModelForm):
         this_year = timezone.localdate().year
         campaigns = selectors.campaigns_for(user).filter(year__gte=this_year - 1)
         if self.instance.pk:
-            campaigns = campaigns | selectors.campaigns_for(user).filter(activities=self.instance)
-        self.fields["campaigns"].queryset = campaigns.distinct().order_by("-year", "kind", "title")
+            # The join to the activity's own campaigns can repeat a row; the region filters alone cannot.
+            campaigns = (campaigns | selectors.campaigns_for(user).filter(activities=self.instance)).distinct()
+        self.fields["campaigns"].queryset = campaigns.order_by("-year", "kind", "title")
         self.fields["campaigns"].required = False
         for name in COUNT_FIELDS:
             self.fields[name].error_messages["min_value"] = _("数量不能为负数。")

@@ -283,6 +283,20 @@ def test_a_visit_save_reads_the_chosen_deputies_once_and_writes_each_table_once(
     assert {d.pk for d in activity.issues.first().deputies.all()} == {d.pk for d in world.deputies[:2]}
 
 
+def test_the_benchmarks_visit_costs_thirteen_queries(client_as, xuanen_staff, world, tree, django_assert_num_queries):
+    # given the visit the province benchmark posts: the clerk's own township, no station or group
+    client = client_as(xuanen_staff)
+    client.get(URL)
+    data = visit_data(tree, world, issues=_issue_rows(world, 1), region=str(tree.zhushan.pk), station="", group="")
+    # when: session, user, the user's region (which is also the place: not read again), campaigns,
+    # deputies; savepoint, activity, history, campaigns, attendance, issue, its deputies, release
+    with django_assert_num_queries(13):
+        response = post(client, data)
+    # then
+    assert response.status_code == 302
+    assert Activity.objects.get().region == tree.zhushan
+
+
 def _field_error(pk) -> list[str]:
     return [f"代表 {pk} 不在本辖区内，不能选择。"]
 
