@@ -63,7 +63,16 @@ class _ListedDeputies(BaseChoiceIterator):
         self.field, self.ids = field, ids
 
     def __iter__(self):
-        if self.field.listed_all:
+        scope = self.field.scope
+        if scope is not None:
+            # Every choice from the request's one listing; the chosen ones were read when they were checked.
+            listing = scope.listing(LISTED_DEPUTIES_LIMIT)
+            if listing is not None:
+                yield from listing
+            else:
+                chosen = sorted(scope.among(self.ids).values(), key=lambda d: (d.name_pinyin, d.pk))
+                yield from ((d.pk, d.name) for d in chosen)
+        elif self.field.listed_all:
             yield from ModelChoiceIterator(self.field)
         else:
             yield from ((d.pk, d.name) for d in self.field.queryset.filter(pk__in=self.ids))
@@ -116,6 +125,8 @@ class DeputyChoiceField(BoundedModelMultipleChoiceField):
     @property
     def listed_all(self) -> bool:
         """Whether the scope is small enough to list every deputy (without counting a county's)."""
+        if self.scope is not None:
+            return self.scope.listing(LISTED_DEPUTIES_LIMIT) is not None
         if self._listed_all is None:
             found = len(self.queryset.order_by().values("pk")[: LISTED_DEPUTIES_LIMIT + 1])
             self._listed_all = found <= LISTED_DEPUTIES_LIMIT

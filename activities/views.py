@@ -63,7 +63,7 @@ def activity_new(request):
                 return redirect(reverse("activities:detail", args=[activity.pk]) + "?saved=1")
     else:
         form = ActivityForm(user=user)
-        formset = issue_formset(user)
+        formset = issue_formset(user, deputy_scope=form.deputy_scope)
     return render(
         request,
         "activities/activity_form.html",
@@ -164,7 +164,7 @@ def activity_edit(request, pk):
                 return redirect("activities:detail", pk=pk)
     else:
         form = ActivityEditForm(user=user, instance=activity)
-        formset = issue_formset(user, activity=activity)
+        formset = issue_formset(user, activity=activity, deputy_scope=form.deputy_scope)
     return render(
         request,
         "activities/activity_form.html",

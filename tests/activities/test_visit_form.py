@@ -399,3 +399,65 @@ def test_the_service_does_not_take_another_users_word_for_the_deputies(xuanen_st
     assert refused.value.message_dict["deputies"] == ["所选代表不在本辖区内。"]
     assert refused.value.message_dict["issues"] == ["听取问题的代表不在本辖区内。"]
     assert not Activity.objects.exists()
+
+
+# --- drawing the form: the list of deputies to tick ----------------------------------------------
+
+
+def _listed(response) -> set[int]:
+    return {int(value) for value, _label in response.context["form"].fields["deputies"].widget.choices}
+
+
+def test_the_list_offers_exactly_the_deputies_the_township_may_choose(client_as, xuanen_staff, world, tree):
+    import datetime
+
+    from deputies.models import Membership
+    from liaison_stations.models import StationAssignment
+    from tests.factories.activities import ActivityDeputyFactory
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    member = ActivityDeputyFactory(name="杨县城", region=tree.jiaoyuan)
+    at_station = ActivityDeputyFactory(name="冯驻站", region=tree.jiaoyuan)
+    former = ActivityDeputyFactory(name="龚离开", region=tree.jiaoyuan)
+    left_station = ActivityDeputyFactory(name="包离站", region=tree.jiaoyuan)
+    retired = ActivityDeputyFactory(name="周退休", region=tree.zhushan, active=False)
+    Membership.objects.create(group=world.group, deputy=member)
+    Membership.objects.create(group=world.group, deputy=former, end_date=yesterday)
+    StationAssignment.objects.create(station=world.station, deputy=at_station)
+    StationAssignment.objects.create(station=world.station, deputy=left_station, end_date=yesterday)
+    Membership.objects.create(group=world.group, deputy=retired)
+    StationAssignment.objects.create(station=world.station, deputy=retired)
+
+    response = client_as(xuanen_staff).get(URL)
+
+    assert _listed(response) == {d.pk for d in world.deputies} | {member.pk, at_station.pk}
+    assert _listed(response) == set(response.context["form"].fields["deputies"].queryset.values_list("pk", flat=True))
+
+
+def test_a_scope_over_the_limit_only_when_its_groups_are_counted_lists_only_the_chosen(
+    client_as, xuanen_staff, world, tree, monkeypatch
+):
+    from deputies.models import Membership
+    from tests.factories.activities import ActivityDeputyFactory
+
+    # three deputies live in the township, a fourth only attends its group: four choices, limit three
+    Membership.objects.create(group=world.group, deputy=ActivityDeputyFactory(name="杨县城", region=tree.jiaoyuan))
+    monkeypatch.setattr("activities.forms.LISTED_DEPUTIES_LIMIT", 3)
+    response = client_as(xuanen_staff).get(URL)
+    assert "本辖区代表较多" in response.content.decode()
+    assert _listed(response) == set()
+
+
+@pytest.mark.parametrize("deputies", [3, 30])
+def test_drawing_the_form_reads_the_deputies_once_however_many(client_as, xuanen_staff, world, tree, deputies, django_assert_num_queries):
+    from tests.factories.activities import ActivityDeputyFactory
+
+    ActivityDeputyFactory.create_batch(deputies - 3, region=tree.zhushan_village)
+    client = client_as(xuanen_staff)
+    client.get(URL)
+    # session, user, the user's region; the default place and campaign; regions, campaigns, stations
+    # and groups to choose from; the deputies (living there, in its groups, at its stations) and
+    # their names, once for the form and its issue rows
+    with django_assert_num_queries(13):
+        response = client.get(URL)
+    assert len(_listed(response)) == deputies
