@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import has_scope
 from activities import selectors
 from activities.models import Activity, ActivityType, Campaign
 from activities.services import ActivityInput, IssueInput
-from config.forms import BoundedModelMultipleChoiceField
+from config.forms import ID_MAX, BoundedModelMultipleChoiceField
 from config.uploads import validate_upload
+from deputies.models import Deputy
 
 COUNT_FIELDS = ["households_visited", "enterprises_visited", "people_reached", "person_times"]
 OUT_OF_REGION_DEPUTY = _("代表 %(value)s 不在本辖区内，不能选择。")
@@ -61,7 +63,16 @@ class _ListedDeputies(BaseChoiceIterator):
         self.field, self.ids = field, ids
 
     def __iter__(self):
-        if self.field.listed_all:
+        scope = self.field.scope
+        if scope is not None:
+            # Every choice from the request's one listing; the chosen ones were read when they were checked.
+            listing = scope.listing(LISTED_DEPUTIES_LIMIT)
+            if listing is not None:
+                yield from listing
+            else:
+                chosen = sorted(scope.among(self.ids).values(), key=lambda d: (d.name_pinyin, d.pk))
+                yield from ((d.pk, d.name) for d in chosen)
+        elif self.field.listed_all:
             yield from ModelChoiceIterator(self.field)
         else:
             yield from ((d.pk, d.name) for d in self.field.queryset.filter(pk__in=self.ids))
@@ -69,6 +80,44 @@ class _ListedDeputies(BaseChoiceIterator):
 
 class DeputyChoiceField(BoundedModelMultipleChoiceField):
     _listed_all = None
+    # Set by the form: the chosen ids are checked against the user's scope once for the whole request,
+    # and the queryset of every deputy the user may choose is built only to draw the list.
+    scope: selectors.DeputiesInScope | None = None
+
+    def _get_queryset(self):
+        if self._queryset is None and self.scope is not None:
+            self._queryset = selectors.deputies_for(self.scope.user).order_by("name_pinyin", "id")
+        return self._queryset
+
+    queryset = property(_get_queryset, BoundedModelMultipleChoiceField._set_queryset)
+
+    def clean(self, value):
+        if self.scope is not None and not self.required and not value:
+            return Deputy.objects.none()
+        return super().clean(value)
+
+    def _check_values(self, value):
+        """Django's checks and messages, answered from ``scope`` (a list, in the queryset's order)."""
+        if self.scope is None:
+            return super()._check_values(value)
+        self._check_bounds(value)
+        try:
+            value = frozenset(value)
+        except TypeError:
+            raise ValidationError(self.error_messages["invalid_list"], code="invalid_list") from None
+        ids = set()
+        for pk in value:
+            self.validate_no_null_characters(pk)
+            try:
+                ids.add(Deputy._meta.pk.get_prep_value(pk))
+            except (ValueError, TypeError):
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}) from None
+        found = self.scope.among(ids)
+        found_keys = {str(pk) for pk in found}
+        for val in value:
+            if str(val) not in found_keys:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": val})
+        return sorted(found.values(), key=lambda d: (d.name_pinyin, d.pk))
 
     def label_from_instance(self, obj):
         return obj.name
@@ -76,6 +125,8 @@ class DeputyChoiceField(BoundedModelMultipleChoiceField):
     @property
     def listed_all(self) -> bool:
         """Whether the scope is small enough to list every deputy (without counting a county's)."""
+        if self.scope is not None:
+            return self.scope.listing(LISTED_DEPUTIES_LIMIT) is not None
         if self._listed_all is None:
             found = len(self.queryset.order_by().values("pk")[: LISTED_DEPUTIES_LIMIT + 1])
             self._listed_all = found <= LISTED_DEPUTIES_LIMIT
@@ -87,6 +138,18 @@ class DeputyChoiceField(BoundedModelMultipleChoiceField):
         ids = [getattr(v, "pk", v) for v in selected or []]
         self._listed_all = None
         self.widget.choices = _ListedDeputies(self, [int(v) for v in ids if str(v).isdigit()])
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    """Where the activity took place. The user's own region (the form's default, always among the
+    choices) is the one already loaded for the user's scope, not read a second time."""
+
+    own = None
+
+    def to_python(self, value):
+        if self.own is not None and value not in self.empty_values and str(value) == str(self.own.pk):
+            return self.own
+        return super().to_python(value)
 
 
 def _selected(form, name) -> list:
@@ -138,7 +201,7 @@ class ActivityForm(forms.ModelForm):
                 for name in ["households_visited", "enterprises_visited", "people_reached", "person_times"]
             },
         }
-        field_classes = {"campaigns": BoundedModelMultipleChoiceField}
+        field_classes = {"campaigns": BoundedModelMultipleChoiceField, "region": RegionChoiceField}
         error_messages = {
             "station": {"invalid_choice": _("联络站不在本辖区内。")},
             "group": {"invalid_choice": _("代表小组不在本辖区内。")},
@@ -146,19 +209,27 @@ class ActivityForm(forms.ModelForm):
             "campaigns": {"invalid_choice": _("代表行动 %(value)s 不适用于本辖区。")},
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, deputy_scope: selectors.DeputiesInScope | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # Shared with the issue rows (issue_formset) and the service, so one save reads the chosen
+        # deputies once.
+        self.deputy_scope = deputy_scope or selectors.DeputiesInScope(user)
+        if self.is_bound:
+            self.deputy_scope.expect(_posted_ids(self.data, self.add_prefix("deputies")))
         self.fields["region"].queryset = selectors.activity_regions_for(user)
+        if has_scope(user) and not user.is_superuser:
+            self.fields["region"].own = user.region
         self.fields["region"].label_from_instance = lambda r: r.name if r.level != "village" else f"　{r.name}"
         self.fields["station"].queryset = selectors.stations_for(user)
         self.fields["group"].queryset = selectors.groups_for(user)
-        self.fields["deputies"].queryset = selectors.deputies_for(user).order_by("name_pinyin", "id")
+        self.fields["deputies"].scope = self.deputy_scope
         this_year = timezone.localdate().year
         campaigns = selectors.campaigns_for(user).filter(year__gte=this_year - 1)
         if self.instance.pk:
-            campaigns = campaigns | selectors.campaigns_for(user).filter(activities=self.instance)
-        self.fields["campaigns"].queryset = campaigns.distinct().order_by("-year", "kind", "title")
+            # The join to the activity's own campaigns can repeat a row; the region filters alone cannot.
+            campaigns = (campaigns | selectors.campaigns_for(user).filter(activities=self.instance)).distinct()
+        self.fields["campaigns"].queryset = campaigns.order_by("-year", "kind", "title")
         self.fields["campaigns"].required = False
         for name in COUNT_FIELDS:
             self.fields[name].error_messages["min_value"] = _("数量不能为负数。")
@@ -176,6 +247,11 @@ class ActivityForm(forms.ModelForm):
         current = selectors.current_campaign(self.user)
         if current is not None:
             self.initial.setdefault("campaigns", [current.pk])
+
+    def _get_validation_exclusions(self):
+        # Region, station and group were just read from the user's scoped querysets by their choice
+        # fields: the model's own check that each row exists would be one more query for nothing.
+        return super()._get_validation_exclusions() | {"region", "station", "group"}
 
     def clean(self):
         cleaned = super().clean()
@@ -204,6 +280,7 @@ class ActivityForm(forms.ModelForm):
             summary=c.get("summary") or "",
             issues=issues,
             photos=c.get("photos") or [],
+            deputy_scope=self.deputy_scope,
         )
 
 
@@ -241,9 +318,9 @@ class IssueForm(forms.Form):
         error_messages={"invalid_choice": OUT_OF_REGION_DEPUTY},
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, deputy_scope: selectors.DeputiesInScope | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deputies"].queryset = selectors.deputies_for(user).order_by("name_pinyin", "id")
+        self.fields["deputies"].scope = deputy_scope or selectors.DeputiesInScope(user)
         self.fields["deputies"].list_only(_selected(self, "deputies"))
 
     def clean(self):
@@ -273,11 +350,26 @@ IssueFormSet = forms.formset_factory(
 )
 
 
-def issue_formset(user, *, data=None, activity: Activity | None = None) -> BaseIssueFormSet:
+def _posted_ids(data, key) -> list[int]:
+    """The ids posted under ``key`` that could name a deputy (anything else is the field's to refuse)."""
+    values = data.getlist(key) if hasattr(data, "getlist") else data.get(key) or []
+    if not isinstance(values, list | tuple):
+        return []
+    return [int(v) for v in values if isinstance(v, str | int) and str(v).isdigit() and int(v) <= ID_MAX]
+
+
+def issue_formset(
+    user, *, data=None, activity: Activity | None = None, deputy_scope: selectors.DeputiesInScope | None = None
+) -> BaseIssueFormSet:
+    """The issue rows; given the form's ``deputy_scope``, their deputies are checked with the form's."""
     initial = None
     if activity is not None and data is None:
         initial = [{"id": i.pk, "text": i.text, "deputies": [d.pk for d in i.deputies.all()]} for i in activity.issues.all()]
-    return IssueFormSet(data=data, initial=initial, prefix="issues", form_kwargs={"user": user})
+    deputy_scope = deputy_scope or selectors.DeputiesInScope(user)
+    if data is not None:
+        for n in range(MAX_ISSUES):
+            deputy_scope.expect(_posted_ids(data, f"issues-{n}-deputies"))
+    return IssueFormSet(data=data, initial=initial, prefix="issues", form_kwargs={"user": user, "deputy_scope": deputy_scope})
 
 
 class ActivityDeleteForm(forms.Form):

@@ -113,6 +113,92 @@ def deputies_for(user) -> QuerySet:
     return qs.filter(Q(region__prefix__startswith=prefix) | Q(pk__in=members) | Q(pk__in=assigned))
 
 
+class DeputiesInScope:
+    """Which of some chosen deputy ids ``deputies_for(user)`` allows, read once per request.
+
+    Asking ``deputies_for(user).filter(pk__in=ids)`` makes PostgreSQL plan an OR of a region and two
+    id sets (and Django compile it); here the chosen rows are read by primary key with their region,
+    and only those living outside the user's region are checked against the groups and stations.
+    The visit form's fields and the service's own check ask the same instance, so one save reads the
+    deputies once. ``expect`` names every id the request posted, so the first question reads them all.
+    """
+
+    def __init__(self, user):
+        self.user = user
+        self._expected: set[int] = set()
+        self._asked: set[int] = set()
+        self._found: dict[int, Deputy] = {}
+        self._listing: dict[int, list | None] = {}
+
+    def expect(self, ids) -> None:
+        self._expected.update(ids)
+
+    def among(self, ids) -> dict[int, Deputy]:
+        """The deputies of ``ids`` that the user may choose, by id (unknown or outside ids are absent)."""
+        ids = set(ids)
+        missing = ids - self._asked
+        if missing:
+            batch = missing | (self._expected - self._asked)
+            self._found.update(self._read(batch))
+            self._asked |= batch
+        return {pk: self._found[pk] for pk in ids if pk in self._found}
+
+    def listing(self, limit: int) -> list[tuple[int, str]] | None:
+        """Every deputy the user may choose as (id, name) by pinyin, or None when there are more than
+        ``limit`` (a county's or province's thousands are found with the picker instead).
+
+        Read once per request for the form and all its issue rows, as three bounded reads (deputies
+        living in the region, its groups' current members, its stations' current deputies) instead
+        of the OR of ``deputies_for``, which PostgreSQL answers by scanning every deputy.
+        """
+        if limit not in self._listing:
+            ids = self._ids_if_at_most(limit)
+            self._listing[limit] = None if ids is None else list(
+                Deputy.objects.filter(pk__in=ids).order_by("name_pinyin", "id").values_list("pk", "name")
+            )
+        return self._listing[limit]
+
+    def _ids_if_at_most(self, limit: int) -> set[int] | None:
+        if not has_scope(self.user):
+            return set()
+        active = Deputy.objects.filter(active=True)
+        if self.user.is_superuser:
+            branches = [active.values_list("pk", flat=True)]
+        else:
+            prefix = self.user.region.prefix
+            branches = [
+                active.filter(region__prefix__startswith=prefix).values_list("pk", flat=True),
+                Membership.objects.filter(current_filter(), group__region__prefix__startswith=prefix, deputy__active=True)
+                .values_list("deputy_id", flat=True)
+                .distinct(),
+                StationAssignment.objects.filter(current_filter(), station__region__prefix__startswith=prefix, deputy__active=True)
+                .values_list("deputy_id", flat=True)
+                .distinct(),
+            ]
+        ids: set[int] = set()
+        for branch in branches:
+            found = list(branch.order_by()[: limit + 1])
+            if len(found) > limit:
+                return None
+            ids.update(found)
+        return ids if len(ids) <= limit else None
+
+    def _read(self, ids: set[int]) -> dict[int, Deputy]:
+        if not has_scope(self.user):
+            return {}
+        rows = {d.pk: d for d in Deputy.objects.filter(pk__in=ids, active=True).select_related("region")}
+        if self.user.is_superuser:
+            return rows
+        prefix = self.user.region.prefix
+        elsewhere = [pk for pk, d in rows.items() if not d.region.prefix.startswith(prefix)]
+        if elsewhere:
+            # Deputies living outside the region still count as its groups' members or its stations'.
+            kept = set(deputies_for(self.user).filter(pk__in=elsewhere).values_list("pk", flat=True))
+            for pk in set(elsewhere) - kept:
+                del rows[pk]
+        return rows
+
+
 def deputy_search(user, query: str, *, limit: int = 20) -> QuerySet:
     """The picker's search: by name or by pinyin initials ("xmh" finds 向明华)."""
     query = (query or "").strip()

@@ -59,6 +59,9 @@ class ActivityInput:
     summary: str = ""
     issues: list[IssueInput] = field(default_factory=list)
     photos: list = field(default_factory=list)
+    # What the form already learned about the chosen deputies' scope in this request (asked again
+    # for free); None reads it afresh.
+    deputy_scope: selectors.DeputiesInScope | None = field(default=None, repr=False, compare=False)
 
 
 # --- rules shared by the form, the API and the services ----------------------------------------
@@ -86,7 +89,10 @@ def check_activity_input(*, actor, data: ActivityInput) -> None:
     heard = {d.pk for issue in data.issues for d in issue.deputies}
     wanted = {d.pk for d in data.deputies} | heard
     if wanted:
-        allowed = set(selectors.deputies_for(actor).filter(pk__in=wanted).values_list("pk", flat=True))
+        scope = data.deputy_scope
+        if scope is None or scope.user != actor:
+            scope = selectors.DeputiesInScope(actor)
+        allowed = set(scope.among(wanted))
         outside = wanted - allowed
         if outside & {d.pk for d in data.deputies}:
             errors.setdefault("deputies", []).append(_("所选代表不在本辖区内。"))
@@ -150,11 +156,28 @@ def _write_issues(activity: Activity, issues: list[IssueInput]) -> None:
     IssueRaised.objects.filter(pk__in=set(existing) - kept).delete()
 
 
+def _write_new_issues(activity: Activity, issues: list[IssueInput]) -> None:
+    # A new activity has no rows to keep or correct: its rows, and the deputies who heard them, in one insert each.
+    rows = IssueRaised.objects.bulk_create([IssueRaised(activity=activity, text=issue.text.strip()) for issue in issues])
+    heard = IssueRaised.deputies.through
+    heard.objects.bulk_create(
+        [
+            heard(issueraised_id=row.pk, deputy_id=pk)
+            for row, issue in zip(rows, issues, strict=True)
+            for pk in dict.fromkeys(d.pk for d in issue.deputies)
+        ]
+    )
+
+
+def _write_photos(activity: Activity, data: ActivityInput) -> None:
+    # bulk_create stores each file as save() would (FileField.pre_save); no photo signal listens to saves.
+    ActivityPhoto.objects.bulk_create([ActivityPhoto(activity=activity, image=upload) for upload in data.photos])
+
+
 def _write_children(activity: Activity, data: ActivityInput) -> None:
     _write_attendance(activity, data)
     _write_issues(activity, data.issues)
-    for upload in data.photos:
-        ActivityPhoto.objects.create(activity=activity, image=upload)
+    _write_photos(activity, data)
 
 
 def activity_create(*, actor, data: ActivityInput) -> Activity:
@@ -166,8 +189,11 @@ def activity_create(*, actor, data: ActivityInput) -> Activity:
         activity = Activity(created_by=actor, **{name: getattr(data, name) for name in ACTIVITY_FIELDS})
         activity._history_user = actor
         activity.save()
-        activity.campaigns.set(data.campaigns)
-        _write_children(activity, data)
+        # add(), not set(): a new activity has no campaigns to compare with.
+        activity.campaigns.add(*data.campaigns)
+        _write_attendance(activity, data)
+        _write_new_issues(activity, data.issues)
+        _write_photos(activity, data)
     return activity
 
 

@@ -52,7 +52,7 @@ def activity_new(request):
     user = request.user
     if request.method == "POST":
         form = ActivityForm(request.POST, request.FILES, user=user)
-        formset = issue_formset(user, data=request.POST)
+        formset = issue_formset(user, data=request.POST, deputy_scope=form.deputy_scope)
         if form.is_valid() and formset.is_valid():
             try:
                 activity = services.activity_create(actor=user, data=form.to_input(formset.to_inputs()))
@@ -63,7 +63,7 @@ def activity_new(request):
                 return redirect(reverse("activities:detail", args=[activity.pk]) + "?saved=1")
     else:
         form = ActivityForm(user=user)
-        formset = issue_formset(user)
+        formset = issue_formset(user, deputy_scope=form.deputy_scope)
     return render(
         request,
         "activities/activity_form.html",
@@ -142,7 +142,7 @@ def activity_edit(request, pk):
         return redirect("activities:detail", pk=activity.pk)
     if request.method == "POST":
         form = ActivityEditForm(request.POST, request.FILES, user=user, instance=activity)
-        formset = issue_formset(user, data=request.POST)
+        formset = issue_formset(user, data=request.POST, deputy_scope=form.deputy_scope)
         if form.is_valid() and formset.is_valid():
             try:
                 services.activity_update(
@@ -164,7 +164,7 @@ def activity_edit(request, pk):
                 return redirect("activities:detail", pk=pk)
     else:
         form = ActivityEditForm(user=user, instance=activity)
-        formset = issue_formset(user, activity=activity)
+        formset = issue_formset(user, activity=activity, deputy_scope=form.deputy_scope)
     return render(
         request,
         "activities/activity_form.html",

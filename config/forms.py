@@ -17,6 +17,10 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """
 
     def _check_values(self, value):
+        self._check_bounds(value)
+        return super()._check_values(value)
+
+    def _check_bounds(self, value) -> None:
         for pk in value or ():
             try:
                 number = int(str(pk))
@@ -24,4 +28,3 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 continue  # not a number: Django's own check says so
             if not ID_MIN <= number <= ID_MAX:
                 raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk})
-        return super()._check_values(value)

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import Activity, ActivityPhoto, Attendance
+from activities.models import Activity, ActivityPhoto, Attendance, CampaignKind
 from activities.views import draft_key
 from tests.activities.conftest import png_upload
 from tests.activities.helpers import tomorrow, visit_data
@@ -252,3 +252,212 @@ def test_former_group_members_are_not_offered(client_as, xuanen_staff, world, tr
     assert search(client, "龚离开")["deputies"] == []
     members = search(client, "第一")["groups"][0]["members"]
     assert left.pk not in {m["id"] for m in members}
+
+
+# --- one save: what it reads and writes, and what it still refuses -------------------------------
+
+
+def _issue_rows(world, n):
+    return [(f"问题{i}", world.deputies[i % 3 : i % 3 + 2]) for i in range(n)]
+
+
+@pytest.mark.parametrize("issues", [1, 6])
+def test_a_visit_save_reads_the_chosen_deputies_once_and_writes_each_table_once(
+    client_as, xuanen_staff, world, tree, issues, django_assert_num_queries
+):
+    # given a clerk already logged in
+    client = client_as(xuanen_staff)
+    client.get(URL)
+    data = visit_data(tree, world, issues=_issue_rows(world, issues), photos=[png_upload("a.png"), png_upload("b.png")])
+    # when the visit is saved: session, user, the user's region; the form's region, campaigns,
+    # station, group and the deputies chosen anywhere on it (once, for the form and the service);
+    # the service's check of station and group; savepoint, activity, its history row, campaigns,
+    # attendance, issues, the issues' deputies, photos, release
+    with django_assert_num_queries(19):
+        response = post(client, data)
+    # then
+    assert response.status_code == 302
+    activity = Activity.objects.get()
+    assert activity.issues.count() == issues
+    assert activity.photos.count() == 2
+    assert {d.pk for d in activity.issues.first().deputies.all()} == {d.pk for d in world.deputies[:2]}
+
+
+def test_the_benchmarks_visit_costs_thirteen_queries(client_as, xuanen_staff, world, tree, django_assert_num_queries):
+    # given the visit the province benchmark posts: the clerk's own township, no station or group
+    client = client_as(xuanen_staff)
+    client.get(URL)
+    data = visit_data(tree, world, issues=_issue_rows(world, 1), region=str(tree.zhushan.pk), station="", group="")
+    # when: session, user, the user's region (which is also the place: not read again), campaigns,
+    # deputies; savepoint, activity, history, campaigns, attendance, issue, its deputies, release
+    with django_assert_num_queries(13):
+        response = post(client, data)
+    # then
+    assert response.status_code == 302
+    assert Activity.objects.get().region == tree.zhushan
+
+
+def _field_error(pk) -> list[str]:
+    return [f"代表 {pk} 不在本辖区内，不能选择。"]
+
+
+def test_an_outside_deputy_is_named_in_the_deputies_fields_own_message(client_as, xuanen_staff, world, tree):
+    data = visit_data(tree, world, deputies=[str(world.deputies[0].pk), str(world.outsider_deputy.pk)])
+    response = post(client_as(xuanen_staff), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["deputies"] == _field_error(world.outsider_deputy.pk)
+
+
+def test_an_issue_rows_outside_deputy_is_named_in_that_rows_message(client_as, xuanen_staff, world, tree):
+    data = visit_data(tree, world, issues=[("路灯不亮", world.deputies[:1]), ("水管漏水", [world.outsider_deputy])])
+    response = post(client_as(xuanen_staff), data)
+    assert response.status_code == 400
+    rows = response.context["formset"].forms
+    assert rows[0].errors == {}
+    assert rows[1].errors["deputies"] == _field_error(world.outsider_deputy.pk)
+    assert not Activity.objects.exists()
+
+
+def test_an_inactive_or_unknown_deputy_is_refused(client_as, xuanen_staff, world, tree):
+    from tests.factories.activities import ActivityDeputyFactory
+
+    retired = ActivityDeputyFactory(name="周退休", region=tree.zhushan, active=False)
+    client = client_as(xuanen_staff)
+    for pk in [retired.pk, 987654]:
+        response = post(client, visit_data(tree, world, deputies=[str(world.deputies[0].pk), str(pk)]))
+        assert response.context["form"].errors["deputies"] == _field_error(pk)
+    assert not Activity.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "1\x00"])
+def test_a_malformed_deputy_id_is_a_form_error_not_a_crash(client_as, xuanen_staff, world, tree, value):
+    response = post(client_as(xuanen_staff), visit_data(tree, world, issues=[("问题", [])], **{"issues-0-deputies": [value]}))
+    assert response.status_code == 400
+    assert response.context["formset"].forms[0].errors["deputies"]
+    assert not Activity.objects.exists()
+
+
+def test_a_group_member_living_elsewhere_attends_but_a_former_member_is_refused(client_as, xuanen_staff, world, tree):
+    import datetime
+
+    from deputies.models import Membership
+    from tests.factories.activities import ActivityDeputyFactory
+
+    member = ActivityDeputyFactory(name="杨县城", region=tree.jiaoyuan)
+    former = ActivityDeputyFactory(name="龚离开", region=tree.jiaoyuan)
+    Membership.objects.create(group=world.group, deputy=member)
+    Membership.objects.create(group=world.group, deputy=former, end_date=timezone.localdate() - datetime.timedelta(days=1))
+    client = client_as(xuanen_staff)
+
+    response = post(client, visit_data(tree, world, deputies=[str(member.pk), str(former.pk)]))
+    assert response.context["form"].errors["deputies"] == _field_error(former.pk)
+
+    response = post(client, visit_data(tree, world, deputies=[str(world.deputies[0].pk)], issues=[("问题", [member])]))
+    assert response.status_code == 302
+    assert set(Activity.objects.get().deputies.all()) == {world.deputies[0], member}
+
+
+def test_a_campaign_the_township_does_not_see_is_refused(client_as, xuanen_staff, world, tree):
+    from tests.factories.activities import CampaignFactory
+
+    neighbour = CampaignFactory(region=tree.jiaoyuan, kind=CampaignKind.SELF_CHOSEN, title="椒园镇茶园行动")
+    response = post(client_as(xuanen_staff), visit_data(tree, world, campaigns=[str(neighbour.pk)]))
+    assert response.status_code == 400
+    assert response.context["form"].errors["campaigns"] == [f"代表行动 {neighbour.pk} 不适用于本辖区。"]
+    assert not Activity.objects.exists()
+
+
+def test_an_office_cannot_count_a_visit_under_a_township_campaign_elsewhere(client_as, xuanen_office, world, tree):
+    from tests.factories.activities import CampaignFactory
+
+    neighbour = CampaignFactory(region=tree.jiaoyuan, kind=CampaignKind.SELF_CHOSEN, title="椒园镇茶园行动")
+    response = post(client_as(xuanen_office), visit_data(tree, world, campaigns=[str(neighbour.pk)]))
+    assert response.status_code == 400
+    assert response.context["form"].errors["campaigns"] == ["所选代表行动不覆盖该活动地点。"]
+    assert not Activity.objects.exists()
+
+
+def test_the_service_does_not_take_another_users_word_for_the_deputies(xuanen_staff, honghu_staff, world, tree):
+    from django.core.exceptions import ValidationError
+
+    from activities import selectors, services
+
+    # given a check made for the other county's clerk, who may choose their own deputy
+    theirs = selectors.DeputiesInScope(honghu_staff)
+    assert set(theirs.among({world.outsider_deputy.pk})) == {world.outsider_deputy.pk}
+    data = services.ActivityInput(
+        type="visit",
+        date=timezone.localdate(),
+        region=tree.zhushan,
+        deputies=[world.outsider_deputy],
+        issues=[services.IssueInput(text="问题", deputies=[world.outsider_deputy])],
+        deputy_scope=theirs,
+    )
+    # when this township's clerk saves with it, then the deputy is checked for this clerk
+    with pytest.raises(ValidationError) as refused:
+        services.activity_create(actor=xuanen_staff, data=data)
+    assert refused.value.message_dict["deputies"] == ["所选代表不在本辖区内。"]
+    assert refused.value.message_dict["issues"] == ["听取问题的代表不在本辖区内。"]
+    assert not Activity.objects.exists()
+
+
+# --- drawing the form: the list of deputies to tick ----------------------------------------------
+
+
+def _listed(response) -> set[int]:
+    return {int(value) for value, _label in response.context["form"].fields["deputies"].widget.choices}
+
+
+def test_the_list_offers_exactly_the_deputies_the_township_may_choose(client_as, xuanen_staff, world, tree):
+    import datetime
+
+    from deputies.models import Membership
+    from liaison_stations.models import StationAssignment
+    from tests.factories.activities import ActivityDeputyFactory
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    member = ActivityDeputyFactory(name="杨县城", region=tree.jiaoyuan)
+    at_station = ActivityDeputyFactory(name="冯驻站", region=tree.jiaoyuan)
+    former = ActivityDeputyFactory(name="龚离开", region=tree.jiaoyuan)
+    left_station = ActivityDeputyFactory(name="包离站", region=tree.jiaoyuan)
+    retired = ActivityDeputyFactory(name="周退休", region=tree.zhushan, active=False)
+    Membership.objects.create(group=world.group, deputy=member)
+    Membership.objects.create(group=world.group, deputy=former, end_date=yesterday)
+    StationAssignment.objects.create(station=world.station, deputy=at_station)
+    StationAssignment.objects.create(station=world.station, deputy=left_station, end_date=yesterday)
+    Membership.objects.create(group=world.group, deputy=retired)
+    StationAssignment.objects.create(station=world.station, deputy=retired)
+
+    response = client_as(xuanen_staff).get(URL)
+
+    assert _listed(response) == {d.pk for d in world.deputies} | {member.pk, at_station.pk}
+    assert _listed(response) == set(response.context["form"].fields["deputies"].queryset.values_list("pk", flat=True))
+
+
+def test_a_scope_over_the_limit_only_when_its_groups_are_counted_lists_only_the_chosen(
+    client_as, xuanen_staff, world, tree, monkeypatch
+):
+    from deputies.models import Membership
+    from tests.factories.activities import ActivityDeputyFactory
+
+    # three deputies live in the township, a fourth only attends its group: four choices, limit three
+    Membership.objects.create(group=world.group, deputy=ActivityDeputyFactory(name="杨县城", region=tree.jiaoyuan))
+    monkeypatch.setattr("activities.forms.LISTED_DEPUTIES_LIMIT", 3)
+    response = client_as(xuanen_staff).get(URL)
+    assert "本辖区代表较多" in response.content.decode()
+    assert _listed(response) == set()
+
+
+@pytest.mark.parametrize("deputies", [3, 30])
+def test_drawing_the_form_reads_the_deputies_once_however_many(client_as, xuanen_staff, world, tree, deputies, django_assert_num_queries):
+    from tests.factories.activities import ActivityDeputyFactory
+
+    ActivityDeputyFactory.create_batch(deputies - 3, region=tree.zhushan_village)
+    client = client_as(xuanen_staff)
+    client.get(URL)
+    # session, user, the user's region; the default place and campaign; regions, campaigns, stations
+    # and groups to choose from; the deputies (living there, in its groups, at its stations) and
+    # their names, once for the form and its issue rows
+    with django_assert_num_queries(13):
+        response = client.get(URL)
+    assert len(_listed(response)) == deputies
