@@ -13,6 +13,7 @@ from activities import selectors, services
 from activities.filters import ActivityFilter
 from activities.models import Activity, ActivityPhoto, Campaign, IssueRaised
 from activities.services import ActivityInput, IssueInput
+from config.api import FastRepresentation
 from config.exceptions import PermissionRefused
 from deputies.models import Deputy, DeputyGroup
 from liaison_stations.models import LiaisonStation
@@ -78,7 +79,7 @@ def _deputies_field(**kwargs):
     return ScopedPrimaryKeyField(selector=selectors.deputies_for, model=Deputy, message=_("代表不在本辖区内：{pk_value}。"), **kwargs)
 
 
-class IssueRaisedSerializer(serializers.ModelSerializer):
+class IssueRaisedSerializer(FastRepresentation, serializers.ModelSerializer):
     deputies = _deputies_field(many=True, required=False)
 
     class Meta:
@@ -87,7 +88,7 @@ class IssueRaisedSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(FastRepresentation, serializers.ModelSerializer):
     """Attendance is a list of deputy ids; issues raised are nested rows."""
 
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.none())
