@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models import Prefetch
 from django.utils.functional import cached_property
 from rest_framework import fields, relations, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -43,6 +44,31 @@ class ChoiceLabelField(fields.CharField):
         return labels.get(value, value)
 
 
+PREFETCHED = "prefetched_{}"
+
+
+def prefetch_list(lookup: str, queryset=None) -> Prefetch:
+    """A prefetch kept as a plain list on each row, read by ``FastRepresentation`` and ``prefetched``.
+
+    Django's ordinary prefetch builds a related manager and a queryset for every row and relation to
+    hold its cache (for a page of 50 activities with four relations, a third of reading the page);
+    a list attribute costs nothing per row. The relation keeps its name in the serializer.
+    """
+    return Prefetch(lookup, queryset=queryset, to_attr=PREFETCHED.format(lookup))
+
+
+def prefetched(instance, name: str):
+    """The related objects of ``instance.<name>``: the ``prefetch_list`` list, the ordinary prefetch
+    cache, or (neither prefetched) a query."""
+    related = instance.__dict__.get(PREFETCHED.format(name))
+    if related is None:
+        cache = getattr(instance, "_prefetched_objects_cache", None)
+        related = cache.get(name) if cache else None
+    if related is None:
+        related = getattr(instance, name).all()
+    return related
+
+
 _PLAIN_TYPES = {fields.CharField: str, fields.IntegerField: int, fields.BooleanField: bool}
 
 
@@ -59,9 +85,9 @@ class FastRepresentation:
       ``to_representation``;
     - a primary-key related field by its ``*_id`` column, a slug related field by its object's
       slug;
-    - a prefetched relation (many primary-key related field, nested list serializer) from the
-      prefetch cache: asking the instance for its related manager builds one per row and field,
-      which costs more than the values.
+    - a relation (many primary-key related field, nested list serializer) from its prefetch
+      (``prefetch_list`` or the ordinary cache; see ``prefetched``): asking the instance for its
+      related manager builds one per row and field, which costs more than the values.
 
     Any other field (method fields, nested serializers) and any case the direct read does not cover
     (a missing link in the source, a callable) goes through DRF's own path, so the output is DRF's.
@@ -90,24 +116,15 @@ class FastRepresentation:
             elif kind == "pk":
                 ret[name] = read(instance)
             elif kind == "many":
-                cache = getattr(instance, "_prefetched_objects_cache", None)
-                related = cache.get(read) if cache else None
-                if related is None:
-                    kind = "drf"
-                else:
-                    child = field.child
-                    ret[name] = [child.to_representation(obj) for obj in related]
+                child = field.child
+                ret[name] = [child.to_representation(obj) for obj in prefetched(instance, read)]
             elif kind == "slug":
                 try:
                     ret[name] = read(instance)
                 except Exception:  # noqa: BLE001 - no related object: DRF's path
                     kind = "drf"
             elif kind == "pks":
-                cache = getattr(instance, "_prefetched_objects_cache", None)
-                related = cache.get(read) if cache else None
-                if related is None:
-                    related = getattr(instance, read).all()
-                ret[name] = [obj.pk for obj in related]
+                ret[name] = [obj.pk for obj in prefetched(instance, read)]
             if kind == "drf":
                 try:
                     attribute = field.get_attribute(instance)

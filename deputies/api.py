@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
-from config.api import FastRepresentation
+from config.api import FastRepresentation, prefetch_list
 from deputies import selectors, services
 from deputies.filters import DeputyFilter, GroupFilter, MandateFilter
 from deputies.models import Deputy, DeputyGroup, Mandate, Membership
@@ -127,7 +127,7 @@ class DeputyViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.RetrieveModelM
         return (
             selectors.deputies_visible_to(self.request.user)
             .select_related("region")
-            .prefetch_related(Prefetch("mandates", queryset=Mandate.objects.select_related("congress_region").order_by("level")))
+            .prefetch_related(prefetch_list("mandates", Mandate.objects.select_related("congress_region").order_by("level")))
             .order_by("name_pinyin", "id")
         )
 
