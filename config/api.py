@@ -185,8 +185,8 @@ class CountKeepingPaginator(DjangoPaginator):
 
     Counting a province's million activities costs more than reading the page of 50 itself, and a
     client paging through a list asks the same count again and again. A count of at least
-    ``API_COUNT_CACHE_MIN`` rows is kept for ``API_COUNT_CACHE_SECONDS`` under the count query's own
-    SQL (which carries the user's scope and filters); smaller lists are always counted afresh.
+    ``API_COUNT_CACHE_MIN`` rows is kept for ``API_COUNT_CACHE_SECONDS`` under the SQL selecting the
+    rows' ids (which carries the user's scope and filters); smaller lists are always counted afresh.
     """
 
     @cached_property
@@ -195,9 +195,12 @@ class CountKeepingPaginator(DjangoPaginator):
         key = None
         if seconds:
             try:
-                sql, params = self.object_list.query.sql_with_params()
+                # The rows' ids only: the scope, filters and joins that decide the count, without the
+                # selected columns and annotations (a suggestion's eight deadline subqueries) and the
+                # order, which cost more to turn into SQL than the cached count saves.
+                sql, params = self.object_list.order_by().values("pk").query.sql_with_params()
                 key = "api:count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-            except (AttributeError, EmptyResultSet):
+            except (AttributeError, TypeError, EmptyResultSet):
                 key = None
         if key and (kept := cache.get(key)) is not None:
             return kept
