@@ -72,27 +72,26 @@ def prefetched(instance, name: str):
 _PLAIN_TYPES = {fields.CharField: str, fields.IntegerField: int, fields.BooleanField: bool}
 
 
+# A ModelSerializer mixin: the same output as DRF's ``to_representation``, in a fraction of the time.
+#
+# DRF reads each field of each row through several layers (``get_attribute``, source walking,
+# callable checks, ``PKOnlyObject``); for a page of 50 rows that is most of the serialising time.
+# This reads the common fields directly, from a plan made once per serializer instance (a list
+# serializer's child serves every row):
+#
+# - a field read from an attribute (``source="region.name"`` too) by ``attrgetter``; a str, int
+#   or bool already of the field's type is taken as is, anything else through the field's own
+#   ``to_representation``;
+# - a primary-key related field by its ``*_id`` column, a slug related field by its object's
+#   slug;
+# - a relation (many primary-key related field, nested list serializer) from its prefetch
+#   (``prefetch_list`` or the ordinary cache; see ``prefetched``): asking the instance for its
+#   related manager builds one per row and field, which costs more than the values.
+#
+# Any other field (method fields, nested serializers) and any case the direct read does not cover
+# (a missing link in the source, a callable) goes through DRF's own path, so the output is DRF's.
+# (No docstring: the API schema would show it as every list row's description.)
 class FastRepresentation:
-    """A ModelSerializer mixin: the same output as DRF's ``to_representation``, in a fraction of the time.
-
-    DRF reads each field of each row through several layers (``get_attribute``, source walking,
-    callable checks, ``PKOnlyObject``); for a page of 50 rows that is most of the serialising time.
-    This reads the common fields directly, from a plan made once per serializer instance (a list
-    serializer's child serves every row):
-
-    - a field read from an attribute (``source="region.name"`` too) by ``attrgetter``; a str, int
-      or bool already of the field's type is taken as is, anything else through the field's own
-      ``to_representation``;
-    - a primary-key related field by its ``*_id`` column, a slug related field by its object's
-      slug;
-    - a relation (many primary-key related field, nested list serializer) from its prefetch
-      (``prefetch_list`` or the ordinary cache; see ``prefetched``): asking the instance for its
-      related manager builds one per row and field, which costs more than the values.
-
-    Any other field (method fields, nested serializers) and any case the direct read does not cover
-    (a missing link in the source, a callable) goes through DRF's own path, so the output is DRF's.
-    """
-
     def to_representation(self, instance):
         plan = self.__dict__.get("_fast_plan")
         if plan is None:
