@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -13,6 +12,7 @@ from activities import selectors, services
 from activities.filters import ActivityFilter
 from activities.models import Activity, ActivityPhoto, Campaign, IssueRaised
 from activities.services import ActivityInput, IssueInput
+from config.api import FastRepresentation, prefetch_list, prefetched
 from config.exceptions import PermissionRefused
 from deputies.models import Deputy, DeputyGroup
 from liaison_stations.models import LiaisonStation
@@ -78,7 +78,7 @@ def _deputies_field(**kwargs):
     return ScopedPrimaryKeyField(selector=selectors.deputies_for, model=Deputy, message=_("代表不在本辖区内：{pk_value}。"), **kwargs)
 
 
-class IssueRaisedSerializer(serializers.ModelSerializer):
+class IssueRaisedSerializer(FastRepresentation, serializers.ModelSerializer):
     deputies = _deputies_field(many=True, required=False)
 
     class Meta:
@@ -87,7 +87,7 @@ class IssueRaisedSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(FastRepresentation, serializers.ModelSerializer):
     """Attendance is a list of deputy ids; issues raised are nested rows."""
 
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.none())
@@ -143,7 +143,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             self.fields["region"].error_messages["does_not_exist"] = _("活动地点不在本辖区内：{value}。")
 
     def get_photos(self, activity) -> list[str]:
-        return [reverse("activities:photo", args=[activity.pk, p.pk]) for p in activity.photos.all()]
+        return [reverse("activities:photo", args=[activity.pk, p.pk]) for p in prefetched(activity, "photos")]
 
     def to_input(self) -> ActivityInput:
         data = dict(self.validated_data)
@@ -179,11 +179,12 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
             .select_related("region", "created_by")
             # The list shows campaigns and deputies as ids: fetch only the ids (a page of 50 visits
             # has about 150 attendances; whole deputy rows cost more than the rest of the page).
+            # As lists (config.api.prefetch_list): no related manager per row and relation.
             .prefetch_related(
-                Prefetch("campaigns", queryset=Campaign.objects.only("id")),
-                Prefetch("deputies", queryset=Deputy.objects.only("id")),
-                Prefetch("photos", queryset=ActivityPhoto.objects.only("id", "activity_id")),
-                Prefetch("issues", queryset=IssueRaised.objects.prefetch_related(Prefetch("deputies", queryset=Deputy.objects.only("id")))),
+                prefetch_list("campaigns", Campaign.objects.only("id")),
+                prefetch_list("deputies", Deputy.objects.only("id")),
+                prefetch_list("photos", ActivityPhoto.objects.only("id", "activity_id")),
+                prefetch_list("issues", IssueRaised.objects.prefetch_related(prefetch_list("deputies", Deputy.objects.only("id")))),
             )
             .order_by("-date", "-id")
         )

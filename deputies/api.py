@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
+from config.api import FastRepresentation, prefetch_list
 from deputies import selectors, services
 from deputies.filters import DeputyFilter, GroupFilter, MandateFilter
 from deputies.models import Deputy, DeputyGroup, Mandate, Membership
@@ -77,7 +78,7 @@ class ScopedDeputyField(serializers.PrimaryKeyRelatedField):
         return selectors.deputies_visible_to(self.context["request"].user)
 
 
-class MandateBriefSerializer(serializers.ModelSerializer):
+class MandateBriefSerializer(FastRepresentation, serializers.ModelSerializer):
     congress_region = serializers.CharField(source="congress_region.code", read_only=True)
     congress_region_name = serializers.CharField(source="congress_region.name", read_only=True)
 
@@ -86,7 +87,7 @@ class MandateBriefSerializer(serializers.ModelSerializer):
         fields = ["id", "level", "congress_region", "congress_region_name", "term", "electoral_unit", "start_date", "end_date"]
 
 
-class DeputySerializer(serializers.ModelSerializer):
+class DeputySerializer(FastRepresentation, serializers.ModelSerializer):
     region = RegionCodeField()
     region_name = serializers.CharField(source="region.name", read_only=True)
     mandates = MandateBriefSerializer(many=True, read_only=True)
@@ -126,7 +127,7 @@ class DeputyViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.RetrieveModelM
         return (
             selectors.deputies_visible_to(self.request.user)
             .select_related("region")
-            .prefetch_related(Prefetch("mandates", queryset=Mandate.objects.select_related("congress_region").order_by("level")))
+            .prefetch_related(prefetch_list("mandates", Mandate.objects.select_related("congress_region").order_by("level")))
             .order_by("name_pinyin", "id")
         )
 

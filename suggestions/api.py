@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.scope import in_scope
+from config.api import ChoiceLabelField, FastRepresentation
 from config.exceptions import PermissionRefused
 from deputies.models import Deputy
 from regions.models import Region
@@ -109,12 +110,12 @@ class AnswerSerializer(serializers.ModelSerializer):
         return {"value": rating.value, "comment": rating.comment, "rated_at": rating.rated_at} if rating else None
 
 
-class SuggestionListSerializer(serializers.ModelSerializer):
+class SuggestionListSerializer(FastRepresentation, serializers.ModelSerializer):
     region = serializers.CharField(source="region.code", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
     lead_deputy = serializers.IntegerField(source="lead_deputy_id", read_only=True)
     lead_deputy_name = serializers.CharField(source="lead_deputy.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(source="status")
     due_at = serializers.DateField(source="lead_due_at", read_only=True, allow_null=True)
     deadline_state = serializers.CharField(read_only=True)
     lead_department = serializers.CharField(read_only=True, allow_null=True)

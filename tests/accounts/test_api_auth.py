@@ -57,3 +57,26 @@ def test_the_schema_and_docs_are_served_offline(client, db):
     assert schema.status_code == 200
     docs = client.get("/api/docs/").content.decode()
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower()
+
+
+def test_a_token_request_reads_the_user_and_region_in_one_query(api_client, xuanen_office, django_assert_num_queries):
+    from rest_framework.authtoken.models import Token
+
+    from config.authentication import TokenAuthentication
+
+    key = Token.objects.create(user=xuanen_office).key
+    with django_assert_num_queries(1):
+        user, token = TokenAuthentication().authenticate_credentials(key)
+        assert (user, token.key, user.region.code) == (xuanen_office, key, "422825")
+
+
+def test_an_inactive_users_token_is_401(api_client, xuanen_office):
+    from rest_framework.authtoken.models import Token
+
+    key = Token.objects.create(user=xuanen_office).key
+    xuanen_office.is_active = False
+    xuanen_office.save(update_fields=["is_active"])
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = api_client.get("/api/v1/auth/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"

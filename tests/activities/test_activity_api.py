@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from activities.models import Activity, IssueRaised
+from activities.models import Activity, ActivityPhoto, IssueRaised
+from tests.activities.conftest import png_upload
 from tests.factories.accounts import UserFactory
 from tests.factories.activities import ActivityFactory
 
@@ -100,6 +101,51 @@ def test_the_detail_has_attendance_ids_and_nested_issues(api_as, xuanen_office, 
     assert sorted(body["deputies"]) == sorted(d.pk for d in world.deputies[:2])
     assert body["issues"] == [{"id": activity.issues.get().pk, "text": "村道破损", "deputies": [world.deputies[0].pk]}]
     assert body["campaigns"] == [world.mandated.pk]
+
+
+def test_a_list_row_carries_every_field(api_as, xuanen_staff, world, tree):
+    # given an activity with every field filled, attendance, a campaign, an issue and a photo
+    activity = ActivityFactory(
+        type="visit", date=datetime.date(2026, 5, 4), start_time=datetime.time(9, 30), region=tree.zhushan_village,
+        station=world.station, group=world.group, deputies=world.deputies[:2], households_visited=8, enterprises_visited=2,
+        people_reached=20, person_times=25, summary="走访农户", created_by=xuanen_staff,
+    )
+    activity.campaigns.add(world.mandated)
+    issue = IssueRaised.objects.create(activity=activity, text="村道破损")
+    issue.deputies.add(world.deputies[0])
+    photo = ActivityPhoto.objects.create(activity=activity, image=png_upload())
+    Activity.objects.filter(pk=activity.pk).update(created_at=datetime.datetime(2026, 5, 4, 2, 0, tzinfo=datetime.UTC))
+    # when the list is read
+    [row] = api_as(xuanen_staff).get(LIST).json()["results"]
+    # then the row is exactly this (ids of related rows, the region's code and name, times in Beijing time)
+    assert row == {
+        "id": activity.pk,
+        "type": "visit",
+        "campaigns": [world.mandated.pk],
+        "date": "2026-05-04",
+        "start_time": "09:30:00",
+        "region": tree.zhushan_village.code,
+        "region_name": tree.zhushan_village.name,
+        "station": world.station.pk,
+        "group": world.group.pk,
+        "deputies": [d.pk for d in sorted(world.deputies[:2], key=lambda d: (d.name_pinyin, d.pk))],
+        "households_visited": 8,
+        "enterprises_visited": 2,
+        "people_reached": 20,
+        "person_times": 25,
+        "summary": "走访农户",
+        "issues": [{"id": issue.pk, "text": "村道破损", "deputies": [world.deputies[0].pk]}],
+        "photos": [f"/activities/{activity.pk}/photos/{photo.pk}/"],
+        "created_by": xuanen_staff.display_name,
+        "created_at": "2026-05-04T10:00:00+08:00",
+    }
+
+
+def test_a_list_row_without_the_optional_links_reads_null(api_as, xuanen_staff, tree):
+    ActivityFactory(region=tree.zhushan_village, station=None, group=None, start_time=None, created_by=None)
+    [row] = api_as(xuanen_staff).get(LIST).json()["results"]
+    assert (row["station"], row["group"], row["start_time"], row["created_by"]) == (None, None, None, None)
+    assert (row["campaigns"], row["deputies"], row["issues"], row["photos"]) == ([], [], [], [])
 
 
 @pytest.mark.parametrize("rows", [2, 50])

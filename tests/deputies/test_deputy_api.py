@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -94,6 +95,34 @@ def test_a_duplicate_seat_is_a_400_not_a_500(api_as, xuanen_office, deputy, tree
 
 def test_deputies_cannot_be_deleted_through_the_api(api_as, xuanen_office, deputy):
     assert api_as(xuanen_office).delete(f"/api/v1/deputies/{deputy.pk}/").status_code == 405
+
+
+def test_a_list_row_carries_every_field(api_as, xuanen_office, tree):
+    # given a deputy with two mandates (listed by level) and a group membership
+    d = DeputyFactory(
+        name="向明华", gender="M", ethnicity="土家族", birth_date=datetime.date(1975, 3, 8), sector="农业", work_unit="珠山镇东门村党支部书记",
+        phone="13812341234", region=tree.zhushan,
+    )
+    county = MandateFactory(deputy=d, level="county", congress_region=tree.xuanen, term="第十九届", electoral_unit="第三选区",
+                            start_date=datetime.date(2021, 10, 1), end_date=None)
+    township = MandateFactory(deputy=d, level="township", congress_region=tree.zhushan, term="第十八届", electoral_unit="第一选区",
+                              start_date=datetime.date(2021, 9, 1), end_date=datetime.date(2026, 8, 31))
+    d.refresh_from_db()
+    # when the list is read
+    [row] = api_as(xuanen_office).get("/api/v1/deputies/").json()["results"]
+    # then the row is exactly this
+    assert row == {
+        "id": d.pk, "name": "向明华", "name_pinyin": d.name_pinyin, "name_initials": d.name_initials, "surname_strokes": d.surname_strokes,
+        "gender": "M", "ethnicity": "土家族", "birth_date": "1975-03-08", "sector": "农业", "work_unit": "珠山镇东门村党支部书记",
+        "phone": "13812341234", "region": tree.zhushan.code, "region_name": tree.zhushan.name, "active": True,
+        "mandates": [
+            {"id": county.pk, "level": "county", "congress_region": tree.xuanen.code, "congress_region_name": tree.xuanen.name,
+             "term": "第十九届", "electoral_unit": "第三选区", "start_date": "2021-10-01", "end_date": None},
+            {"id": township.pk, "level": "township", "congress_region": tree.zhushan.code, "congress_region_name": tree.zhushan.name,
+             "term": "第十八届", "electoral_unit": "第一选区", "start_date": "2021-09-01", "end_date": "2026-08-31"},
+        ],
+    }
+    assert d.name_pinyin and d.name_initials and d.surname_strokes
 
 
 @pytest.mark.parametrize("rows", [2, 50])

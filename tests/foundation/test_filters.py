@@ -12,3 +12,19 @@ def test_an_id_filter_refuses_what_no_id_can_be(api_as, xuanen_office, value):
 
 def test_an_id_filter_accepts_an_id(api_as, xuanen_office):
     assert api_as(xuanen_office).get("/api/v1/deputies/", {"group": "12"}).status_code == 200
+
+
+def test_a_list_without_filter_parameters_skips_the_filterset_and_answers_the_same(api_as, xuanen_office, tree, django_assert_num_queries):
+    from tests.factories.deputies import DeputyFactory
+
+    DeputyFactory(region=tree.zhushan, sector="农业")
+    DeputyFactory(region=tree.zhushan, sector="教育")
+    api = api_as(xuanen_office)
+    unfiltered = api.get("/api/v1/deputies/", {"page_size": 50, "page": 1}).json()
+    # an empty filter value runs the FilterSet, which filters nothing: the same answer
+    assert api.get("/api/v1/deputies/", {"page_size": 50, "sector": ""}).json() == unfiltered
+    assert unfiltered["count"] == 2
+    # a filter's parameter still filters, and a bad one is still named
+    assert api.get("/api/v1/deputies/", {"sector": "教育"}).json()["count"] == 1
+    assert api.get("/api/v1/suggestions/", {"deadline": "nonsense"}).status_code == 400
+    assert api.get("/api/v1/suggestions/", {"submitted_after": "not-a-date"}).status_code in (200, 400)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from suggestions.models import Status, Suggestion, TrainingExample
 from tests.factories.suggestions import SuggestionFactory
+from tests.suggestions.conftest import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +170,28 @@ def test_the_list_endpoint_runs_a_fixed_number_of_queries(world, xuanen_office, 
     with django_assert_num_queries(2):
         r = client.get("/api/v1/suggestions/?status=triage")
     assert r.json()["count"] == rows
+
+
+def test_a_list_row_carries_every_field(world, tree, xuanen_office, api_as, assigned, clock):
+    # given a suggestion assigned to the transport bureau on 2026-03-03 (due 2026-06-03)
+    clock.set(dt.date(2026, 3, 3))
+    s = assigned(region=tree.zhushan)
+    Suggestion.objects.filter(pk=s.pk).update(key_supervision=True)
+    clock.set(dt.date(2026, 5, 28))
+    # when the list is read, in Chinese and in English
+    client = api_as(xuanen_office)
+    [row] = client.get("/api/v1/suggestions/").json()["results"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    [row_en] = client.get("/api/v1/suggestions/").json()["results"]
+    # then the row is exactly this, the status label in the request's language
+    assert row == {
+        "id": s.pk, "number": s.number, "title": "关于修缮椒园镇至珠山镇公路的建议", "status": "assigned", "status_display": "已交办",
+        "category": "transport", "region": tree.zhushan.code, "region_name": tree.zhushan.name, "lead_deputy": world.deputy.pk,
+        "lead_deputy_name": world.deputy.name, "campaign": None, "submitted_at": s.submitted_at.astimezone(SHANGHAI).isoformat(),
+        "key_supervision": True, "due_at": "2026-06-03", "deadline_state": "due_soon", "lead_department": "宣恩县交通运输局",
+    }
+    assert row_en == row | {"status_display": "Assigned"}
+    assert s.number and s.submitted_at
 
 
 def test_it_filters_by_deadline_state(world, xuanen_office, api_as, assigned, clock):
