@@ -48,7 +48,7 @@ def test_a_batch_writes_what_routing_one_at_a_time_writes(county, submit, settin
     def written(suggestion):
         suggestion.refresh_from_db()
         event = SuggestionEvent.objects.get(suggestion=suggestion, action="assign")
-        data = {k: v for k, v in event.data.items()}
+        data = dict(event.data)
         assignment = Assignment.objects.get(suggestion=suggestion)
         return (
             suggestion.status, suggestion.category, event.actor_id, event.actor_label, event.note, event.from_status, event.to_status,
