@@ -379,6 +379,15 @@ def measure_lists(base: str, cfg: dict) -> dict:
         headers = {"Authorization": f"Token {token}"}
         api = APIClient()
         api.force_authenticate(User.objects.get(username=username))
+        # Not a list: the cheapest authenticated endpoint (token check, throttle, the user's own row),
+        # measured the same way. It is the floor under any list: what a request costs before its rows.
+        ping = run_load(f"{base}/api/v1/ping/", seconds=cfg["load_seconds"], connections=cfg["connections"])
+        me = run_load(f"{base}/api/v1/auth/me/", seconds=cfg["load_seconds"], connections=cfg["connections"], headers=headers)
+        result.setdefault("authenticated_floor", {})[username] = {
+            "path": "/api/v1/auth/me/", "rps": round(me.rps, 1), "ping_rps": round(ping.rps, 1),
+            "ratio": round(me.rps / max(ping.rps, 0.001), 3), "errors": me.errors,
+        }
+        say(f"  auth/me@{username}: {me.rps:.0f} 请求/秒，ping {ping.rps:.0f} 请求/秒，比值 {me.rps / max(ping.rps, 0.001):.2f}")
         for name, path in LISTS:
             counts = {}
             if api.get(path, {"page_size": 2}).status_code == 404:  # the first request also loads the user's region
@@ -832,6 +841,8 @@ def write_report(result: dict) -> None:
         lines += ["| list endpoint @ user | req/s | ping req/s | ratio | queries (page 2 / 50) |", "|---|---|---|---|---|"]
         for key, e in details["endpoints"].items():
             lines.append(f"| {key} | {e['rps']} | {e['ping_rps']} | {e['ratio']} | {e['queries_page_size_2']} / {e['queries_page_size_50']} |")
+        for user, e in details.get("authenticated_floor", {}).items():
+            lines.append(f"| (floor: `{e['path']}`, no list) @{user} | {e['rps']} | {e['ping_rps']} | {e['ratio']} | — |")
         lines.append("")
     if result.get("errors"):
         lines += ["Steps that did not complete:", ""] + [f"- `{k}`: {v}" for k, v in result["errors"].items()] + [""]
