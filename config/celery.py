@@ -4,7 +4,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import task_postrun, task_prerun, worker_init
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +29,18 @@ def load_the_router(**_kwargs) -> None:
         router.active_classifier()
     except Exception:  # a database not reachable yet: the first routing task loads it instead
         logger.warning("the router's model could not be loaded at worker start", exc_info=True)
+
+
+@task_prerun.connect
+@task_postrun.connect
+def keep_connections_as_requests_do(**_kwargs) -> None:
+    """Close the database connections a task leaves only when they are too old or broken, as Django
+    does around each request (``CONN_MAX_AGE``).
+
+    Celery's Django fixup would otherwise close them before and after every task, and every task that
+    reads one row would pay for a new PostgreSQL connection (about 5–10 ms, most of a routing task
+    that finds its suggestion already routed). ``CELERY_DB_REUSE_MAX`` turns that off; this takes over.
+    """
+    from django.db import close_old_connections
+
+    close_old_connections()
