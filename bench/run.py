@@ -172,7 +172,7 @@ def server_env(extra: dict | None = None) -> dict:
 
 
 @contextmanager
-def gunicorn(workers: int = 2):
+def gunicorn(workers: int = 3):
     env = server_env()
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     port = free_port()

@@ -28,7 +28,8 @@ def unread_count_subquery():
 
 class InboxModelBackend(ModelBackend):
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.annotate(unread_notifications_count=unread_count_subquery())
+        # The region comes with the user: every scoped page and query asks for it.
+        users = get_user_model()._default_manager.select_related("region").annotate(unread_notifications_count=unread_count_subquery())
         try:
             user = users.get(pk=user_id)
         except users.model.DoesNotExist:

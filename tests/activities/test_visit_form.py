@@ -273,7 +273,7 @@ def test_a_visit_save_reads_the_chosen_deputies_once_and_writes_each_table_once(
     # station, group and the deputies chosen anywhere on it (once, for the form and the service);
     # the service's check of station and group; savepoint, activity, its history row, campaigns,
     # attendance, issues, the issues' deputies, photos, release
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         response = post(client, data)
     # then
     assert response.status_code == 302
@@ -290,7 +290,7 @@ def test_the_benchmarks_visit_costs_thirteen_queries(client_as, xuanen_staff, wo
     data = visit_data(tree, world, issues=_issue_rows(world, 1), region=str(tree.zhushan.pk), station="", group="")
     # when: session, user, the user's region (which is also the place: not read again), campaigns,
     # deputies; savepoint, activity, history, campaigns, attendance, issue, its deputies, release
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = post(client, data)
     # then
     assert response.status_code == 302
@@ -458,6 +458,6 @@ def test_drawing_the_form_reads_the_deputies_once_however_many(client_as, xuanen
     # session, user, the user's region; the default place and campaign; regions, campaigns, stations
     # and groups to choose from; the deputies (living there, in its groups, at its stations) and
     # their names, once for the form and its issue rows
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(URL)
     assert len(_listed(response)) == deputies

@@ -99,7 +99,7 @@ def test_the_hot_issue_list_query_count_does_not_grow(client_as, api_as, provinc
         HotIssue.objects.create(computed_at=now, scope_prefix="42", label=f"问题{i}", terms=[f"问题{i}"], size=i + 3)
     client = client_as(provincial)
     client.get(reverse("residents:hot_issues"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(reverse("residents:hot_issues")).status_code == 200
     with django_assert_num_queries(3):
         assert api_as(provincial).get("/api/v1/hot-issues/").status_code == 200

@@ -161,7 +161,7 @@ def test_list_pages_run_a_fixed_number_of_queries(world, xuanen_office, client_a
     _rows(world, xuanen_office, rows, status=Status.RETURN_REQUESTED if page == "triage" else Status.ASSIGNED)
     user = {"inbox": world.handler, "mine": world.deputy_user}.get(page, xuanen_office)
     client = client_as(user)
-    expected = {"list": 6, "supervision": 5, "triage": 6, "inbox": 7, "mine": 6}[page]
+    expected = {"list": 5, "supervision": 4, "triage": 5, "inbox": 6, "mine": 5}[page]
     with django_assert_num_queries(expected):
         r = client.get(reverse(f"suggestions:{page}"))
     assert r.status_code == 200
