@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# gunicorn's sync workers for `make serve` (and the benchmark's server).
+WEB_WORKERS ?= 3
 # The service suite (PostgreSQL + Redis + a real worker) uses these unless you set your own.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/deputy_action
 REDIS_URL ?= redis://127.0.0.1:6379/0
@@ -64,7 +66,7 @@ beat: venv
 
 serve: venv
 	$(MANAGE) collectstatic --noinput
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3
+	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS)
 
 # Benchmarks (docs/benchmarks.md): `make bench` seeds the province-scale database when it is empty
 # (about 3 minutes) and measures; `make bench SCALE=county` is the small smoke run CI affords.
@@ -74,7 +76,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/deputy_action_bench_$(S
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 
 bench: venv
-	DATABASE_URL="$(BENCH_DATABASE_URL)" CELERY_BROKER_URL="$(BENCH_REDIS_URL)" CACHE_URL="$(BENCH_REDIS_URL)" \
+	DATABASE_URL="$(BENCH_DATABASE_URL)" CELERY_BROKER_URL="$(BENCH_REDIS_URL)" CACHE_URL="$(BENCH_REDIS_URL)" WEB_WORKERS="$(WEB_WORKERS)" \
 	  $(BIN)/python -m bench --scale $(SCALE)
 
 eval-routing: venv

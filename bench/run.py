@@ -32,7 +32,7 @@ PASSWORD = "bench-demo-pass"  # the seeded logins' password in the benchmark dat
 
 # How hard each scale pushes. County is the CI smoke run: every step runs, briefly.
 SETTINGS = {
-    "province": {"samples": 15, "load_seconds": 10, "connections": 8, "visit_clients": 16, "visit_posts": 10,
+    "province": {"samples": 15, "load_seconds": 10, "connections": 8, "visit_clients": 16, "visit_posts": 25,
                  "routing_tasks": 1000, "noop_tasks": 2000, "import_rows": 100_000, "copy_rows": 50_000, "reference_timeout_s": 600,
                  "similar_lookups": 200},
     "county": {"samples": 3, "load_seconds": 2, "connections": 4, "visit_clients": 4, "visit_posts": 2,
