@@ -558,9 +558,10 @@ def router_apply(decisions: list[RouterDecision]) -> None:
     """Write the router's decisions for suggestions the caller holds locked and still ``submitted``.
 
     The same moves as ``suggestion_assign`` (actor None, decided by the router) and
-    ``suggestion_route_to_triage``, written for a whole batch in a fixed number of statements: the
-    calendar, one insert of assignments, one update of the suggestions, one insert of events, and
-    the recipients of every notice in three queries. Must run inside the caller's transaction.
+    ``suggestion_route_to_triage``, written for a whole batch at once: the calendar, one insert of
+    assignments, one update per category assigned (and one per suggestion sent to triage, each with
+    its own guesses), one insert of events, and the recipients of every notice in three queries.
+    Must run inside the caller's transaction.
     """
     if not decisions:
         return

@@ -1,9 +1,10 @@
 """The router on the Django side: which model is in use, which rules apply, which department answers.
 
-``route(suggestion_id)`` is what the Celery task calls. It classifies the suggestion with the active
-model version (loaded once per process), resolves the department, and then calls the same services
-the office uses: ``suggestion_assign`` at or above ``ROUTER_CONFIDENCE_THRESHOLD``, otherwise
-``suggestion_route_to_triage`` with the three best guesses.
+``route(suggestion_id)`` is what the Celery task calls. It takes the suggestion and the others waiting
+(a batch), classifies them with the active model version (loaded once per process), resolves their
+departments (``decide``), and has ``services.router_apply`` write the same moves the office's services
+make: an assignment at or above ``ROUTER_CONFIDENCE_THRESHOLD``, otherwise triage with the three best
+guesses.
 
 Model versions (``RouterModel``) are written here too: ``router_retrain`` and ``router_activate``
 keep exactly one version active, under a row lock.
