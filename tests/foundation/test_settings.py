@@ -88,8 +88,18 @@ def test_postgres_url_is_parsed(monkeypatch):
 def test_every_celery_setting_is_a_name_celery_knows():
     names = [name for name in dir(settings) if name.startswith("CELERY_")]
     assert names, "no CELERY_ settings found"
-    unknown = [name for name in names if name[len("CELERY_"):].lower() not in CELERY_DEFAULTS]
+    # Read by Celery's Django fixup (celery.fixups.django) rather than listed among Celery's defaults.
+    fixup = {"db_reuse_max"}
+    unknown = [name for name in names if name[len("CELERY_"):].lower() not in {*CELERY_DEFAULTS, *fixup}]
     assert unknown == []
+
+
+def test_the_django_fixup_sees_the_connection_reuse_setting():
+    from celery.fixups.django import DjangoWorkerFixup
+
+    from config.celery import app
+
+    assert DjangoWorkerFixup(app).db_reuse_max == settings.CELERY_DB_REUSE_MAX > 0
 
 
 def test_task_time_limits_stay_below_the_visibility_timeout():
