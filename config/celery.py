@@ -33,7 +33,7 @@ def load_the_router(**_kwargs) -> None:
 
 @task_prerun.connect
 @task_postrun.connect
-def keep_connections_as_requests_do(**_kwargs) -> None:
+def keep_connections_as_requests_do(sender=None, **_kwargs) -> None:
     """Close the database connections a task leaves only when they are too old or broken, as Django
     does around each request (``CONN_MAX_AGE``).
 
@@ -41,6 +41,8 @@ def keep_connections_as_requests_do(**_kwargs) -> None:
     reads one row would pay for a new PostgreSQL connection (about 5–10 ms, most of a routing task
     that finds its suggestion already routed). ``CELERY_DB_REUSE_MAX`` turns that off; this takes over.
     """
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return  # run in-process (embedded mode, tests): the caller's connection and transaction stay
     from django.db import close_old_connections
 
     close_old_connections()
