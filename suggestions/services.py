@@ -136,8 +136,9 @@ def _lock_assignment(assignment_id: int) -> tuple[Suggestion, Assignment]:
     return suggestion, assignment
 
 
-def _event(suggestion, action, *, actor, from_status="", to_status="", note="", data=None, system_label=SYSTEM):
-    return SuggestionEvent.objects.create(
+def _new_event(suggestion, action, *, actor, from_status="", to_status="", note="", data=None, system_label=SYSTEM) -> SuggestionEvent:
+    """A timeline entry, not yet saved."""
+    return SuggestionEvent(
         suggestion=suggestion,
         action=action,
         actor=actor,
@@ -149,21 +150,21 @@ def _event(suggestion, action, *, actor, from_status="", to_status="", note="", 
     )
 
 
+def _event(suggestion, action, **kwargs) -> SuggestionEvent:
+    event = _new_event(suggestion, action, **kwargs)
+    event.save()
+    return event
+
+
 def _transition(suggestion: Suggestion, action: str, *, actor, note="", data=None, system_label=SYSTEM) -> SuggestionEvent:
     """Check ``action`` against the table and change the status; return the event, not yet saved."""
     transition = transitions.check(action, suggestion.status)
     from_status = suggestion.status
     if transition.target:
         suggestion.status = transition.target
-    return SuggestionEvent(
-        suggestion=suggestion,
-        action=action,
-        actor=actor,
-        actor_label=_label(actor, system_label),
-        from_status=from_status,
-        to_status=suggestion.status,
-        note=note,
-        data=data or {},
+    return _new_event(
+        suggestion, action, actor=actor, from_status=from_status, to_status=suggestion.status, note=note, data=data,
+        system_label=system_label,
     )
 
 
