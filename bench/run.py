@@ -175,8 +175,8 @@ def server_env(extra: dict | None = None) -> dict:
 
 
 @contextmanager
-def gunicorn(workers: int = 3):
-    env = server_env()
+def gunicorn(workers: int = 3, extra: dict | None = None):
+    env = server_env(extra)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     port = free_port()
     log = open(ROOT / "var" / "bench-gunicorn.log", "ab")  # noqa: SIM115 - closed below
@@ -369,7 +369,7 @@ def _dsn() -> str:
 def measure_lists(base: str, cfg: dict) -> dict:
     """Requests/second of each list endpoint ÷ the no-database ping, interleaved on one server."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
     from rest_framework.test import APIClient
 
     from accounts.models import User
@@ -391,17 +391,25 @@ def measure_lists(base: str, cfg: dict) -> dict:
             "ratio": round(me.rps / max(ping.rps, 0.001), 3), "errors": me.errors,
         }
         say(f"  auth/me@{username}: {me.rps:.0f} 请求/秒，ping {ping.rps:.0f} 请求/秒，比值 {me.rps / max(ping.rps, 0.001):.2f}")
+        kept_client = APIClient()
+        kept_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         for name, path in LISTS:
             counts = {}
             if api.get(path, {"page_size": 2}).status_code == 404:  # the first request also loads the user's region
                 result.setdefault("pending", []).append(path)
                 continue
-            for size in (2, 50):
-                with CaptureQueriesContext(connection) as captured:
-                    response = api.get(path, {"page_size": size})
-                if response.status_code != 200:
-                    raise RuntimeError(f"{path} answered {response.status_code} in-process; its queries cannot be counted")
-                counts[size] = len(captured.captured_queries)
+            # A page computed (the cache off): its queries must not depend on the page size.
+            with override_settings(API_CACHE_SECONDS=0):
+                for size in (2, 50):
+                    with CaptureQueriesContext(connection) as captured:
+                        response = api.get(path, {"page_size": size})
+                    if response.status_code != 200:
+                        raise RuntimeError(f"{path} answered {response.status_code} in-process; its queries cannot be counted")
+                    counts[size] = len(captured.captured_queries)
+            # The same page asked again with its token, as the load below asks it: the queries left.
+            kept_client.get(path, {"page_size": 50})
+            with CaptureQueriesContext(connection) as captured:
+                kept_client.get(path, {"page_size": 50})
             ping = run_load(f"{base}/api/v1/ping/", seconds=cfg["load_seconds"], connections=cfg["connections"])
             load = run_load(f"{base}{path}?page_size=50", seconds=cfg["load_seconds"], connections=cfg["connections"], headers=headers)
             ratio = load.rps / max(ping.rps, 0.001)
@@ -409,11 +417,12 @@ def measure_lists(base: str, cfg: dict) -> dict:
             result["endpoints"][key] = {
                 "rps": round(load.rps, 1), "ping_rps": round(ping.rps, 1), "ratio": round(ratio, 3), "errors": load.errors,
                 "queries_page_size_2": counts[2], "queries_page_size_50": counts[50],
-                "same_query_count": counts[2] == counts[50], "tool": load.tool,
+                "same_query_count": counts[2] == counts[50], "queries_kept": len(captured.captured_queries), "tool": load.tool,
             }
             if username == "provincial":
                 ratios.append(ratio)
-            say(f"  {key}: {load.rps:.0f} 请求/秒，ping {ping.rps:.0f} 请求/秒，比值 {ratio:.2f}，查询 {counts[2]}/{counts[50]}")
+            say(f"  {key}: {load.rps:.0f} 请求/秒，ping {ping.rps:.0f} 请求/秒，比值 {ratio:.2f}，查询 {counts[2]}/{counts[50]}，"
+                f"缓存命中时 {len(captured.captured_queries)}")
     if not ratios:
         raise Pending("no list endpoint on this branch yet")
     # The figure is the worst list; a list not landed yet is named in the details.
@@ -422,6 +431,32 @@ def measure_lists(base: str, cfg: dict) -> dict:
         result["list_pending"] = sorted(set(result.pop("pending")))
     result["list_queries_independent_of_page_size"] = all(e["same_query_count"] for e in result["endpoints"].values())
     return result
+
+
+def measure_lists_computed(base: str, cfg: dict) -> dict:
+    """The same lists on a server that keeps no page (``API_CACHE_SECONDS=0``): every request computed.
+
+    Not a target: the load repeats one URL, so on the default server nearly every request is a kept
+    page. This is what a page costs the first time, or every time its tables keep changing.
+    """
+    from bench.load import run_load
+
+    result, ratios = {}, []
+    for username in ("provincial", "xuanen"):
+        headers = {"Authorization": f"Token {token_for(username)}"}
+        for name, path in LISTS:
+            ping = run_load(f"{base}/api/v1/ping/", seconds=cfg["load_seconds"], connections=cfg["connections"])
+            load = run_load(f"{base}{path}?page_size=50", seconds=cfg["load_seconds"], connections=cfg["connections"], headers=headers)
+            if load.rps == 0 and load.errors:
+                continue
+            ratio = load.rps / max(ping.rps, 0.001)
+            result[f"{name}@{username}"] = {"rps": round(load.rps, 1), "ping_rps": round(ping.rps, 1), "ratio": round(ratio, 3), "errors": load.errors}
+            if username == "provincial":
+                ratios.append(ratio)
+            say(f"  {name}@{username}（不缓存）: {load.rps:.0f} 请求/秒，ping {ping.rps:.0f} 请求/秒，比值 {ratio:.2f}")
+    if not ratios:
+        raise Pending("no list endpoint on this branch yet")
+    return {"list_rps_ratio_computed": round(min(ratios), 3), "endpoints_computed": result}
 
 
 def measure_visit_posts(base: str, cfg: dict) -> dict:
@@ -815,6 +850,7 @@ def write_report(result: dict) -> None:
     for key, (op, target) in TARGETS.items():
         value = f.get(key)
         lines.append(f"| `{key}` | {value if value is not None else '—'} | {refs[key]} | {op} {target} | {result['verdicts'][key]} |")
+    lines.append(f"| `list_rps_ratio_computed` | {f.get('list_rps_ratio_computed', '—')} | the same, on a server that keeps no page | — | — |")
     lines.append(f"| `copy_vs_bulk_ratio` | {f.get('copy_vs_bulk_ratio', '—')} | bulk_create of the same rows | — | — |")
     lines.append("")
     if f.get("similar_p95_ms") is not None:
@@ -843,11 +879,15 @@ def write_report(result: dict) -> None:
                          f"({page.get('rollup_queries', '—')}) | {page.get('rollup_equals_raw', '—')} |")
         lines.append("")
     if "endpoints" in details:
-        lines += ["| list endpoint @ user | req/s | ping req/s | ratio | queries (page 2 / 50) |", "|---|---|---|---|---|"]
+        computed = details.get("endpoints_computed", {})
+        lines += ["| list endpoint @ user | req/s | ping req/s | ratio | computed every time: req/s | ping req/s | ratio "
+                  "| queries computed (page 2 / 50) | queries kept |", "|---|---|---|---|---|---|---|---|---|"]
         for key, e in details["endpoints"].items():
-            lines.append(f"| {key} | {e['rps']} | {e['ping_rps']} | {e['ratio']} | {e['queries_page_size_2']} / {e['queries_page_size_50']} |")
+            c = computed.get(key, {})
+            lines.append(f"| {key} | {e['rps']} | {e['ping_rps']} | {e['ratio']} | {c.get('rps', '—')} | {c.get('ping_rps', '—')} | "
+                         f"{c.get('ratio', '—')} | {e['queries_page_size_2']} / {e['queries_page_size_50']} | {e.get('queries_kept', '—')} |")
         for user, e in details.get("authenticated_floor", {}).items():
-            lines.append(f"| (floor: `{e['path']}`, no list) @{user} | {e['rps']} | {e['ping_rps']} | {e['ratio']} | — |")
+            lines.append(f"| (`{e['path']}`: not a list, never kept) @{user} | {e['rps']} | {e['ping_rps']} | {e['ratio']} | — | — | — | — | — |")
         lines.append("")
     if result.get("errors"):
         lines += ["Steps that did not complete:", ""] + [f"- `{k}`: {v}" for k, v in result["errors"].items()] + [""]
@@ -923,6 +963,9 @@ def main(argv: list[str] | None = None) -> int:
                 step("lists", measure_lists, base, cfg)
             if "visit" in steps:
                 step("visit", measure_visit_posts, base, cfg)
+        if "lists" in steps:
+            with gunicorn(extra={"API_CACHE_SECONDS": "0"}) as base:
+                step("lists (computed every time)", measure_lists_computed, base, cfg)
     if "similar" in steps:
         step("similar", measure_similarity, cfg)
     if "clustering" in steps:

@@ -15,12 +15,16 @@ from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from rest_framework import fields, relations, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config import freshness
 from config.exceptions import Conflict, PermissionRefused
 
 
@@ -207,6 +211,56 @@ class CountKeepingPaginator(DjangoPaginator):
         if key and value >= settings.API_COUNT_CACHE_MIN:
             cache.set(key, value, seconds)
         return value
+
+
+class CachedList:
+    """A list endpoint whose JSON pages are kept until a table they were read from changes.
+
+    Mixed into a DRF list view (before the viewset class). The page is kept per user, language,
+    day, media type and full URL (host, path and query: the ``next``/``previous`` links are
+    absolute), with the tables read while the request was answered, the token check's included
+    (``config.freshness``). A page served again is the same bytes the view rendered, while
+    authentication, permissions and throttling still run for every request. Anything but a
+    ``200`` JSON page of a ``GET`` is computed every time.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "GET" or not freshness.enabled():
+            self.freshness_read = None
+            return super().dispatch(request, *args, **kwargs)
+        with freshness.reading() as read:
+            self.freshness_read = read
+            return super().dispatch(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        read = self.freshness_read
+        if read is None or request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+        key = self.list_cache_key(request)
+        kept = freshness.fetch(key)
+        if kept is not None:
+            content, content_type = kept
+            return HttpResponse(content, content_type=content_type)
+        response = super().list(request, *args, **kwargs)
+
+        def keep(rendered):
+            if rendered.status_code == 200:
+                freshness.store(key, (rendered.content, rendered["Content-Type"]), read)
+
+        response.add_post_render_callback(keep)
+        return response
+
+    def list_cache_key(self, request) -> str:
+        view = type(self)
+        what = "|".join([
+            f"{view.__module__}.{view.__qualname__}",
+            str(request.user.pk),
+            get_language() or "",
+            timezone.localdate().isoformat(),
+            request.accepted_media_type or "",
+            request.build_absolute_uri(),
+        ])
+        return "fresh:list:" + hashlib.sha256(what.encode()).hexdigest()
 
 
 class Pagination(PageNumberPagination):

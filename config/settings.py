@@ -117,9 +117,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (throttling, dashboards) -------------------------------------------------------------
 CACHE_URL = env_url("CACHE_URL", None, schemes={"redis", "rediss"})
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# API lists and token checks kept in the cache while the tables they were read from are unchanged
+# (config/freshness.py). Only with a cache every process shares: local memory is per process.
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60 if CACHE_URL else 0)
 
 # --- Accounts and authentication -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -194,8 +197,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "config.throttling.AnonRateThrottle",
+        "config.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),

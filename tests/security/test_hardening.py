@@ -282,3 +282,19 @@ def test_the_lock_out_still_counts_a_real_username(client, xuanen_office):
         client.post("/accounts/login/", {"username": "xuanen", "password": "wrong"})
     response = client.post("/accounts/login/", {"username": "xuanen", "password": PASSWORD})
     assert response.status_code in (403, 429) and "_auth_user_id" not in client.session
+
+
+def test_a_throttled_caller_is_let_in_again_when_the_window_turns(low_rates, xuanen_office, monkeypatch):
+    from config.throttling import UserRateThrottle
+
+    now = [6000.0]  # the start of a one-minute window
+    monkeypatch.setattr(UserRateThrottle, "timer", staticmethod(lambda: now[0]))
+    client = APIClient()
+    client.force_authenticate(xuanen_office)
+    assert [client.get("/api/v1/auth/me/").status_code for _ in range(5)] == [200] * 5
+    now[0] += 45
+    response = client.get("/api/v1/auth/me/")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) == 15  # until the window's end, not a full minute
+    now[0] += 15
+    assert client.get("/api/v1/auth/me/").status_code == 200

@@ -1,0 +1,246 @@
+"""Cached API answers (config.freshness): served again only while their tables are unchanged.
+
+These tests commit for real (``transaction=True``): the cache is about what other connections see
+after a commit. They run on SQLite with the local-memory cache turned on for the test, and on
+PostgreSQL with Redis where ``make test`` provides them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from activities.models import Activity
+from config import freshness
+from deputies.models import Deputy
+from tests.factories.deputies import DeputyFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DEPUTIES = "/api/v1/deputies/"
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.API_CACHE_SECONDS = 60
+    cache.clear()
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def get(client, path=DEPUTIES, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.content
+    return response, len(queries.captured_queries)
+
+
+# --- which tables a statement reads and writes --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sql", "tables"),
+    [
+        ('INSERT INTO "deputies_deputy" ("name") VALUES (%s)', {"deputies_deputy"}),
+        ('UPDATE "suggestions_suggestion" SET "status" = %s WHERE "id" IN (1, 2)', {"suggestions_suggestion"}),
+        ('  delete from "activities_activity" WHERE id = 1', {"activities_activity"}),
+        ('TRUNCATE "a_one", "b_two" RESTART IDENTITY CASCADE;', {"a_one", "b_two"}),
+        ('WITH moved AS (SELECT 1) UPDATE "dashboards_dashboardrollup" SET x = 1', {"dashboards_dashboardrollup"}),
+        ('SELECT "id" FROM "suggestions_suggestion" WHERE "status" = %s FOR UPDATE SKIP LOCKED', set()),
+        ("SAVEPOINT s1", set()),
+        ('INSERT INTO "x_y" ("k") VALUES (1) ON CONFLICT ("k") DO UPDATE SET "k" = 1', {"x_y"}),
+    ],
+)
+def test_written_tables(sql, tables):
+    assert freshness.written_tables(sql) == tables
+
+
+def test_read_tables():
+    sql = (
+        'SELECT "d"."id" FROM "deputies_deputy" INNER JOIN "regions_region" ON (1=1) '
+        'WHERE "d"."id" IN (SELECT U0."deputy_id" FROM "deputies_mandate" U0)'
+    )
+    assert freshness.read_tables(sql) == {"deputies_deputy", "regions_region", "deputies_mandate"}
+
+
+# --- list pages ---------------------------------------------------------------------------------------------
+
+
+def test_a_list_page_is_served_again_until_its_rows_change(tree, provincial):
+    DeputyFactory.create_batch(3, region=tree.zhushan)
+    client = token_client(provincial)
+    first, computed = get(client)
+    again, kept = get(client)
+    assert computed > 0 and kept == 0  # neither the token, nor the page, nor its count from the database
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+
+    # a write through save() …
+    deputy = Deputy.objects.first()
+    deputy.name = "改了名"
+    deputy.save()
+    names = [d["name"] for d in get(client)[0].json()["results"]]
+    assert "改了名" in names
+    # … and one that bypasses save() and its signals
+    Deputy.objects.filter(pk=deputy.pk).update(name="再改名")
+    assert "再改名" in [d["name"] for d in get(client)[0].json()["results"]]
+    DeputyFactory.create_batch(2, region=tree.zhushan)
+    assert get(client)[0].json()["count"] == 5
+
+
+def test_a_change_to_a_joined_table_is_seen(tree, provincial):
+    DeputyFactory(region=tree.zhushan)
+    client = token_client(provincial)
+    assert get(client)[0].json()["results"][0]["region_name"] == "珠山镇"
+    get(client)
+    tree.zhushan.name = "珠山街道"
+    tree.zhushan.save()
+    assert get(client)[0].json()["results"][0]["region_name"] == "珠山街道"
+
+
+def test_each_user_has_their_own_pages(tree, provincial, xuanen_office, honghu_office):
+    DeputyFactory(region=tree.zhushan, name="宣恩代表")
+    DeputyFactory(region=tree.fengkou, name="洪湖代表")
+    assert get(token_client(provincial))[0].json()["count"] == 2
+    # the same URL, asked by offices of two counties after the province's page was kept
+    assert [d["name"] for d in get(token_client(xuanen_office))[0].json()["results"]] == ["宣恩代表"]
+    assert [d["name"] for d in get(token_client(honghu_office))[0].json()["results"]] == ["洪湖代表"]
+
+
+def test_query_strings_and_languages_are_pages_of_their_own(tree, provincial, settings):
+    from tests.factories.suggestions import SuggestionDeputyFactory, SuggestionFactory
+
+    DeputyFactory.create_batch(3, region=tree.zhushan)
+    client = token_client(provincial)
+    assert len(get(client, page_size=2)[0].json()["results"]) == 2
+    assert len(get(client, page_size=3)[0].json()["results"]) == 3
+
+    SuggestionFactory(region=tree.zhushan, lead_deputy=SuggestionDeputyFactory(region=tree.zhushan), status="submitted")
+    path = "/api/v1/suggestions/"
+    chinese = get(client, path)[0].json()["results"][0]["status_display"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = get(client, path)[0].json()["results"][0]["status_display"]
+    assert chinese != english and english.isascii()
+
+
+def test_activity_bulk_inserts_reach_the_list(tree, xuanen_staff):
+    from tests.factories.activities import ActivityFactory
+
+    ActivityFactory(region=tree.zhushan_village, created_by=xuanen_staff)
+    client = token_client(xuanen_staff)
+    assert get(client, "/api/v1/activities/")[0].json()["count"] == 1
+    template = Activity.objects.get()
+    template.pk = None
+    Activity.objects.bulk_create([template])
+    assert get(client, "/api/v1/activities/")[0].json()["count"] == 2
+
+
+def test_a_revoked_token_and_a_deactivated_user_are_refused_at_once(tree, provincial, xuanen_office):
+    client = token_client(provincial)
+    get(client)
+    assert get(client)[1] == 0
+    Token.objects.filter(user=provincial).delete()
+    assert client.get(DEPUTIES).status_code == 401
+
+    client = token_client(xuanen_office)
+    get(client)
+    xuanen_office.is_active = False
+    xuanen_office.save(update_fields=["is_active"])
+    assert client.get(DEPUTIES).status_code == 401
+
+
+def test_a_lost_version_counts_as_a_change(tree, provincial):
+    DeputyFactory(region=tree.zhushan)
+    client = token_client(provincial)
+    get(client)
+    cache.delete(freshness.VERSION_PREFIX + "deputies_deputy")  # Redis evicted it
+    assert get(client)[1] > 0
+
+
+def test_off_when_no_shared_cache(tree, provincial, settings):
+    settings.API_CACHE_SECONDS = 0
+    DeputyFactory(region=tree.zhushan)
+    client = token_client(provincial)
+    get(client)
+    assert get(client)[1] > 0
+
+
+def test_other_formats_and_errors_are_not_kept(tree, provincial):
+    client = token_client(provincial)
+    get(client)
+    # the browsable API is rendered each time
+    assert client.get(DEPUTIES, HTTP_ACCEPT="text/html").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(DEPUTIES, HTTP_ACCEPT="text/html").status_code == 200
+    assert len(queries.captured_queries) > 0
+    # a page past the end is an error each time, never a kept page
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(DEPUTIES, {"page": 99}).status_code == 404
+        assert len(queries.captured_queries) > 0
+
+
+# --- the rules underneath -------------------------------------------------------------------------------------
+
+
+def test_nothing_is_read_or_kept_inside_a_transaction_that_has_written(tree, provincial):
+    DeputyFactory(region=tree.zhushan)
+    client = token_client(provincial)
+    get(client)
+    with transaction.atomic():
+        Deputy.objects.update(name="未提交")
+        assert freshness.writing_uncommitted()
+        # this connection sees its own uncommitted rows: the kept page is not for it…
+        assert get(client)[0].json()["results"][0]["name"] == "未提交"
+        transaction.set_rollback(True)
+    assert not freshness.writing_uncommitted()
+    # …and what it saw then was not kept for the others
+    assert get(client)[0].json()["results"][0]["name"] != "未提交"
+
+
+def test_an_answer_is_not_kept_when_a_write_lands_while_it_is_computed(tree):
+    with freshness.reading() as read:
+        list(Deputy.objects.all())
+        freshness.tables_written({"deputies_deputy"})  # committed by another process meanwhile
+    assert not freshness.store("fresh:test", "stale?", read)
+    assert cache.get("fresh:test") is None
+
+    with freshness.reading() as read:
+        list(Deputy.objects.all())
+    assert read.tables == {"deputies_deputy"}
+    assert freshness.store("fresh:test", "fine", read)
+    assert freshness.fetch("fresh:test") == "fine"
+    freshness.tables_written({"regions_region"})
+    assert freshness.fetch("fresh:test") == "fine"  # not one of its tables
+    freshness.tables_written({"deputies_deputy"})
+    assert freshness.fetch("fresh:test") is None
+
+
+def test_a_write_inside_a_transaction_moves_the_versions_only_once_committed(tree):
+    with freshness.reading() as read:
+        list(Deputy.objects.all())
+    freshness.store("fresh:test", "kept", read)
+    with transaction.atomic():
+        DeputyFactory(region=tree.zhushan)
+        # other connections still see the old rows: the entry stays good for them until the commit
+        assert cache.get(freshness.VERSION_PREFIX + "deputies_deputy") == read_version("deputies_deputy")
+    assert freshness.fetch("fresh:test") is None
+
+
+def read_version(table):
+    return freshness._versions([freshness.VERSION_PREFIX + table])[0]
+
+
+def test_an_entry_used_inside_another_passes_its_tables_on(tree):
+    freshness.cached("fresh:inner", lambda: list(Deputy.objects.values_list("id", flat=True)))
+    with freshness.reading() as outer:
+        freshness.cached("fresh:inner", lambda: pytest.fail("should have been kept"))
+    assert outer.tables == {"deputies_deputy"}
