@@ -45,3 +45,13 @@ class RedisCache(django_redis.RedisCache):
         pipeline.incr(key)
         pipeline.expire(key, timeout, nx=True)
         return pipeline.execute()[0]
+
+    def incr_many_from(self, keys, start: int) -> None:
+        """Add one to each counter, starting a missing one at ``start`` (no expiry): one round trip."""
+        client = self._cache.get_client(write=True)
+        pipeline = client.pipeline(transaction=False)
+        for key in keys:
+            key = self.make_and_validate_key(key)
+            pipeline.set(key, start, nx=True)
+            pipeline.incr(key)
+        pipeline.execute()

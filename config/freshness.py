@@ -139,12 +139,18 @@ def _dirty(connection) -> set:
 def _bump(tables: Iterable[str], connection=None) -> None:
     if connection is not None and not connection.in_atomic_block:
         _dirty(connection).clear()
-    if not enabled():
+    # A process that keeps no answers itself (API_CACHE_SECONDS=0) still tells the others sharing
+    # the cache that it wrote.
+    if not enabled() and not settings.CACHE_URL:
         return
+    keys = [VERSION_PREFIX + t for t in tables] + [GLOBAL_KEY]
     try:
-        for table in tables:
-            _incr(VERSION_PREFIX + table)
-        _incr(GLOBAL_KEY)
+        many = getattr(cache, "incr_many_from", None)  # config.cache.RedisCache: one round trip
+        if many is not None:
+            many(keys, time.time_ns())
+        else:
+            for key in keys:
+                _incr(key)
     except Exception:  # noqa: BLE001 - the write is committed; a cache outage must not fail it
         # Entries of these tables may now outlive the write, until API_CACHE_SECONDS expire them.
         logger.exception("could not move the cache versions of %s", ", ".join(sorted(tables)))

@@ -37,3 +37,9 @@ def test_a_counter_starts_expires_and_counts_as_djangos_incr(redis_cache):
     redis_cache._cache.get_client().expire(redis_cache.make_and_validate_key("hits"), 5)
     redis_cache.incr_with_expiry("hits", 30)
     assert redis_cache._cache.get_client().ttl(redis_cache.make_and_validate_key("hits")) <= 5
+
+
+def test_many_counters_move_in_one_call_and_a_missing_one_starts_high(redis_cache):
+    redis_cache.set("known", 41)
+    redis_cache.incr_many_from(["known", "new"], 10**18)
+    assert redis_cache.get_many(["known", "new"]) == {"known": 42, "new": 10**18 + 1}

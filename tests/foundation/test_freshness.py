@@ -244,3 +244,14 @@ def test_an_entry_used_inside_another_passes_its_tables_on(tree):
     with freshness.reading() as outer:
         freshness.cached("fresh:inner", lambda: pytest.fail("should have been kept"))
     assert outer.tables == {"deputies_deputy"}
+
+
+def test_a_process_that_keeps_nothing_still_announces_its_writes(tree, settings):
+    with freshness.reading() as read:
+        list(Deputy.objects.all())
+    freshness.store("fresh:test", "kept", read)
+    settings.API_CACHE_SECONDS = 0  # a worker or web process with the cache off, sharing Redis
+    settings.CACHE_URL = "redis://shared"
+    DeputyFactory(region=tree.zhushan)
+    settings.API_CACHE_SECONDS = 60
+    assert freshness.fetch("fresh:test") is None
