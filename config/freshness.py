@@ -69,7 +69,7 @@ def enabled() -> bool:
 
 def written_tables(sql: str) -> set[str]:
     """The tables a statement writes to (empty for a read)."""
-    head = sql.lstrip()[:8].upper()
+    head = sql[:16].lstrip()[:8].upper()
     if head.startswith(("SELECT", "SAVEPOIN", "RELEASE", "ROLLBACK", "SET ", "SHOW", "EXPLAIN", "BEGIN", "COMMIT")):
         return set()
     if head.startswith("TRUNCATE"):
@@ -122,11 +122,21 @@ def tables_written(tables: Iterable[str], connection=None) -> None:
     if not tables:
         return
     if connection.in_atomic_block:
-        dirty = _dirty(connection)
-        dirty.update(tables)
-        transaction.on_commit(partial(_bump, tuple(tables), connection), using=connection.alias)
+        _dirty(connection).update(tables)
+        # One callback per write (a callback registered inside a savepoint that rolls back is
+        # dropped with it); the first to run after the commit moves every table written, the
+        # others find nothing left.
+        transaction.on_commit(partial(_flush, connection), using=connection.alias)
     else:
-        _bump(tables, connection)
+        _bump(tables)
+
+
+def _flush(connection) -> None:
+    dirty = _dirty(connection)
+    tables = set(dirty)
+    dirty.clear()
+    if tables:
+        _bump(tables)
 
 
 def _dirty(connection) -> set:
@@ -136,9 +146,7 @@ def _dirty(connection) -> set:
     return dirty
 
 
-def _bump(tables: Iterable[str], connection=None) -> None:
-    if connection is not None and not connection.in_atomic_block:
-        _dirty(connection).clear()
+def _bump(tables: Iterable[str]) -> None:
     # A process that keeps no answers itself (API_CACHE_SECONDS=0) still tells the others sharing
     # the cache that it wrote.
     if not enabled() and not settings.CACHE_URL:

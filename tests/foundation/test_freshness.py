@@ -255,3 +255,19 @@ def test_a_process_that_keeps_nothing_still_announces_its_writes(tree, settings)
     DeputyFactory(region=tree.zhushan)
     settings.API_CACHE_SECONDS = 60
     assert freshness.fetch("fresh:test") is None
+
+
+def test_writes_after_a_rolled_back_savepoint_still_move_the_versions(tree):
+    with freshness.reading() as read:
+        list(Deputy.objects.all())
+    freshness.store("fresh:test", "kept", read)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                DeputyFactory(region=tree.zhushan)  # its commit callback goes with the savepoint
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert freshness.fetch("fresh:test") is None  # this connection has written: not for it
+        Deputy.objects.create(name="留下的", region=tree.zhushan)
+    assert freshness.fetch("fresh:test") is None
