@@ -110,7 +110,9 @@ _tracker = _Tracker()
 def install(sender=None, connection=None, **kwargs) -> None:
     """``connection_created`` receiver: put the tracker on the connection (once per wrapper)."""
     if connection is not None and _tracker not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_tracker)
+        # First in the list: ``connection.execute_wrapper()`` removes the *last* wrapper when its
+        # block ends, and a connection may open inside such a block.
+        connection.execute_wrappers.insert(0, _tracker)
 
 
 def tables_written(tables: Iterable[str], connection=None) -> None:

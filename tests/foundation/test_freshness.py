@@ -271,3 +271,13 @@ def test_writes_after_a_rolled_back_savepoint_still_move_the_versions(tree):
         assert freshness.fetch("fresh:test") is None  # this connection has written: not for it
         Deputy.objects.create(name="留下的", region=tree.zhushan)
     assert freshness.fetch("fresh:test") is None
+
+
+def test_the_tracker_survives_a_connection_opened_inside_another_wrapper(db):
+    def passing(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    connection.execute_wrappers[:] = [w for w in connection.execute_wrappers if w is not freshness._tracker]
+    with connection.execute_wrapper(passing):
+        freshness.install(connection=connection)  # as connection_created does when it opens here
+    assert connection.execute_wrappers == [freshness._tracker]
