@@ -3,7 +3,9 @@
 The API's lists and token checks are read far more often than the rows under them change: a
 provincial office's clerks reload the same first pages of deputies, visits and suggestions all day.
 This module lets such an answer be kept in the shared cache (Redis) and served again **only while
-none of the tables it was computed from has been written since**.
+none of the tables it was computed from has been written since**. Used for the API's list pages
+(``config.api.CachedList``), token checks (``config.authentication``) and the signed-in user that
+every page loads with its unread count (``suggestions.auth``).
 
 How it knows:
 
@@ -24,7 +26,7 @@ How it knows:
 - A connection that has written inside its still-open transaction sees rows nobody else sees yet:
   it neither reads nor stores entries until that transaction ends.
 
-Entries also expire after ``API_CACHE_SECONDS`` (60), which bounds what no statement announces:
+Entries also expire after ``FRESH_CACHE_SECONDS`` (60), which bounds what no statement announces:
 the date moving on, rows changed outside the application. A missing version (Redis evicted it)
 starts again from a value no earlier entry can hold. The cache is on only where it is shared by
 every process (``CACHE_URL``); with the embedded local-memory cache it is off.
@@ -61,7 +63,7 @@ _readers: contextvars.ContextVar[tuple] = contextvars.ContextVar("fresh_readers"
 
 
 def enabled() -> bool:
-    return settings.API_CACHE_SECONDS > 0
+    return settings.FRESH_CACHE_SECONDS > 0
 
 
 # --- writes ----------------------------------------------------------------------------------------
@@ -149,7 +151,7 @@ def _dirty(connection) -> set:
 
 
 def _bump(tables: Iterable[str]) -> None:
-    # A process that keeps no answers itself (API_CACHE_SECONDS=0) still tells the others sharing
+    # A process that keeps no answers itself (FRESH_CACHE_SECONDS=0) still tells the others sharing
     # the cache that it wrote.
     if not enabled() and not settings.CACHE_URL:
         return
@@ -162,7 +164,7 @@ def _bump(tables: Iterable[str]) -> None:
             for key in keys:
                 _incr(key)
     except Exception:  # noqa: BLE001 - the write is committed; a cache outage must not fail it
-        # Entries of these tables may now outlive the write, until API_CACHE_SECONDS expire them.
+        # Entries of these tables may now outlive the write, until FRESH_CACHE_SECONDS expire them.
         logger.exception("could not move the cache versions of %s", ", ".join(sorted(tables)))
 
 
@@ -265,7 +267,7 @@ def store(key: str, value: Any, read: Reading, timeout: int | None = None) -> bo
     current = _versions([GLOBAL_KEY] + [VERSION_PREFIX + t for t in tables])
     if current[0] != read.started_at:
         return False
-    cache.set(key, (tables, current[1:], value), timeout or settings.API_CACHE_SECONDS)
+    cache.set(key, (tables, current[1:], value), timeout or settings.FRESH_CACHE_SECONDS)
     return True
 
 

@@ -120,9 +120,9 @@ if CACHE_URL:
     CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# API lists and token checks kept in the cache while the tables they were read from are unchanged
-# (config/freshness.py). Only with a cache every process shares: local memory is per process.
-API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60 if CACHE_URL else 0)
+# API list pages, token checks and session users kept in the cache while the tables they were read
+# from are unchanged (config/freshness.py). Only with a cache every process shares: local memory is per process.
+FRESH_CACHE_SECONDS = env_int("FRESH_CACHE_SECONDS", 60 if CACHE_URL else 0)
 
 # --- Accounts and authentication -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -26,7 +27,7 @@ DEPUTIES = "/api/v1/deputies/"
 
 @pytest.fixture(autouse=True)
 def cache_on(settings):
-    settings.API_CACHE_SECONDS = 60
+    settings.FRESH_CACHE_SECONDS = 60
     cache.clear()
 
 
@@ -166,7 +167,7 @@ def test_a_lost_version_counts_as_a_change(tree, provincial):
 
 
 def test_off_when_no_shared_cache(tree, provincial, settings):
-    settings.API_CACHE_SECONDS = 0
+    settings.FRESH_CACHE_SECONDS = 0
     DeputyFactory(region=tree.zhushan)
     client = token_client(provincial)
     get(client)
@@ -250,10 +251,10 @@ def test_a_process_that_keeps_nothing_still_announces_its_writes(tree, settings)
     with freshness.reading() as read:
         list(Deputy.objects.all())
     freshness.store("fresh:test", "kept", read)
-    settings.API_CACHE_SECONDS = 0  # a worker or web process with the cache off, sharing Redis
+    settings.FRESH_CACHE_SECONDS = 0  # a worker or web process with the cache off, sharing Redis
     settings.CACHE_URL = "redis://shared"
     DeputyFactory(region=tree.zhushan)
-    settings.API_CACHE_SECONDS = 60
+    settings.FRESH_CACHE_SECONDS = 60
     assert freshness.fetch("fresh:test") is None
 
 
@@ -281,3 +282,43 @@ def test_the_tracker_survives_a_connection_opened_inside_another_wrapper(db):
     with connection.execute_wrapper(passing):
         freshness.install(connection=connection)  # as connection_created does when it opens here
     assert connection.execute_wrappers == [freshness._tracker]
+
+
+# --- the signed-in user of every page ------------------------------------------------------------------------
+
+
+def test_the_session_user_is_kept_with_its_unread_count_until_a_table_of_it_changes(tree, xuanen_office):
+    from suggestions.auth import InboxModelBackend
+    from suggestions.models import Notification
+
+    backend = InboxModelBackend()
+
+    def load():
+        with CaptureQueriesContext(connection) as queries:
+            user = backend.get_user(xuanen_office.pk)
+        return user, len(queries.captured_queries)
+
+    user, computed = load()
+    assert computed == 1 and user.unread_notifications_count == 0 and user.region == tree.xuanen
+    assert load()[1] == 0
+    Notification.objects.create(user=xuanen_office, title="新交办")
+    user, computed = load()
+    assert computed == 1 and user.unread_notifications_count == 1
+    Notification.objects.update(read_at=timezone.now())
+    assert load()[0].unread_notifications_count == 0
+    xuanen_office.is_active = False
+    xuanen_office.save(update_fields=["is_active"])
+    assert backend.get_user(xuanen_office.pk) is None
+
+
+def test_a_page_signed_in_by_session_reads_no_user_row_the_second_time(tree, xuanen_office, client):
+    client.force_login(xuanen_office)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code in (200, 302)
+    assert not [q for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+    xuanen_office.set_password("另一个密码-2026")
+    xuanen_office.save()
+    # a changed password ends the session at once, as without the cache
+    response = client.get("/activities/")
+    assert response.status_code == 302 and "/login" in response["Location"]
