@@ -184,12 +184,14 @@ def _is_relation(model, name: str, *, many: bool) -> bool:
 
 
 class CountKeepingPaginator(DjangoPaginator):
-    """Counts a list exactly, and keeps a large count for a few seconds.
+    """Counts a list exactly, and keeps a large count.
 
     Counting a province's million activities costs more than reading the page of 50 itself, and a
     client paging through a list asks the same count again and again. A count of at least
-    ``API_COUNT_CACHE_MIN`` rows is kept for ``API_COUNT_CACHE_SECONDS`` under the SQL selecting the
-    rows' ids (which carries the user's scope and filters); smaller lists are always counted afresh.
+    ``API_COUNT_CACHE_MIN`` rows is kept under the SQL selecting the rows' ids (which carries the
+    user's scope and filters); smaller lists are always counted afresh. With a shared cache the
+    count is kept until a table it was counted from is written (``config.freshness``), at most
+    ``API_COUNT_CACHE_SECONDS``; without one, for ``API_COUNT_CACHE_SECONDS``.
     """
 
     @cached_property
@@ -205,6 +207,15 @@ class CountKeepingPaginator(DjangoPaginator):
                 key = "api:count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
             except (AttributeError, TypeError, EmptyResultSet):
                 key = None
+        if key and freshness.enabled():
+            # With a shared cache a kept count is exact: it is kept until a table it counts changes.
+            if (kept := freshness.fetch(key)) is not None:
+                return kept
+            with freshness.reading() as read:
+                value = super().count
+            if value >= settings.API_COUNT_CACHE_MIN:
+                freshness.store(key, value, read, seconds)
+            return value
         if key and (kept := cache.get(key)) is not None:
             return kept
         value = super().count

@@ -322,3 +322,19 @@ def test_a_page_signed_in_by_session_reads_no_user_row_the_second_time(tree, xua
     # a changed password ends the session at once, as without the cache
     response = client.get("/activities/")
     assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_a_large_count_is_kept_across_pages_and_exact_after_a_write(tree, provincial, settings):
+    settings.API_COUNT_CACHE_MIN = 3
+    DeputyFactory.create_batch(4, region=tree.zhushan)
+    client = token_client(provincial)
+
+    def counts(**params):
+        with CaptureQueriesContext(connection) as queries:
+            body = get(client, **params)[0].json()
+        return body["count"], len([q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()])
+
+    assert counts(page_size=2) == (4, 1)
+    assert counts(page_size=2, page=2) == (4, 0)  # another page: computed, but its count was kept
+    DeputyFactory(region=tree.zhushan)
+    assert counts(page_size=2, page=2) == (5, 1)  # no stale total after a write
