@@ -338,3 +338,97 @@ def test_a_large_count_is_kept_across_pages_and_exact_after_a_write(tree, provin
     assert counts(page_size=2, page=2) == (4, 0)  # another page: computed, but its count was kept
     DeputyFactory(region=tree.zhushan)
     assert counts(page_size=2, page=2) == (5, 1)  # no stale total after a write
+
+
+# --- review: what could still serve a stale answer or fail a request -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sql", "tables"),
+    [
+        # SQLite: ``bulk_create(ignore_conflicts=True)``, which every ``add()`` to an auto-created m2m uses
+        ('INSERT OR IGNORE INTO "activities_activity_campaigns" ("activity_id", "campaign_id") VALUES (%s, %s)',
+         {"activities_activity_campaigns"}),
+        # raw SQL written as an indented triple-quoted string
+        ("\n            WITH gone AS (SELECT 1)\n            UPDATE \"deputies_deputy\" SET \"active\" = false",
+         {"deputies_deputy"}),
+        ('\n                TRUNCATE "suggestions_suggestionterm"', {"suggestions_suggestionterm"}),
+    ],
+)
+def test_written_tables_in_sql_django_and_raw_cursors_send(sql, tables):
+    assert freshness.written_tables(sql) == tables
+
+
+def test_a_campaign_added_to_an_activity_reaches_the_list(tree, xuanen_staff):
+    from tests.factories.activities import ActivityFactory, CampaignFactory
+
+    activity = ActivityFactory(region=tree.zhushan_village, created_by=xuanen_staff)
+    campaign = CampaignFactory(region=tree.province)
+    client = token_client(xuanen_staff)
+    assert get(client, "/api/v1/activities/")[0].json()["results"][0]["campaigns"] == []
+    activity.campaigns.add(campaign)  # INSERT OR IGNORE INTO … on SQLite
+    assert get(client, "/api/v1/activities/")[0].json()["results"][0]["campaigns"] == [campaign.pk]
+
+
+@pytest.fixture
+def redis_down(monkeypatch):
+    """Every call to the cache fails, as the Redis client does while Redis is unreachable."""
+    from django.core.cache import caches
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def down(*args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    backend = type(caches["default"])
+    for name in ("get", "get_many", "set", "add", "incr", "delete", "set_many"):
+        monkeypatch.setattr(backend, name, down)
+
+
+def test_pages_signed_in_by_session_still_answer_while_redis_is_down(tree, xuanen_office, client, redis_down):
+    # Before the kept session user, no part of these pages needed Redis.
+    client.force_login(xuanen_office)
+    assert client.get("/activities/").status_code == 200
+    assert freshness.cached("fresh:test", lambda: "computed") == "computed"
+
+
+def test_counts_kept_by_a_process_without_the_fresh_cache_do_not_fail_one_with_it(tree, provincial, settings):
+    # The same Redis, shared by a process whose FRESH_CACHE_SECONDS is 0 (or the previous release,
+    # during a rolling deploy): both keep a list's count under the same "api:count:" key.
+    settings.API_COUNT_CACHE_MIN = 1
+    DeputyFactory.create_batch(2, region=tree.zhushan)
+    client = token_client(provincial)
+    settings.FRESH_CACHE_SECONDS = 0
+    assert get(client)[0].json()["count"] == 2  # keeps the count as a plain int
+    settings.FRESH_CACHE_SECONDS = 60
+    assert get(client)[0].json()["count"] == 2  # fetch() unpacked the int: TypeError, a 500
+
+    cache.clear()
+    assert get(client, page_size=1)[0].json()["count"] == 2  # kept as (tables, versions, value)
+    settings.FRESH_CACHE_SECONDS = 0
+    assert get(client, page_size=1)[0].json()["count"] == 2  # the tuple taken for a count: a 500
+
+
+def test_a_write_is_never_missing_from_an_answer_stored_between_its_version_moves(tree, monkeypatch):
+    # Without one-round-trip increments (or when a pipeline's commands reach Redis apart), the
+    # versions move one key at a time. An answer stored between a table's move and the global
+    # counter's must not be taken as newer than the write.
+    from django.core.cache import caches
+
+    monkeypatch.setattr(type(caches["default"]), "incr_many_from", None, raising=False)  # one key at a time
+    with freshness.reading() as read:
+        before = list(Deputy.objects.values_list("name", flat=True))  # read before the write…
+    deputy = DeputyFactory.build(region=tree.zhushan)
+    real_incr = freshness._incr
+    stored = []
+
+    def incr(key):
+        value = real_incr(key)
+        if key == freshness.VERSION_PREFIX + "deputies_deputy":  # …stored while the write's versions move
+            stored.append(freshness.store("fresh:test", before, read))
+        return value
+
+    monkeypatch.setattr(freshness, "_incr", incr)
+    deputy.save()
+    monkeypatch.setattr(freshness, "_incr", real_incr)
+    assert stored  # the store happened in between
+    assert freshness.fetch("fresh:test") is None, "an answer without the committed deputy is served"
