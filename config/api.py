@@ -209,6 +209,9 @@ class CountKeepingPaginator(DjangoPaginator):
                 key = None
         if key and freshness.enabled():
             # With a shared cache a kept count is exact: it is kept until a table it counts changes.
+            # A key of its own: a process with the fresh cache off (or the previous release) keeps a
+            # plain int under "api:count:", which this entry's (tables, versions, value) is not.
+            key = "fresh:count:" + key.removeprefix("api:count:")
             if (kept := freshness.fetch(key)) is not None:
                 return kept
             with freshness.reading() as read:

@@ -52,8 +52,10 @@ logger = logging.getLogger(__name__)
 VERSION_PREFIX = "fresh:v:"
 GLOBAL_KEY = "fresh:v:*"  # moves with every committed write to any table
 
-_WRITE_START = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
-_WRITE_ANY = re.compile(r'\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+# ``INSERT OR IGNORE INTO``: SQLite's ``bulk_create(ignore_conflicts=True)``, used by every m2m ``add()``.
+_WRITE_START = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_WRITE_ANY = re.compile(r'\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_HEAD = re.compile(r"\s*(\w{0,8})")  # the first word, however much indentation comes before it
 _TRUNCATE = re.compile(r"^\s*TRUNCATE\b(.*?)(?:\bRESTART\b|\bCASCADE\b|\bCONTINUE\b|$)", re.IGNORECASE | re.DOTALL)
 _NAME = re.compile(r'"?(\w+)"?')
 _READ = re.compile(r'\b(?:FROM|JOIN)\s+"?([A-Za-z_]\w*)"?', re.IGNORECASE)
@@ -71,8 +73,8 @@ def enabled() -> bool:
 
 def written_tables(sql: str) -> set[str]:
     """The tables a statement writes to (empty for a read)."""
-    head = sql[:16].lstrip()[:8].upper()
-    if head.startswith(("SELECT", "SAVEPOIN", "RELEASE", "ROLLBACK", "SET ", "SHOW", "EXPLAIN", "BEGIN", "COMMIT")):
+    head = _HEAD.match(sql).group(1).upper()
+    if head.startswith(("SELECT", "SAVEPOIN", "RELEASE", "ROLLBACK", "SHOW", "EXPLAIN", "BEGIN", "COMMIT")) or head == "SET":
         return set()
     if head.startswith("TRUNCATE"):
         match = _TRUNCATE.match(sql)
@@ -155,7 +157,9 @@ def _bump(tables: Iterable[str]) -> None:
     # the cache that it wrote.
     if not enabled() and not settings.CACHE_URL:
         return
-    keys = [VERSION_PREFIX + t for t in tables] + [GLOBAL_KEY]
+    # The global counter first: an answer stored between two of these increments must already see
+    # it moved (and be refused), never a table's new version beside rows read before the write.
+    keys = [GLOBAL_KEY] + [VERSION_PREFIX + t for t in tables]
     try:
         many = getattr(cache, "incr_many_from", None)  # config.cache.RedisCache: one round trip
         if many is not None:
@@ -215,8 +219,14 @@ class Reading:
             self.started_at = self.enclosing.started_at
         elif not enabled():
             self.started_at = None
+        elif counter is not None:
+            self.started_at = counter
         else:
-            self.started_at = counter if counter is not None else _versions([GLOBAL_KEY])[0]
+            try:
+                self.started_at = _versions([GLOBAL_KEY])[0]
+            except Exception:  # noqa: BLE001 - a cache outage must not fail the statement: keep nothing
+                logger.warning("cache unavailable: the answer being computed will not be kept", exc_info=True)
+                self.started_at = None
 
 
 @contextmanager
@@ -244,11 +254,15 @@ def fetch(key: str) -> Any | None:
     """The value stored under ``key`` if none of its tables has been written since; else None."""
     if not enabled() or writing_uncommitted():
         return None
-    entry = cache.get(key)
-    if entry is None:
+    try:
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        tables, versions, value = entry
+        current = _versions([GLOBAL_KEY] + [VERSION_PREFIX + t for t in tables])
+    except Exception:  # noqa: BLE001 - a cache outage, or an entry this code did not write: compute
+        logger.warning("could not read the kept answer %s", key, exc_info=True)
         return None
-    tables, versions, value = entry
-    current = _versions([GLOBAL_KEY] + [VERSION_PREFIX + t for t in tables])
     readers = _readers.get()
     if readers:
         readers[-1].start(current[0])
@@ -264,10 +278,14 @@ def store(key: str, value: Any, read: Reading, timeout: int | None = None) -> bo
     if not enabled() or writing_uncommitted() or read.started_at in (None, _UNSET):
         return False
     tables = sorted(read.tables)
-    current = _versions([GLOBAL_KEY] + [VERSION_PREFIX + t for t in tables])
-    if current[0] != read.started_at:
+    try:
+        current = _versions([GLOBAL_KEY] + [VERSION_PREFIX + t for t in tables])
+        if current[0] != read.started_at:
+            return False
+        cache.set(key, (tables, current[1:], value), timeout or settings.FRESH_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001 - a cache outage (or a value that cannot be pickled) must not fail the request
+        logger.warning("could not keep the answer %s", key, exc_info=True)
         return False
-    cache.set(key, (tables, current[1:], value), timeout or settings.FRESH_CACHE_SECONDS)
     return True
 
 
