@@ -432,3 +432,20 @@ def test_a_write_is_never_missing_from_an_answer_stored_between_its_version_move
     monkeypatch.setattr(freshness, "_incr", real_incr)
     assert stored  # the store happened in between
     assert freshness.fetch("fresh:test") is None, "an answer without the committed deputy is served"
+
+
+def test_a_write_is_announced_even_when_a_commit_callback_before_it_fails(tree):
+    # Django drops the commit callbacks after one that raises: the versions must still move later,
+    # not be forgotten by the next request on this connection.
+    with freshness.reading() as read:
+        list(Deputy.objects.all())
+    freshness.store("fresh:test", "kept", read)
+
+    def fails():
+        raise RuntimeError("the broker is down")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        transaction.on_commit(fails)  # registered before the first write
+        DeputyFactory(region=tree.zhushan)
+    assert Deputy.objects.count() == 1  # committed
+    assert freshness.fetch("fresh:test") is None
