@@ -186,7 +186,9 @@ def writing_uncommitted(connection=None) -> bool:
 
     connection = connection or default_connection
     if not connection.in_atomic_block:
-        _dirty(connection).clear()
+        # Left over: the transaction rolled back (moving its versions costs a recomputation), or a
+        # commit callback before ours raised and Django dropped ours (the write is committed).
+        _flush(connection)
         return False
     return bool(_dirty(connection))
 
