@@ -29,5 +29,7 @@ class TokenAuthentication(DRFTokenAuthentication):
         return found
 
     def _lookup(self, key):
-        token = self.get_model().objects.select_related("user__region").filter(key=key).first()
+        # Without the password hash: the kept entry goes to Redis, and a token check never needs it
+        # (reading ``user.password`` would load it; ``save()`` leaves a field it never loaded alone).
+        token = self.get_model().objects.select_related("user__region").defer("user__password").filter(key=key).first()
         return None if token is None else (token.user, token)

@@ -37,13 +37,14 @@ class RedisCache(django_redis.RedisCache):
         """Add one to a counter, creating it (expiring in ``timeout`` seconds) if missing: one round trip.
 
         Django's ``incr`` asks ``EXISTS`` first and refuses a missing key, so a counter costs two or
-        three round trips; Redis's ``INCR`` starts a missing key at 0, and ``EXPIRE … NX`` sets the
-        expiry only on the call that created it.
+        three round trips; Redis's ``INCR`` starts a missing key at 0. The expiry is set again on
+        every call (``EXPIRE … NX`` would need Redis 7): meant for counters whose key names their
+        time window, which then live ``timeout`` past the window's last request.
         """
         key = self.make_and_validate_key(key)
         pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
         pipeline.incr(key)
-        pipeline.expire(key, timeout, nx=True)
+        pipeline.expire(key, timeout)
         return pipeline.execute()[0]
 
     def incr_many_from(self, keys, start: int) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.scope import has_scope, in_scope, regions_in_scope
 from deputies.filters import ORDERINGS, DeputyFilter, GroupFilter
@@ -32,7 +32,7 @@ def deputies_visible_to(user) -> QuerySet[Deputy]:
 
 def current_filter(prefix: str = "") -> Q:
     """Rows (memberships, assignments) with no end date or one not yet past."""
-    today = date.today()
+    today = timezone.localdate()  # the congress's day (Asia/Shanghai), not the server's
     return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
 
 

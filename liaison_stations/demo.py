@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from django.utils import timezone
+
 from liaison_stations.models import LiaisonStation, ReceptionDay, StandardItem, StationAssignment, StationKind, StationStandard
 from regions.models import Region
 
@@ -33,7 +35,7 @@ def seed(ctx) -> None:
     )
 
     stations: list[LiaisonStation] = []
-    today = date.today()
+    today = timezone.localdate()  # the congress's day (Asia/Shanghai), not the server's
     for code, township in sorted(townships.items()):
         villages = list(Region.objects.filter(parent=township).order_by("code")[:2])
         specs = [(f"{township.name}人大代表之家", StationKind.HOME, township, f"{township.name}人民政府院内")]

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.scope import has_scope, in_scope, regions_in_scope
 from deputies.models import Deputy
@@ -106,7 +107,7 @@ def station_detail(user, pk) -> StationDetail:
         .prefetch_related("deputy__mandates")
         .order_by("deputy__name_stroke_key", "deputy__name_pinyin")
     )
-    today = date.today()
+    today = timezone.localdate()  # the congress's day (Asia/Shanghai), not the server's
     current = [a for a in assignments if a.end_date is None or a.end_date >= today]
     past = [a for a in assignments if a.end_date is not None and a.end_date < today]
     return StationDetail(

@@ -449,3 +449,13 @@ def test_a_write_is_announced_even_when_a_commit_callback_before_it_fails(tree):
         DeputyFactory(region=tree.zhushan)
     assert Deputy.objects.count() == 1  # committed
     assert freshness.fetch("fresh:test") is None
+
+
+def test_a_kept_token_check_holds_no_password_hash(tree, provincial):
+    import hashlib
+
+    client = token_client(provincial)
+    get(client)
+    key = Token.objects.get(user=provincial).key
+    _tables, _versions, (user, _token) = cache.get("fresh:token:" + hashlib.sha256(key.encode()).hexdigest())
+    assert user.pk == provincial.pk and "password" not in user.__dict__
