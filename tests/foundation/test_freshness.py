@@ -226,14 +226,18 @@ def test_an_answer_is_not_kept_when_a_write_lands_while_it_is_computed(tree):
 
 
 def test_a_write_inside_a_transaction_moves_the_versions_only_once_committed(tree):
-    with freshness.reading() as read:
-        list(Deputy.objects.all())
-    freshness.store("fresh:test", "kept", read)
+    keep_an_answer_read_from_deputies()
     with transaction.atomic():
         DeputyFactory(region=tree.zhushan)
         # other connections still see the old rows: the entry stays good for them until the commit
         assert cache.get(freshness.VERSION_PREFIX + "deputies_deputy") == read_version("deputies_deputy")
     assert freshness.fetch("fresh:test") is None
+
+
+def keep_an_answer_read_from_deputies(key="fresh:test", value="kept"):
+    with freshness.reading() as read:
+        list(Deputy.objects.all())
+    assert freshness.store(key, value, read)
 
 
 def read_version(table):
@@ -248,9 +252,7 @@ def test_an_entry_used_inside_another_passes_its_tables_on(tree):
 
 
 def test_a_process_that_keeps_nothing_still_announces_its_writes(tree, settings):
-    with freshness.reading() as read:
-        list(Deputy.objects.all())
-    freshness.store("fresh:test", "kept", read)
+    keep_an_answer_read_from_deputies()
     settings.FRESH_CACHE_SECONDS = 0  # a worker or web process with the cache off, sharing Redis
     settings.CACHE_URL = "redis://shared"
     DeputyFactory(region=tree.zhushan)
@@ -259,9 +261,7 @@ def test_a_process_that_keeps_nothing_still_announces_its_writes(tree, settings)
 
 
 def test_writes_after_a_rolled_back_savepoint_still_move_the_versions(tree):
-    with freshness.reading() as read:
-        list(Deputy.objects.all())
-    freshness.store("fresh:test", "kept", read)
+    keep_an_answer_read_from_deputies()
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -437,9 +437,7 @@ def test_a_write_is_never_missing_from_an_answer_stored_between_its_version_move
 def test_a_write_is_announced_even_when_a_commit_callback_before_it_fails(tree):
     # Django drops the commit callbacks after one that raises: the versions must still move later,
     # not be forgotten by the next request on this connection.
-    with freshness.reading() as read:
-        list(Deputy.objects.all())
-    freshness.store("fresh:test", "kept", read)
+    keep_an_answer_read_from_deputies()
 
     def fails():
         raise RuntimeError("the broker is down")
