@@ -137,6 +137,16 @@ def tables_written(tables: Iterable[str], connection=None) -> None:
         _bump(tables)
 
 
+def app_migrated(sender=None, using="default", **kwargs) -> None:
+    """``post_migrate`` receiver: every table of the migrated app counts as written."""
+    from django.db import connections
+
+    if sender is None:
+        return
+    tables = {model._meta.db_table for model in sender.get_models(include_auto_created=True)}
+    tables_written(tables, connection=connections[using])
+
+
 def _flush(connection) -> None:
     dirty = _dirty(connection)
     tables = set(dirty)

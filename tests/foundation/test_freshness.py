@@ -457,3 +457,13 @@ def test_a_kept_token_check_holds_no_password_hash(tree, provincial):
     key = Token.objects.get(user=provincial).key
     _tables, _versions, (user, _token) = cache.get("fresh:token:" + hashlib.sha256(key.encode()).hexdigest())
     assert user.pk == provincial.pk and "password" not in user.__dict__
+
+
+def test_migrating_an_app_drops_what_was_kept_from_its_tables(tree):
+    from django.apps import apps
+
+    keep_an_answer_read_from_deputies()
+    freshness.app_migrated(sender=apps.get_app_config("regions"))
+    assert freshness.fetch("fresh:test") == "kept"  # another app's tables
+    freshness.app_migrated(sender=apps.get_app_config("deputies"))
+    assert freshness.fetch("fresh:test") is None
