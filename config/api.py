@@ -247,7 +247,7 @@ class CachedList:
             return super().dispatch(request, *args, **kwargs)
 
     def list(self, request, *args, **kwargs):
-        read = self.freshness_read
+        read = getattr(self, "freshness_read", None)  # set by dispatch(); absent when list() is called directly
         if read is None or request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
         key = self.list_cache_key(request)

@@ -125,8 +125,8 @@ def tables_written(tables: Iterable[str], connection=None) -> None:
 
     connection = connection or default_connection
     tables = set(tables)
-    if not tables:
-        return
+    if not tables or not (enabled() or settings.CACHE_URL):
+        return  # nothing kept anywhere to tell (the embedded mode): no commit callback per write
     if connection.in_atomic_block:
         _dirty(connection).update(tables)
         # One callback per write (a callback registered inside a savepoint that rolls back is
