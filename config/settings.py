@@ -117,12 +117,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (throttling, dashboards) -------------------------------------------------------------
 CACHE_URL = env_url("CACHE_URL", None, schemes={"redis", "rediss"})
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# API list pages, token checks and session users kept in the cache while the tables they were read
-# from are unchanged (config/freshness.py). Only with a cache every process shares: local memory is per process.
-FRESH_CACHE_SECONDS = env_int("FRESH_CACHE_SECONDS", 60 if CACHE_URL else 0)
 
 # --- Accounts and authentication -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -356,9 +353,6 @@ DASHBOARD_LEAGUE_ROWS = env_int("DASHBOARD_LEAGUE_ROWS", 30, minimum=1)
 # Province, city and county dashboards are added up from rollups that beat refreshes every
 # DASHBOARD_ROLLUP_MINUTES (dashboards/rollup.py); a rollup older than the maximum age is not used
 # and the page is computed from the raw rows instead.
-# API lists: a count of at least API_COUNT_CACHE_MIN rows is kept this many seconds (config/api.py).
-API_COUNT_CACHE_SECONDS = env_int("API_COUNT_CACHE_SECONDS", 30, minimum=0)
-API_COUNT_CACHE_MIN = env_int("API_COUNT_CACHE_MIN", 1000, minimum=0)
 DASHBOARD_ROLLUPS = env_bool("DASHBOARD_ROLLUPS", True)
 DASHBOARD_ROLLUP_MINUTES = env_int("DASHBOARD_ROLLUP_MINUTES", 15, minimum=1)
 DASHBOARD_ROLLUP_MAX_AGE_MINUTES = env_int("DASHBOARD_ROLLUP_MAX_AGE_MINUTES", 360, minimum=1)
