@@ -225,11 +225,10 @@ def login(base: str, username: str):
 
 
 def token_for(username: str) -> str:
-    from rest_framework.authtoken.models import Token
-
     from accounts.models import User
+    from accounts.tokens import token_issue
 
-    return Token.objects.get_or_create(user=User.objects.get(username=username))[0].key
+    return token_issue(user=User.objects.get(username=username))
 
 
 def set_passwords() -> None:
