@@ -42,19 +42,23 @@ PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKE
 ON_SERVICES := DATABASE_URL="$(PG_URL)" CELERY_BROKER_URL="$(REDIS_URL)" CACHE_URL="$(REDIS_URL)"
 ON_SQLITE := env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL -u CELERY_QUEUE
 
+# Schemathesis builds its cases while the module is collected (seconds per process): a run that
+# selects none of them (every one is `slow`, none `embedded`) does not collect the module at all.
+NOT_COLLECTED := --ignore=tests/security/test_api_fuzz.py
+
 # $(call suite,MARKER-EXPRESSION): both runs, with the expression ('' for everything) added to each.
 define suite
 	@if $(BIN)/python -m config.probe "$(PG_URL)" "$(REDIS_URL)"; then \
 	  echo "==> the suite on PostgreSQL + Redis ($(PG_URL), $(REDIS_URL))"; \
-	  $(ON_SERVICES) $(PYTEST) $(if $(1),-m "$(1)") $(PYTEST_ARGS); services=$$?; \
+	  $(ON_SERVICES) $(PYTEST) $(if $(1),-m "$(1)" $(NOT_COLLECTED)) $(PYTEST_ARGS); services=$$?; \
 	  echo "==> the embedded mode's tests on SQLite with in-process tasks"; \
-	  $(ON_SQLITE) $(PYTEST) -m "embedded$(if $(1), and ($(1)))" $(PYTEST_ARGS); sqlite=$$?; \
+	  $(ON_SQLITE) $(PYTEST) -m "embedded$(if $(1), and ($(1)))" $(NOT_COLLECTED) $(PYTEST_ARGS); sqlite=$$?; \
 	  exit $$(( services || sqlite )); \
 	elif [ -n "$(REQUIRE_SERVICES)" ]; then \
 	  echo "PostgreSQL ($(PG_URL)) or Redis ($(REDIS_URL)) is not reachable and REQUIRE_SERVICES is set"; exit 1; \
 	else \
 	  echo "==> PostgreSQL or Redis does not answer (set PG_URL / REDIS_URL): the whole suite on SQLite"; \
-	  $(ON_SQLITE) $(PYTEST) $(if $(1),-m "$(1)") $(PYTEST_ARGS); \
+	  $(ON_SQLITE) $(PYTEST) $(if $(1),-m "$(1)" $(NOT_COLLECTED)) $(PYTEST_ARGS); \
 	fi
 endef
 

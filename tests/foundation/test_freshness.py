@@ -20,7 +20,7 @@ from config import freshness
 from deputies.models import Deputy
 from tests.factories.deputies import DeputyFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
 DEPUTIES = "/api/v1/deputies/"
 

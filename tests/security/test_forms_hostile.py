@@ -129,6 +129,7 @@ def _client(form: HostileForm, world) -> Client:
     return client
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("form", FORMS, ids=[f.id for f in FORMS])
 def test_hostile_input_never_breaks_a_form(form, world):
     client = _client(form, world)
@@ -270,6 +271,7 @@ def _roster_bytes(kind: str, rows: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_a_hostile_roster_file_is_refused_with_a_message_or_imported(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from hypothesis import strategies as st
@@ -320,6 +322,7 @@ DASHBOARD_PAGES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "url_for"), DASHBOARD_PAGES, ids=[n for n, _u in DASHBOARD_PAGES])
 def test_hostile_dashboard_filters_never_break_a_page(name, url_for, world):
     from tests.security.hostile import FormField
@@ -358,6 +361,7 @@ def test_hostile_dashboard_filters_never_break_a_page(name, url_for, world):
 HUGE_IDS = ["99999999999999999999", "-99999999999999999999", "9223372036854775808"]
 
 
+@pytest.mark.embedded
 @pytest.mark.parametrize("form", FORMS, ids=[f.id for f in FORMS])
 def test_an_id_past_any_key_in_any_field_is_refused_not_a_500(form, world):
     client = _client(form, world)
@@ -421,6 +425,7 @@ def _api_lists():
             yield pytest.param(route.url, tuple(filterset.base_filters) if filterset else (), id=route.name)
 
 
+@pytest.mark.embedded
 @pytest.mark.parametrize("name", FILTERED_PAGES)
 def test_an_id_past_any_key_in_a_list_filter_is_refused_not_a_500(name, world):
     client = Client()
@@ -436,6 +441,7 @@ def test_an_id_past_any_key_in_a_list_filter_is_refused_not_a_500(name, world):
             assert response.status_code < 500, f"GET {url}?{param}={huge}"
 
 
+@pytest.mark.embedded
 @pytest.mark.parametrize(("url", "filters"), list(_api_lists()))
 def test_an_id_past_any_key_in_an_api_filter_is_refused_not_a_500(url, filters, world):
     from rest_framework.test import APIClient

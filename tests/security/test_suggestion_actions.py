@@ -78,6 +78,7 @@ FIELDS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", [CONGRESS_OFFICE, DEPUTY, HANDLER])
 def test_hostile_values_posted_to_any_action_never_break_the_page(role, world):
     suggestion = world.suggestion_a
