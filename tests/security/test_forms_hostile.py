@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 
 from tests.security.hostile import (
     CJK,
@@ -291,7 +292,7 @@ def test_a_hostile_roster_file_is_refused_with_a_message_or_imported(world):
         ),
     )
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
     @given(file=files)
     def post_file(file):
         name, content = file
@@ -320,10 +321,20 @@ DASHBOARD_PAGES = [
     ("dashboards:list", lambda w: reverse("dashboards:list", args=[w.tree.zhushan.code, "suggestions_received"])),
     ("dashboards:deputy_record", lambda w: reverse("dashboards:deputy_record", args=[w.deputy_a.pk])),
 ]
+ON_POSTGRES = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+NUL_IN_THE_DRILL_LIST = pytest.mark.xfail(
+    ON_POSTGRES,
+    strict=True,
+    reason="issue #24: a NUL byte in the drill list's category filter reaches PostgreSQL and answers 500 "
+    "(DataError: text fields cannot contain NUL bytes)",
+)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "url_for"), DASHBOARD_PAGES, ids=[n for n, _u in DASHBOARD_PAGES])
+@pytest.mark.parametrize(
+    ("name", "url_for"),
+    [pytest.param(n, u, id=n, marks=[NUL_IN_THE_DRILL_LIST] if n == "dashboards:list" else []) for n, u in DASHBOARD_PAGES],
+)
 def test_hostile_dashboard_filters_never_break_a_page(name, url_for, world):
     from tests.security.hostile import FormField
 
@@ -339,8 +350,10 @@ def test_hostile_dashboard_filters_never_break_a_page(name, url_for, world):
         fields.setdefault(extra, FormField(extra, "text"))
     export = reverse("dashboards:export", args=[world.tree.zhushan.code])
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
     @given(data=data_strategy(fields, _foreign_ids(world)))
+    # Found by the fuzzer on a fresh clone (a 500 on PostgreSQL): kept so every run tries it.
+    @example(data={"category": "\x00"})
     def get_hostile(data):
         for target in (url, export):
             response = client.get(target, data)
