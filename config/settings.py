@@ -258,7 +258,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_PREFETCH_MULTIPLIER", 4, min
 # broker hands it to a second worker.
 CELERY_TASK_SOFT_TIME_LIMIT = min(env_int("CELERY_SOFT_TIME_LIMIT", 240, minimum=1), BROKER_VISIBILITY_TIMEOUT // 4)
 CELERY_TASK_TIME_LIMIT = min(env_int("CELERY_TIME_LIMIT", 300, minimum=2), BROKER_VISIBILITY_TIMEOUT // 3)
-CELERY_TASK_DEFAULT_QUEUE = "deputy_action"
+# One queue name per deployment; parallel test processes sharing one Redis each take their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "deputy_action")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -96,6 +96,7 @@ def _assert_sent_to_sign_in(route: Route, response, method: str):
         assert response["Location"].startswith(LOGIN_PREFIX), f"{where}: sent to {response['Location']}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("route", PROTECTED, ids=_ids(PROTECTED))
 def test_anonymous_visitors_are_sent_to_sign_in(route, client, tree):
     get, post = client.get(route.url), client.post(route.url, {})
@@ -113,6 +114,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(route, client, tree):
 PUBLIC_ROUTES = [r for r in ROUTES if _is_public(r)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("route", PUBLIC_ROUTES, ids=_ids(PUBLIC_ROUTES))
 def test_public_routes_answer_anonymous_visitors_without_an_error(route, client, tree, request):
     url = PUBLIC_TARGETS[route.name](request.getfixturevalue("world")).url if route.name in PUBLIC_TARGETS else route.url
@@ -133,6 +135,7 @@ def _user_for(world, role):
     return user
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("route", RULED, ids=_ids(RULED))
 def test_namespace_rules_keep_everyone_else_out(route, world):
     rule = _rule_for(route)
@@ -214,6 +217,7 @@ def _cases():
 CASES = list(_cases())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("route", "method", "role"), CASES)
 def test_each_role_gets_what_the_registry_says(route, method, role, world):
     description = DESCRIBED[route.name]
@@ -253,6 +257,7 @@ def _outsider_cases():
 OUTSIDER_CASES = list(_outsider_cases())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("route", "method", "role"), OUTSIDER_CASES)
 def test_outsiders_get_404_and_change_nothing(route, method, role, world):
     description = DESCRIBED[route.name]
