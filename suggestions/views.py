@@ -75,6 +75,11 @@ DONE_MESSAGES = {
     "refuse_extension": gettext_lazy("已不同意延期：办理期限不变。"),
     "withdraw": gettext_lazy("建议已撤回，不再办理。"),
 }
+# What a deputy or a handler reads on the timeline for the router's moves (offices see its figures).
+ROUTER_PLAIN = {
+    "route_to_triage": gettext_lazy("已转人工分办：人大常委会将确定承办单位。"),
+    "assign": gettext_lazy("已由系统交办承办单位。"),
+}
 # Irreversible moves ask before they are sent.
 CONFIRM_MESSAGES = {
     "withdraw": gettext_lazy("撤回后这件建议不再办理，且不能恢复。确定撤回？"),
@@ -323,6 +328,9 @@ def _context(request, suggestion, bound=None):
     events = list(suggestion.events.all())
     for e in events:
         e.action_label = event_label(e.action)
+        # The router's note (category, confidence, threshold) is for offices; others read what happened.
+        if e.actor_label == services.SYSTEM_ROUTER and not is_office:
+            e.note = ROUTER_PLAIN.get(e.action, "")
         if e.actor_label in services.SYSTEM_LABELS:
             e.actor_label = _(e.actor_label)
         e.from_label = Status(e.from_status).label if e.from_status in Status.values else ""
