@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # With DEBUG on, Django's English 404 page becomes the product's own (config/errors.py).
+    "config.errors.ProductErrorPagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, so it sees the authenticated user and can answer with the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -101,6 +103,8 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "suggestions.context_processors.inbox",
             ],
+            # {{ region|place:user }} in every template: a village with its township (regions/templatetags).
+            "builtins": ["regions.templatetags.places"],
         },
     },
 ]
