@@ -68,12 +68,13 @@ def _unit_length(filters: Filters) -> int:
 POOL = 500
 
 
-def ranked(filters: Filters, *, limit: int = POOL) -> list[dict[str, Any]]:
-    """Rule 2: qualifying suggestions, most people behind them first (one query, ``limit`` rows)."""
+def ranked(filters: Filters, *, limit: int = POOL, ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Rule 2: qualifying suggestions, most people behind them first (one query, ``limit`` rows);
+    with ``ids``, only those."""
     weight = F("cosigners_n") + F("residents_n") + Case(When(from_message=True, then=1), default=0, output_field=IntegerField())
+    qs = qualifying(filters) if ids is None else qualifying(filters).filter(id__in=ids)
     rows = list(
-        qualifying(filters)
-        .annotate(weight=weight)
+        qs.annotate(weight=weight)
         .order_by(F("weight").desc(), F("submitted_at").desc(nulls_last=True), "id")
         .values(
             "id", "title", "category", "submitted_at", "region__prefix", "region__name", "cosigners_n", "residents_n", "from_message", "weight"

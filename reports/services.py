@@ -192,3 +192,38 @@ def report_status(report: CampaignReport) -> dict[str, Any]:
         "step": report.step,
         "message": report.message,
     }
+
+
+def report_filters(user, report: CampaignReport):
+    from dashboards.figures import Filters
+
+    return Filters.build(user=user, region=report.region, campaign=report.campaign, date_from=report.date_from, date_to=report.date_to)
+
+
+def report_cases(user, report: CampaignReport) -> tuple[list[dict[str, Any]], list[int]]:
+    """The qualifying suggestions offered for the typical cases (rule order), and the ids now chosen:
+    the office's choice, else the rules' pick."""
+    from reports import cases
+
+    filters = report_filters(user, report)
+    chosen = cases.valid_choice(filters, report.case_ids) if report.case_ids else cases.pick(filters)
+    offered = cases.ranked(filters, limit=cases.CANDIDATES_OFFERED)
+    missing = [pk for pk in chosen if pk not in {row["id"] for row in offered}]
+    if missing:
+        offered += cases.ranked(filters, ids=missing)
+    return offered, chosen
+
+
+def report_defaults(report: CampaignReport) -> tuple[str, str]:
+    """The generated opening and closing, shown in the form when the office has written none."""
+    header = {
+        "region": {"name": report.region.name},
+        "campaign": {
+            "title": report.campaign.title, "year": report.campaign.year, "kind": str(report.campaign.kind),
+            "set_by": report.campaign.region.name, "start": report.campaign.start_date.isoformat(),
+            "end": report.campaign.end_date.isoformat(),
+        },
+        "from": report.date_from.isoformat() if report.date_from else None,
+        "to": report.date_to.isoformat() if report.date_to else None,
+    }
+    return writing.default_opening(header), writing.default_closing(header)
