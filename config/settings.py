@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "suggestions",
     "residents",
     "dashboards",
+    "reports",
 ]
 
 MIDDLEWARE = [

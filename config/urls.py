@@ -36,6 +36,7 @@ urlpatterns = [
     path("suggestions/", include("suggestions.urls")),
     path("voice/", include("residents.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
