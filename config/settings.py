@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "suggestions",
     "residents",
     "dashboards",
+    "duty",
 ]
 
 MIDDLEWARE = [
