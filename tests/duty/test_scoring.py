@@ -14,8 +14,8 @@ from deputies.models import MandateLevel
 from duty import selectors, services
 from duty.models import EntryKind, OfficeEntry, PointScheme, RuleKind
 from suggestions.models import CoSignature, Status
-from tests.factories.duty import county_deputy, make_scheme
 from tests.factories.dashboards import DashActivityFactory, DashMandateFactory, DashSuggestionFactory
+from tests.factories.duty import county_deputy, make_scheme
 
 pytestmark = pytest.mark.django_db
 
