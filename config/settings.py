@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "residents",
     "dashboards",
     "reports",
+    "duty",
 ]
 
 MIDDLEWARE = [
