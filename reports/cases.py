@@ -169,7 +169,8 @@ def tell(ids: list[int]) -> list[dict[str, Any]]:
         who = f"{s.lead_deputy.name}代表" if s.lead_deputy_id else "代表"
         if s.cosigners_n:
             who += f"与{s.cosigners_n}名代表联名"
-        first = f"{_date(s.submitted_at)}，{s.region.name}{who}提出《{s.title}》的建议"
+        named = f"《{s.title}》" if s.title.endswith("建议") else f"《{s.title}》的建议"
+        first = f"{_date(s.submitted_at)}，{s.region.name}{who}提出{named}"
         if s.source_activity_id and s.source_activity.people_reached:
             first += f"，反映了在活动中联系的{s.source_activity.people_reached}名群众的共同诉求"
         second = f"{_date(first_assigned.get(pk))}，该建议交由{department}办理"

@@ -50,7 +50,7 @@ def test_a_case_is_told_from_its_own_title_answer_and_timeline(tree, provincial,
     [told] = cases.tell([big.pk])
     assert told["title"] == "关于硬化珠山镇村道的建议"
     text = told["text"]
-    assert f"珠山镇{big.lead_deputy.name}代表与3名代表联名提出《关于硬化珠山镇村道的建议》的建议" in text
+    assert f"珠山镇{big.lead_deputy.name}代表与3名代表联名提出《关于硬化珠山镇村道的建议》，" in text
     assert "反映了在活动中联系的40名群众的共同诉求" in text
     assert "交由宣恩县交通运输局办理" in text
     assert "宣恩县交通运输局答复：已完成村道硬化2.3公里，群众出行条件明显改善。" in text
