@@ -20,6 +20,7 @@ from bench.harness import (
     RESULTS,
     ROOT,
     SETTINGS,
+    TARGETS,
     Pending,
     django_setup,
     ensure_database,
@@ -30,7 +31,7 @@ from bench.harness import (
     set_passwords,
 )
 from bench.mixed import measure_mixed
-from bench.report import verdicts, write_report
+from bench.results import verdicts, write_report
 from bench.similar import measure_clustering, measure_similarity
 from bench.web import measure_dashboards, measure_lists, measure_visit_posts
 from bench.worker import measure_routing
@@ -39,7 +40,7 @@ from bench.worker import measure_routing
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Province-scale benchmarks (see docs/benchmarks.md)")
     parser.add_argument("--scale", choices=sorted(SETTINGS), default="province")
-    parser.add_argument("--only", nargs="*", help="run only these steps: dashboards lists visit mixed routing import copy similar clustering")
+    parser.add_argument("--only", nargs="*", help="run only these steps: dashboards lists visit mixed routing import copy similar clustering report duty")
     parser.add_argument("--merge", action="store_true", help="keep the figures of steps not run from the last result")
     parser.add_argument("--report-only", action="store_true", help="rewrite docs/benchmarks.md from the last result")
     args = parser.parse_args(argv)
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result["load_tool"] = tool_name()
     figures, details, errors = {}, {}, {}
-    steps = args.only or ["copy", "import", "routing", "dashboards", "lists", "visit", "mixed", "similar", "clustering"]
+    steps = args.only or ["copy", "import", "routing", "dashboards", "lists", "visit", "mixed", "similar", "clustering", "report", "duty"]
 
     def step(name, function, *a):
         say(f"· {name}")
@@ -102,6 +103,16 @@ def main(argv: list[str] | None = None) -> int:
         step("similar", measure_similarity, cfg)
     if "clustering" in steps:
         step("clustering", measure_clustering, cfg)
+    if "report" in steps:  # the campaign report (bench/report.py)
+        from bench.report import measure_report
+
+        step("report", measure_report, cfg, say)
+    if "duty" in steps:  # duty points (bench/duty.py, issue #21)
+        from bench.duty import TARGETS as DUTY_TARGETS
+        from bench.duty import measure_duty
+
+        TARGETS.update(DUTY_TARGETS)
+        step("duty", measure_duty, cfg)
     result["machine"]["load_average_end"] = list(os.getloadavg())
     result["finished_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
     if args.merge and (RESULTS / "latest.json").exists():

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "suggestions",
     "residents",
     "dashboards",
+    "reports",
+    "duty",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # With DEBUG on, Django's English 404 page becomes the product's own (config/errors.py).
+    "config.errors.ProductErrorPagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, so it sees the authenticated user and can answer with the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -101,6 +105,8 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "suggestions.context_processors.inbox",
             ],
+            # {{ region|place:user }} in every template: a village with its township (regions/templatetags).
+            "builtins": ["regions.templatetags.places"],
         },
     },
 ]
@@ -258,7 +264,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_PREFETCH_MULTIPLIER", 4, min
 # broker hands it to a second worker.
 CELERY_TASK_SOFT_TIME_LIMIT = min(env_int("CELERY_SOFT_TIME_LIMIT", 240, minimum=1), BROKER_VISIBILITY_TIMEOUT // 4)
 CELERY_TASK_TIME_LIMIT = min(env_int("CELERY_TIME_LIMIT", 300, minimum=2), BROKER_VISIBILITY_TIMEOUT // 3)
-CELERY_TASK_DEFAULT_QUEUE = "deputy_action"
+# One queue name per deployment; parallel test processes sharing one Redis each take their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "deputy_action")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
