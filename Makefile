@@ -51,8 +51,10 @@ test-services: venv
 	  echo "skipped the PostgreSQL + Redis suite: the services above are not reachable (set PG_URL / REDIS_URL)"; \
 	fi
 
+# ruff, then the import contract (pyproject [tool.importlinter]): apps import only apps to their left.
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check: venv
 	$(MANAGE) check
