@@ -12,7 +12,7 @@ WEB_WORKERS ?= 3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/deputy_action
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-fast test-sqlite test-services lint check lock worker beat serve eval-routing bench clean
+.PHONY: report-tools run test test-fast test-sqlite test-services lint check lock worker beat serve eval-routing bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,15 @@ test-sqlite: venv
 
 test-services: venv
 	$(ON_SERVICES) $(PYTEST) $(PYTEST_ARGS)
+
+# The campaign report's PDF (docs/reports.md): LibreOffice converts the report's .docx. Debian packages,
+# installed as root; optional — without them `make run` works, the .docx is written and the PDF
+# button says that PDF needs LibreOffice.
+report-tools:
+	@if command -v soffice >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto serif cjk"; then \
+	  echo "LibreOffice and Noto CJK are installed: reports get a PDF"; else \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui fonts-noto-cjk; fi
 
 lint: venv
 	$(BIN)/ruff check .
