@@ -875,7 +875,7 @@ def write_report(result: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Province-scale benchmarks (see docs/benchmarks.md)")
     parser.add_argument("--scale", choices=sorted(SETTINGS), default="province")
-    parser.add_argument("--only", nargs="*", help="run only these steps: dashboards lists visit routing import copy similar clustering report")
+    parser.add_argument("--only", nargs="*", help="run only these steps: dashboards lists visit routing import copy similar clustering report duty")
     parser.add_argument("--merge", action="store_true", help="keep the figures of steps not run from the last result")
     parser.add_argument("--report-only", action="store_true", help="rewrite docs/benchmarks.md from the last result")
     args = parser.parse_args(argv)
@@ -901,7 +901,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result["load_tool"] = tool_name()
     figures, details, errors = {}, {}, {}
-    steps = args.only or ["copy", "import", "routing", "dashboards", "lists", "visit", "similar", "clustering", "report"]
+    steps = args.only or ["copy", "import", "routing", "dashboards", "lists", "visit", "similar", "clustering", "report", "duty"]
 
     def step(name, function, *a):
         say(f"· {name}")
@@ -940,6 +940,12 @@ def main(argv: list[str] | None = None) -> int:
         from bench.report import measure_report
 
         step("report", measure_report, cfg, say)
+    if "duty" in steps:  # duty points (bench/duty.py, issue #21)
+        from bench.duty import TARGETS as DUTY_TARGETS
+        from bench.duty import measure_duty
+
+        TARGETS.update(DUTY_TARGETS)
+        step("duty", measure_duty, cfg)
     result["machine"]["load_average_end"] = list(os.getloadavg())
     result["finished_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
     if args.merge and (RESULTS / "latest.json").exists():

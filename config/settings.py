@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "residents",
     "dashboards",
     "reports",
+    "duty",
 ]
 
 MIDDLEWARE = [
@@ -204,7 +205,7 @@ REST_FRAMEWORK = {
         "config.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -368,6 +369,9 @@ DASHBOARD_LEAGUE_ROWS = env_int("DASHBOARD_LEAGUE_ROWS", 30, minimum=1)
 # Province, city and county dashboards are added up from rollups that beat refreshes every
 # DASHBOARD_ROLLUP_MINUTES (dashboards/rollup.py); a rollup older than the maximum age is not used
 # and the page is computed from the raw rows instead.
+# API lists: above this many rows (PostgreSQL's estimate) a page shows the estimate, not an exact
+# COUNT(*) (config/pagination.py); a client asks for the exact count with count=exact.
+API_EXACT_COUNT_MAX = env_int("API_EXACT_COUNT_MAX", 10_000, minimum=0)
 DASHBOARD_ROLLUPS = env_bool("DASHBOARD_ROLLUPS", True)
 DASHBOARD_ROLLUP_MINUTES = env_int("DASHBOARD_ROLLUP_MINUTES", 15, minimum=1)
 DASHBOARD_ROLLUP_MAX_AGE_MINUTES = env_int("DASHBOARD_ROLLUP_MAX_AGE_MINUTES", 360, minimum=1)
