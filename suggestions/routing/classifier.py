@@ -52,10 +52,12 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 # from each department's remit for all twenty categories.
 TRAINING_CSV = DATA_DIR / "suggestions_dev.csv"
 TRAINING_CSVS = (TRAINING_CSV, DATA_DIR / "suggestions_train.csv")
-# Labelled texts that are never trained on, only scored (docs/routing.md): the first probe set, and a
-# second one written and committed before the model settings were tuned again.
+# Labelled texts that are never trained on, only scored (docs/routing.md): the first probe set, a
+# second one written and committed before the model settings were tuned again, and the hard probe
+# (colloquial speech, settings that mislead) written by someone who never saw the training data.
 PROBE_CSV = DATA_DIR / "suggestions_probe.csv"
-PROBE_CSVS = (PROBE_CSV, DATA_DIR / "suggestions_probe2.csv")
+HARD_PROBE_CSV = DATA_DIR / "suggestions_probe_hard.csv"
+PROBE_CSVS = (PROBE_CSV, DATA_DIR / "suggestions_probe2.csv", HARD_PROBE_CSV)
 LEXICON_CSV = DATA_DIR / "category_lexicon.csv"
 USER_DICT = DATA_DIR / "user_dict.txt"
 

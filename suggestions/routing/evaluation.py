@@ -128,6 +128,8 @@ class HoldoutReport:
     lowest_threshold_meeting_target: float | None = None
     source: str = ""  # where the texts come from, for the report
     description: str = ""
+    # The unseen hard probe lists no texts: its failures are not to be read and turned into rules.
+    show_misrouted: bool = True
 
 
 class LeakedTextError(ValueError):
@@ -261,6 +263,7 @@ def evaluate_holdout(
     classifier: Classifier | None = None,
     source: str = "",
     description: str = "",
+    show_misrouted: bool = True,
 ) -> HoldoutReport:
     """Train on ``train_examples`` (or use ``classifier``, trained on them) and score ``test_examples``.
 
@@ -295,6 +298,7 @@ def evaluate_holdout(
         lowest_threshold_meeting_target=pooled.lowest_threshold(TARGET_AUTO_PRECISION),
         source=source,
         description=description,
+        show_misrouted=show_misrouted,
     )
 
 
@@ -391,7 +395,11 @@ def _holdout_section(holdout: HoldoutReport) -> list[str]:
         "### Misrouted (top-1)",
         "",
     ]
-    if holdout.misrouted:
+    if not holdout.show_misrouted:
+        lines.append(
+            f"{len(holdout.misrouted)} misrouted; the texts are not listed, so that nobody tunes the router by reading them."
+        )
+    elif holdout.misrouted:
         lines += ["| text | true | predicted | confidence |", "| --- | --- | --- | --- |"]
         lines += [
             f"| {_cell(text)} | `{true}` | `{predicted}` | {confidence:.2f} |"
@@ -403,7 +411,7 @@ def _holdout_section(holdout: HoldoutReport) -> list[str]:
     return lines
 
 
-def render_markdown(report: EvaluationReport, holdouts: Sequence[HoldoutReport] = ()) -> str:
+def render_markdown(report: EvaluationReport, holdouts: Sequence[HoldoutReport] = (), *, extra: Sequence[str] = ()) -> str:
     """Render a cross-validation report and the hold-out reports as docs/routing.md."""
     if report.repeats > 1:
         seeds = f"repeated with {report.repeats} seeds ({report.seed}..{report.seed + report.repeats - 1})"
@@ -443,6 +451,7 @@ def render_markdown(report: EvaluationReport, holdouts: Sequence[HoldoutReport] 
         f"All at the default threshold {report.threshold:.2f}. Targets: top-1 ≥ 90% on texts the model has never "
         f"seen, and ≥ {TARGET_AUTO_PRECISION:.0%} of the automatically routed suggestions routed right.",
         "",
+        *extra,
         "## Cross-validation on the labelled examples",
         "",
         f"{report.folds}-fold stratified cross-validation on the {report.examples} labelled examples, {seeds}. "
