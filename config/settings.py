@@ -117,11 +117,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (throttling, dashboards) -------------------------------------------------------------
 CACHE_URL = env_url("CACHE_URL", None, schemes={"redis", "rediss"})
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": CACHE_URL}}
+    # Redis away: reads miss, writes are skipped, limits fail open, with a warning (config/cache_outage.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache_outage.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # API list pages, token checks and session users kept in the cache while the tables they were read
 # from are unchanged (config/freshness.py). Only with a cache every process shares: local memory is per process.
+# After the cache fails to answer, a process leaves it alone this long before trying again.
+CACHE_OUTAGE_RETRY_SECONDS = env_float("CACHE_OUTAGE_RETRY_SECONDS", 5.0)
 FRESH_CACHE_SECONDS = env_int("FRESH_CACHE_SECONDS", 60 if CACHE_URL else 0)
 
 # --- Accounts and authentication -----------------------------------------------------------------
