@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL bytes, lone surrogates, non-UTF-8 forms, deep JSON and oversized API bodies: 400/413 naming the field.
+    "config.hygiene.InputHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -192,6 +194,7 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=10_000)
 # Images are stored re-encoded, no larger than this on their longest side: the copy every page shows.
 UPLOAD_IMAGE_MAX_SIDE = env_int("UPLOAD_IMAGE_MAX_SIDE", 1600, minimum=64)
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32, minimum=2)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 # --- REST API ---------------------------------------------------------------------------------------
@@ -204,7 +207,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "config.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "config.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 50,
@@ -382,6 +385,10 @@ DASHBOARD_ROLLUP_MAX_AGE_MINUTES = env_int("DASHBOARD_ROLLUP_MAX_AGE_MINUTES", 3
 ACTIVITY_EDIT_DAYS = env_int("ACTIVITY_EDIT_DAYS", 7, minimum=0)
 # Photos per activity: enough for a visit, few enough that a phone on a village link can send them.
 ACTIVITY_MAX_PHOTOS = env_int("ACTIVITY_MAX_PHOTOS", 9, minimum=1)
+# Sanity bounds on one activity: its date, its issue rows and each count it reports.
+ACTIVITY_EARLIEST_YEAR = env_int("ACTIVITY_EARLIEST_YEAR", 2000, minimum=1900)
+ACTIVITY_MAX_ISSUES = env_int("ACTIVITY_MAX_ISSUES", 100, minimum=1)
+ACTIVITY_MAX_COUNT = env_int("ACTIVITY_MAX_COUNT", 100_000, minimum=1)
 
 # --- Residents' voice (群众留言) --------------------------------------------------------------------
 # Messages per sender address and per station within an hour (the public QR form has no login).
