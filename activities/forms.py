@@ -217,10 +217,10 @@ class ActivityForm(forms.ModelForm):
         self.deputy_scope = deputy_scope or selectors.DeputiesInScope(user)
         if self.is_bound:
             self.deputy_scope.expect(_posted_ids(self.data, self.add_prefix("deputies")))
-        self.fields["region"].queryset = selectors.activity_regions_for(user)
+        self.fields["region"].queryset = selectors.activity_regions_for(user).select_related("parent", "parent__parent")
         if has_scope(user) and not user.is_superuser:
             self.fields["region"].own = user.region
-        self.fields["region"].label_from_instance = lambda r: r.name if r.level != "village" else f"　{r.name}"
+        self.fields["region"].label_from_instance = lambda r: r.display_name_for(user)
         self.fields["station"].queryset = selectors.stations_for(user)
         self.fields["group"].queryset = selectors.groups_for(user)
         self.fields["deputies"].scope = self.deputy_scope

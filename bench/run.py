@@ -225,11 +225,10 @@ def login(base: str, username: str):
 
 
 def token_for(username: str) -> str:
-    from rest_framework.authtoken.models import Token
-
     from accounts.models import User
+    from accounts.tokens import token_issue
 
-    return Token.objects.get_or_create(user=User.objects.get(username=username))[0].key
+    return token_issue(user=User.objects.get(username=username))
 
 
 def set_passwords() -> None:
@@ -369,7 +368,7 @@ def _dsn() -> str:
 def measure_lists(base: str, cfg: dict) -> dict:
     """Requests/second of each list endpoint ÷ the no-database ping, interleaved on one server."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
     from accounts.models import User
@@ -391,27 +390,18 @@ def measure_lists(base: str, cfg: dict) -> dict:
             "ratio": round(me.rps / max(ping.rps, 0.001), 3), "errors": me.errors,
         }
         say(f"  auth/me@{username}: {me.rps:.0f} 请求/秒，ping {ping.rps:.0f} 请求/秒，比值 {me.rps / max(ping.rps, 0.001):.2f}")
-        kept_client = APIClient()
-        kept_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         for name, path in LISTS:
             counts = {}
-            # A page computed (the cache off): its queries must not depend on the page size. The
-            # first request also loads the user's region and keeps the list's count, as any client
-            # paging through a list finds it kept.
-            with override_settings(FRESH_CACHE_SECONDS=0):
-                if api.get(path, {"page_size": 2}).status_code == 404:
-                    result.setdefault("pending", []).append(path)
-                    continue
-                for size in (50, 200):
-                    with CaptureQueriesContext(connection) as captured:
-                        response = api.get(path, {"page_size": size})
-                    if response.status_code != 200:
-                        raise RuntimeError(f"{path} answered {response.status_code} in-process; its queries cannot be counted")
-                    counts[size] = len(captured.captured_queries)
-            # The same page asked again with its token, as the load below asks it: the queries left.
-            kept_client.get(path, {"page_size": 50})
-            with CaptureQueriesContext(connection) as captured:
-                kept_client.get(path, {"page_size": 50})
+            # Its queries must not depend on the page size.
+            if api.get(path, {"page_size": 2}).status_code == 404:
+                result.setdefault("pending", []).append(path)
+                continue
+            for size in (50, 200):
+                with CaptureQueriesContext(connection) as captured:
+                    response = api.get(path, {"page_size": size})
+                if response.status_code != 200:
+                    raise RuntimeError(f"{path} answered {response.status_code} in-process; its queries cannot be counted")
+                counts[size] = len(captured.captured_queries)
             ping = run_load(f"{base}/api/v1/ping/", seconds=cfg["load_seconds"], connections=cfg["connections"])
             load = run_load(f"{base}{path}?page_size=50", seconds=cfg["load_seconds"], connections=cfg["connections"], headers=headers)
             ratio = load.rps / max(ping.rps, 0.001)
@@ -419,12 +409,11 @@ def measure_lists(base: str, cfg: dict) -> dict:
             result["endpoints"][key] = {
                 "rps": round(load.rps, 1), "ping_rps": round(ping.rps, 1), "ratio": round(ratio, 3), "errors": load.errors,
                 "queries_page_size_50": counts[50], "queries_page_size_200": counts[200],
-                "same_query_count": counts[50] == counts[200], "queries_kept": len(captured.captured_queries), "tool": load.tool,
+                "same_query_count": counts[50] == counts[200], "tool": load.tool,
             }
             if username == "provincial":
                 ratios.append(ratio)
-            say(f"  {key}: {load.rps:.0f} 请求/秒，ping {ping.rps:.0f} 请求/秒，比值 {ratio:.2f}，查询 {counts[50]}/{counts[200]}，"
-                f"缓存命中时 {len(captured.captured_queries)}")
+            say(f"  {key}: {load.rps:.0f} 请求/秒，ping {ping.rps:.0f} 请求/秒，比值 {ratio:.2f}，查询 {counts[50]}/{counts[200]}")
     if not ratios:
         raise Pending("no list endpoint on this branch yet")
     # The figure is the worst list; a list not landed yet is named in the details.
@@ -433,32 +422,6 @@ def measure_lists(base: str, cfg: dict) -> dict:
         result["list_pending"] = sorted(set(result.pop("pending")))
     result["list_queries_independent_of_page_size"] = all(e["same_query_count"] for e in result["endpoints"].values())
     return result
-
-
-def measure_lists_computed(base: str, cfg: dict) -> dict:
-    """The same lists on a server that keeps no page (``FRESH_CACHE_SECONDS=0``): every request computed.
-
-    Not a target: the load repeats one URL, so on the default server nearly every request is a kept
-    page. This is what a page costs the first time, or every time its tables keep changing.
-    """
-    from bench.load import run_load
-
-    result, ratios = {}, []
-    for username in ("provincial", "xuanen"):
-        headers = {"Authorization": f"Token {token_for(username)}"}
-        for name, path in LISTS:
-            ping = run_load(f"{base}/api/v1/ping/", seconds=cfg["load_seconds"], connections=cfg["connections"])
-            load = run_load(f"{base}{path}?page_size=50", seconds=cfg["load_seconds"], connections=cfg["connections"], headers=headers)
-            if load.rps == 0 and load.errors:
-                continue
-            ratio = load.rps / max(ping.rps, 0.001)
-            result[f"{name}@{username}"] = {"rps": round(load.rps, 1), "ping_rps": round(ping.rps, 1), "ratio": round(ratio, 3), "errors": load.errors}
-            if username == "provincial":
-                ratios.append(ratio)
-            say(f"  {name}@{username}（不缓存）: {load.rps:.0f} 请求/秒，ping {ping.rps:.0f} 请求/秒，比值 {ratio:.2f}")
-    if not ratios:
-        raise Pending("no list endpoint on this branch yet")
-    return {"list_rps_ratio_computed": round(min(ratios), 3), "endpoints_computed": result}
 
 
 def measure_visit_posts(base: str, cfg: dict) -> dict:
@@ -912,7 +875,7 @@ def write_report(result: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Province-scale benchmarks (see docs/benchmarks.md)")
     parser.add_argument("--scale", choices=sorted(SETTINGS), default="province")
-    parser.add_argument("--only", nargs="*", help="run only these steps: dashboards lists visit routing import copy similar clustering")
+    parser.add_argument("--only", nargs="*", help="run only these steps: dashboards lists visit routing import copy similar clustering report duty")
     parser.add_argument("--merge", action="store_true", help="keep the figures of steps not run from the last result")
     parser.add_argument("--report-only", action="store_true", help="rewrite docs/benchmarks.md from the last result")
     args = parser.parse_args(argv)
@@ -938,7 +901,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result["load_tool"] = tool_name()
     figures, details, errors = {}, {}, {}
-    steps = args.only or ["copy", "import", "routing", "dashboards", "lists", "visit", "similar", "clustering"]
+    steps = args.only or ["copy", "import", "routing", "dashboards", "lists", "visit", "similar", "clustering", "report", "duty"]
 
     def step(name, function, *a):
         say(f"· {name}")
@@ -969,13 +932,20 @@ def main(argv: list[str] | None = None) -> int:
                 step("lists", measure_lists, base, cfg)
             if "visit" in steps:
                 step("visit", measure_visit_posts, base, cfg)
-        if "lists" in steps:
-            with gunicorn(extra={"FRESH_CACHE_SECONDS": "0"}) as base:
-                step("lists (computed every time)", measure_lists_computed, base, cfg)
     if "similar" in steps:
         step("similar", measure_similarity, cfg)
     if "clustering" in steps:
         step("clustering", measure_clustering, cfg)
+    if "report" in steps:  # the campaign report (bench/report.py)
+        from bench.report import measure_report
+
+        step("report", measure_report, cfg, say)
+    if "duty" in steps:  # duty points (bench/duty.py, issue #21)
+        from bench.duty import TARGETS as DUTY_TARGETS
+        from bench.duty import measure_duty
+
+        TARGETS.update(DUTY_TARGETS)
+        step("duty", measure_duty, cfg)
     result["machine"]["load_average_end"] = list(os.getloadavg())
     result["finished_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
     if args.merge and (RESULTS / "latest.json").exists():

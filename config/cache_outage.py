@@ -7,9 +7,8 @@ is missing (``ValueError``, which every caller already treats as "start again"),
 the log. A refused connection is not retried by every call of every request: after one failure the
 process leaves Redis alone for ``CACHE_OUTAGE_RETRY_SECONDS`` and then tries again.
 
-The Redis-only counters (``incr_with_expiry``, ``incr_many_from``) raise ``CacheUnavailable`` so
-their callers (the API throttles, the freshness versions) choose their own fallback. ``/healthz``
-asks the broker, not this cache, and still answers 503 while Redis is away.
+The API throttles count in this process meanwhile (config/throttling.py). ``/healthz`` asks the
+broker, not this cache, and still answers 503 while Redis is away.
 """
 
 from __future__ import annotations
@@ -19,18 +18,13 @@ import logging
 import time
 
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-
-from config.cache import RedisCache
 
 logger = logging.getLogger(__name__)
 
 OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
-
-
-class CacheUnavailable(RedisConnectionError):
-    """Redis is away (or was a moment ago); the caller falls back."""
 
 
 def _degrading(fallback):
@@ -60,10 +54,6 @@ def _missing_key(*_args, **_kwargs):
     raise ValueError("the cache is unavailable: treated as a missing key")
 
 
-def _unavailable(*_args, **_kwargs):
-    raise CacheUnavailable("the cache is unavailable")
-
-
 def _default(key, default=None, *_args, **_kwargs):
     return default
 
@@ -91,5 +81,3 @@ class ResilientRedisCache(RedisCache):
     clear = _degrading(lambda *a, **k: False)(RedisCache.clear)
     incr = _degrading(_missing_key)(RedisCache.incr)
     decr = _degrading(_missing_key)(RedisCache.decr)
-    incr_with_expiry = _degrading(_unavailable)(RedisCache.incr_with_expiry)
-    incr_many_from = _degrading(_unavailable)(RedisCache.incr_many_from)

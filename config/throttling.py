@@ -50,7 +50,7 @@ class WindowCountMixin:
         # The window's counter outlives it by a second, so a late increment never finds it gone.
         timeout = self.duration + 1
         try:
-            counter = getattr(self.cache, "incr_with_expiry", None)  # config.cache.RedisCache: one round trip
+            counter = getattr(self.cache, "incr_with_expiry", None)  # a backend with a one-round-trip counter, if any
             if counter is not None:
                 return counter(self.key, timeout)
             return self._count_in(self.cache, timeout)

@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.scope import in_scope
-from config.api import CachedList, ChoiceLabelField, FastRepresentation
+from config.api import ChoiceLabelField, FastRepresentation
 from config.exceptions import PermissionRefused
 from deputies.models import Deputy
 from regions.models import Region
@@ -224,7 +224,7 @@ def _action(name, request_serializer, summary):
     return extend_schema(request=request_serializer, responses={200: SuggestionDetailSerializer}, summary=summary)
 
 
-class SuggestionViewSet(CachedList, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Suggestions visible to the user; POST creates (and with ``"submit": true`` submits) one; PATCH
     corrects a draft (409 once it has been submitted)."""
 

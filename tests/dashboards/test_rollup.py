@@ -27,6 +27,7 @@ def _without_as_of(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "as_of"}
 
 
+@pytest.mark.embedded
 @pytest.mark.parametrize("level", ["province", "enshi", "xuanen"])
 @pytest.mark.parametrize("every_campaign", [False, True])
 def test_a_dashboard_from_the_rollup_equals_the_one_from_the_raw_rows(tree, provincial, data, campaign, county_item, level, every_campaign):

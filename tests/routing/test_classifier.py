@@ -45,6 +45,7 @@ def classifier() -> Classifier:
     return default_classifier()
 
 
+@pytest.mark.slow
 def test_cross_validated_quality_meets_the_targets():
     # Honest: each fold's model is trained without the texts it is scored on.
     examples = load_examples()
@@ -133,6 +134,7 @@ def test_fresh_probe_meets_the_targets_at_the_default_threshold(classifier):
     assert len(report.misrouted) == round(report.examples * (1 - report.top1_accuracy))
 
 
+@pytest.mark.slow
 def test_command_line_eval_reports_cross_validation_and_both_probes(tmp_path, capsys):
     out = tmp_path / "routing.md"
 

@@ -33,7 +33,7 @@ def redis_away():
         }
     }
     saved = {k: celery_app.conf[k] for k in ("broker_url", "task_always_eager")}
-    with override_settings(CACHES=cache_settings, CELERY_BROKER_URL=redis.url, CELERY_TASK_ALWAYS_EAGER=False, FRESH_CACHE_SECONDS=60):
+    with override_settings(CACHES=cache_settings, CELERY_BROKER_URL=redis.url, CELERY_TASK_ALWAYS_EAGER=False):
         celery_app.conf.update(broker_url=redis.url, task_always_eager=False)
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
