@@ -210,7 +210,14 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
 }
+# The browsable API (?format=api) draws forms and filters whose choices are not scoped to the user:
+# it is on only where DEBUG is (a developer's machine); production answers JSON only.
+API_BROWSABLE = env_bool("API_BROWSABLE", DEBUG)
 REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if API_BROWSABLE else []),
+    ],
     # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.authentication.TokenAuthentication",
