@@ -123,6 +123,20 @@ def test_the_triage_page_shows_the_three_guesses_with_names_and_confidence(in_tr
     assert f"置信度 {round(in_triage.router_guesses[0]['confidence'] * 100)}%" in page
 
 
+def test_the_triage_page_shows_the_ask_found_the_deciding_words_and_why(in_triage, office, client_as):
+    # given a suggestion the router sent to triage (threshold above any confidence)
+    top = in_triage.router_guesses[0]
+
+    page = client_as(office).get(f"/suggestions/{in_triage.pk}/").content.decode()
+
+    # then the office reads what the router found and why it did not decide
+    assert top["ask"] and top["ask"] in page
+    assert top["words"] and "、".join(top["words"]) in page
+    assert "置信度低于阈值" in top["reasons"]
+    assert "置信度低于阈值" in page
+    assert "找到的诉求" in in_triage.events.get(to_status="triage").note
+
+
 def test_one_click_on_a_guess_prefills_the_category_and_its_department(in_triage, office, county, client_as):
     response = client_as(office).get(f"/suggestions/{in_triage.pk}/?guess=transport")
     form = {k: f for k, _, f in response.context["action_forms"]}["assign"]
