@@ -1,17 +1,22 @@
+from django.contrib.auth import logout
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.serializers import MeSerializer
+from accounts.tokens import token_issue, tokens_revoke_all
 from config.throttling import AnonRateThrottle
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (``Authorization: Token …``)."""
+    """Exchange a username and password for a new API token (``Authorization: Token …``).
+
+    Each login issues a new token, valid for ``API_TOKEN_DAYS``; earlier tokens stay valid until they
+    expire or the user logs out or changes the password.
+    """
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -25,8 +30,7 @@ class TokenView(APIView):
     def post(self, request):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key}, status=status.HTTP_200_OK)
+        return Response({"token": token_issue(user=serializer.validated_data["user"])}, status=status.HTTP_200_OK)
 
 
 class MeView(APIView):
@@ -37,3 +41,16 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer, tags=["auth"])
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+
+class LogoutView(APIView):
+    """Log out everywhere: revoke every API token of the user (and end this browser session, if any)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request):
+        tokens_revoke_all(user=request.user)
+        if request.auth is None:  # signed in with the session, not a token
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -30,7 +30,6 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_USERS
 from accounts.models import Role, User
-from config import freshness
 
 
 @dataclass(frozen=True)
@@ -284,8 +283,6 @@ class BulkLoader:
         """Rebuild what was dropped, move the sequences past the seeded ids, refresh the statistics."""
         if not self.postgres:
             return
-        # COPY passes under Django's cursor: tell cached API answers these tables changed.
-        freshness.tables_written(self._touched)
         with connection.cursor() as cursor:
             if self._dropped:
                 started = time.perf_counter()
@@ -323,6 +320,7 @@ DEMO_LOGIN_REGIONS = {
     "honghu-township": ("421083101", Role.TOWNSHIP_STAFF, "峰口镇人大"),
     "deputy": ("422825100", Role.DEPUTY, "向明华"),
     "transport-xuanen": ("422825", Role.DEPARTMENT_HANDLER, "宣恩县交通运输局"),
+    "cosigner": ("422825100", Role.DEPUTY, "附议代表"),
 }
 
 

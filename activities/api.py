@@ -12,7 +12,7 @@ from activities import selectors, services
 from activities.filters import ActivityFilter
 from activities.models import Activity, ActivityPhoto, Campaign, IssueRaised
 from activities.services import ActivityInput, IssueInput
-from config.api import CachedList, FastRepresentation, prefetch_list, prefetched
+from config.api import FastRepresentation, prefetch_list, prefetched
 from config.exceptions import PermissionRefused
 from deputies.models import Deputy, DeputyGroup
 from liaison_stations.models import LiaisonStation
@@ -166,7 +166,7 @@ class ActivitySerializer(FastRepresentation, serializers.ModelSerializer):
         )
 
 
-class ActivityViewSet(CachedList, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """履职活动 inside the caller's region, filterable like the list page. Township staff and offices log them."""
 
     serializer_class = ActivitySerializer

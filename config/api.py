@@ -6,25 +6,14 @@ Every error is JSON that names the problem: ``{"field": ["message"]}`` for bad i
 
 from __future__ import annotations
 
-import hashlib
 from operator import attrgetter
 
-from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.utils import timezone
-from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from rest_framework import fields, relations, serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config import freshness
 from config.exceptions import Conflict, PermissionRefused
 
 
@@ -181,107 +170,6 @@ def _is_relation(model, name: str, *, many: bool) -> bool:
             return field.get_accessor_name() == name
         return bool(field.many_to_many and field.concrete)
     return bool(field.many_to_one and field.concrete)
-
-
-class CountKeepingPaginator(DjangoPaginator):
-    """Counts a list exactly, and keeps a large count.
-
-    Counting a province's million activities costs more than reading the page of 50 itself, and a
-    client paging through a list asks the same count again and again. A count of at least
-    ``API_COUNT_CACHE_MIN`` rows is kept under the SQL selecting the rows' ids (which carries the
-    user's scope and filters); smaller lists are always counted afresh. With a shared cache the
-    count is kept until a table it was counted from is written (``config.freshness``), at most
-    ``API_COUNT_CACHE_SECONDS``; without one, for ``API_COUNT_CACHE_SECONDS``.
-    """
-
-    @cached_property
-    def count(self) -> int:
-        seconds = settings.API_COUNT_CACHE_SECONDS
-        key = None
-        if seconds:
-            try:
-                # The rows' ids only: the scope, filters and joins that decide the count, without the
-                # selected columns and annotations (a suggestion's eight deadline subqueries) and the
-                # order, which cost more to turn into SQL than the cached count saves.
-                sql, params = self.object_list.order_by().values("pk").query.sql_with_params()
-                key = "api:count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-            except (AttributeError, TypeError, EmptyResultSet):
-                key = None
-        if key and freshness.enabled():
-            # With a shared cache a kept count is exact: it is kept until a table it counts changes.
-            # A key of its own: a process with the fresh cache off (or the previous release) keeps a
-            # plain int under "api:count:", which this entry's (tables, versions, value) is not.
-            key = "fresh:count:" + key.removeprefix("api:count:")
-            if (kept := freshness.fetch(key)) is not None:
-                return kept
-            with freshness.reading() as read:
-                value = super().count
-            if value >= settings.API_COUNT_CACHE_MIN:
-                freshness.store(key, value, read, seconds)
-            return value
-        if key and (kept := cache.get(key)) is not None:
-            return kept
-        value = super().count
-        if key and value >= settings.API_COUNT_CACHE_MIN:
-            cache.set(key, value, seconds)
-        return value
-
-
-class CachedList:
-    """A list endpoint whose JSON pages are kept until a table they were read from changes.
-
-    Mixed into a DRF list view (before the viewset class). The page is kept per user, language,
-    day, media type and full URL (host, path and query: the ``next``/``previous`` links are
-    absolute), with the tables read while the request was answered, the token check's included
-    (``config.freshness``). A page served again is the same bytes the view rendered, while
-    authentication, permissions and throttling still run for every request. Anything but a
-    ``200`` JSON page of a ``GET`` is computed every time.
-    """
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.method != "GET" or not freshness.enabled():
-            self.freshness_read = None
-            return super().dispatch(request, *args, **kwargs)
-        with freshness.reading() as read:
-            self.freshness_read = read
-            return super().dispatch(request, *args, **kwargs)
-
-    def list(self, request, *args, **kwargs):
-        read = getattr(self, "freshness_read", None)  # set by dispatch(); absent when list() is called directly
-        if read is None or request.accepted_renderer.format != "json":
-            return super().list(request, *args, **kwargs)
-        key = self.list_cache_key(request)
-        kept = freshness.fetch(key)
-        if kept is not None:
-            content, content_type = kept
-            return HttpResponse(content, content_type=content_type)
-        response = super().list(request, *args, **kwargs)
-
-        def keep(rendered):
-            if rendered.status_code == 200:
-                freshness.store(key, (rendered.content, rendered["Content-Type"]), read)
-
-        response.add_post_render_callback(keep)
-        return response
-
-    def list_cache_key(self, request) -> str:
-        view = type(self)
-        what = "|".join([
-            f"{view.__module__}.{view.__qualname__}",
-            str(request.user.pk),
-            get_language() or "",
-            timezone.localdate().isoformat(),
-            request.accepted_media_type or "",
-            request.build_absolute_uri(),
-        ])
-        return "fresh:list:" + hashlib.sha256(what.encode()).hexdigest()
-
-
-class Pagination(PageNumberPagination):
-    django_paginator_class = CountKeepingPaginator
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 def exception_handler(exc, context):

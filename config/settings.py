@@ -8,6 +8,7 @@ PostgreSQL and Redis with real ``celery worker`` and ``celery beat`` processes.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -49,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "suggestions",
     "residents",
     "dashboards",
+    "reports",
+    "duty",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # With DEBUG on, Django's English 404 page becomes the product's own (config/errors.py).
+    "config.errors.ProductErrorPagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, so it sees the authenticated user and can answer with the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -100,6 +105,8 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "suggestions.context_processors.inbox",
             ],
+            # {{ region|place:user }} in every template: a village with its township (regions/templatetags).
+            "builtins": ["regions.templatetags.places"],
         },
     },
 ]
@@ -117,12 +124,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (throttling, dashboards) -------------------------------------------------------------
 CACHE_URL = env_url("CACHE_URL", None, schemes={"redis", "rediss"})
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# API list pages, token checks and session users kept in the cache while the tables they were read
-# from are unchanged (config/freshness.py). Only with a cache every process shares: local memory is per process.
-FRESH_CACHE_SECONDS = env_int("FRESH_CACHE_SECONDS", 60 if CACHE_URL else 0)
 
 # --- Accounts and authentication -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -182,6 +186,14 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 # --- REST API ---------------------------------------------------------------------------------------
+# API tokens (django-rest-knox, accounts/tokens.py): a new one at each login, living this many days;
+# logout (POST /api/v1/auth/logout/) and a password change revoke all of a user's tokens.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 7, minimum=1)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -193,7 +205,7 @@ REST_FRAMEWORK = {
         "config.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -252,7 +264,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_PREFETCH_MULTIPLIER", 4, min
 # broker hands it to a second worker.
 CELERY_TASK_SOFT_TIME_LIMIT = min(env_int("CELERY_SOFT_TIME_LIMIT", 240, minimum=1), BROKER_VISIBILITY_TIMEOUT // 4)
 CELERY_TASK_TIME_LIMIT = min(env_int("CELERY_TIME_LIMIT", 300, minimum=2), BROKER_VISIBILITY_TIMEOUT // 3)
-CELERY_TASK_DEFAULT_QUEUE = "deputy_action"
+# One queue name per deployment; parallel test processes sharing one Redis each take their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "deputy_action")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -356,9 +369,9 @@ DASHBOARD_LEAGUE_ROWS = env_int("DASHBOARD_LEAGUE_ROWS", 30, minimum=1)
 # Province, city and county dashboards are added up from rollups that beat refreshes every
 # DASHBOARD_ROLLUP_MINUTES (dashboards/rollup.py); a rollup older than the maximum age is not used
 # and the page is computed from the raw rows instead.
-# API lists: a count of at least API_COUNT_CACHE_MIN rows is kept this many seconds (config/api.py).
-API_COUNT_CACHE_SECONDS = env_int("API_COUNT_CACHE_SECONDS", 30, minimum=0)
-API_COUNT_CACHE_MIN = env_int("API_COUNT_CACHE_MIN", 1000, minimum=0)
+# API lists: above this many rows (PostgreSQL's estimate) a page shows the estimate, not an exact
+# COUNT(*) (config/pagination.py); a client asks for the exact count with count=exact.
+API_EXACT_COUNT_MAX = env_int("API_EXACT_COUNT_MAX", 10_000, minimum=0)
 DASHBOARD_ROLLUPS = env_bool("DASHBOARD_ROLLUPS", True)
 DASHBOARD_ROLLUP_MINUTES = env_int("DASHBOARD_ROLLUP_MINUTES", 15, minimum=1)
 DASHBOARD_ROLLUP_MAX_AGE_MINUTES = env_int("DASHBOARD_ROLLUP_MAX_AGE_MINUTES", 360, minimum=1)

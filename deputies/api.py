@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
-from config.api import CachedList, FastRepresentation, prefetch_list
+from config.api import FastRepresentation, prefetch_list
 from deputies import selectors, services
 from deputies.filters import DeputyFilter, GroupFilter, MandateFilter
 from deputies.models import Deputy, DeputyGroup, Mandate, Membership
@@ -116,7 +116,7 @@ class DeputySerializer(FastRepresentation, serializers.ModelSerializer):
 @extend_schema_view(
     list=extend_schema(description=gettext_lazy("代表名册（按用户管辖范围）。`q` 按姓名或拼音首字母查找；`order=strokes` 按姓氏笔画排序。")),
 )
-class DeputyViewSet(CachedList, ServiceViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+class DeputyViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin):
     # Deputies are never deleted (mandates, activities and suggestions point at them): set active=false.
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     serializer_class = DeputySerializer

@@ -12,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api import CachedList
 from suggestions import selectors, services
 from suggestions.filters import CalendarDayFilter, SuggestionFilter
 from suggestions.models import (
@@ -53,7 +52,7 @@ def _action(name, request_serializer, summary):
     return extend_schema(request=request_serializer, responses={200: SuggestionDetailSerializer}, summary=summary)
 
 
-class SuggestionViewSet(CachedList, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Suggestions visible to the user; POST creates (and with ``"submit": true`` submits) one; PATCH
     corrects a draft (409 once it has been submitted)."""
 

@@ -2,9 +2,7 @@
 
 Every page shows the unread badge (``context_processors.inbox``). Loading the user for the session
 is a query every page already makes; a subquery column on it makes the badge free instead of one
-more query on every page of every app. With a shared cache the loaded user is kept
-(``config.freshness``) until the users, regions or notifications table is written, so most pages
-make no query for it at all.
+more query on every page of every app.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from config import freshness
 from suggestions.models import Notification
 
 
@@ -31,10 +28,7 @@ def unread_count_subquery():
 
 class InboxModelBackend(ModelBackend):
     def get_user(self, user_id):
-        user = freshness.cached(f"fresh:session-user:{user_id}", lambda: self._load(user_id))
-        return user if user is not None and self.user_can_authenticate(user) else None
-
-    def _load(self, user_id):
         # The region comes with the user: every scoped page and query asks for it.
         users = get_user_model()._default_manager.select_related("region").annotate(unread_notifications_count=unread_count_subquery())
-        return users.filter(pk=user_id).first()
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

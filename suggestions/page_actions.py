@@ -16,6 +16,14 @@ from django.utils.translation import gettext_lazy
 from suggestions import forms, selectors, services
 from suggestions.models import AssignmentRole, ExtensionRequest, ReturnRequest
 
+# What happened, in words, after a decision on a request or a withdrawal.
+DONE_MESSAGES = {
+    "approve_return": gettext_lazy("已同意退回：建议回到待分办，请重新交办。"),
+    "refuse_return": gettext_lazy("已不同意退回：原承办单位继续办理。"),
+    "approve_extension": gettext_lazy("已同意延期：办理期限已顺延。"),
+    "refuse_extension": gettext_lazy("已不同意延期：办理期限不变。"),
+    "withdraw": gettext_lazy("建议已撤回，不再办理。"),
+}
 
 @dataclass(frozen=True)
 class PageAction:
@@ -92,17 +100,17 @@ def _not_accept(request, s, d):
     return _("已作不予立案处理。")
 
 
-def _decide(model, service):
+def _decide(model, service, action):
     def run(request, s, d):
         service(selectors.pending_request(model, s).pk, actor=request.user, note=d["note"])
-        return _("已处理。")
+        return str(DONE_MESSAGES[action])
 
     return run
 
 
 def _withdraw(request, s, d):
     services.suggestion_withdraw(s.pk, actor=request.user, note=d["note"])
-    return _("已处理。")
+    return str(DONE_MESSAGES["withdraw"])
 
 
 def _request_return(request, s, d):
@@ -160,13 +168,13 @@ def _follow_up(request, s, d):
 PAGE_ACTIONS: dict[str, PageAction] = {
     "assign": PageAction(gettext_lazy("交办"), _assign_form, _assign),
     "not_accept": PageAction(gettext_lazy("不予立案"), _plain(forms.ReasonForm), _not_accept),
-    "approve_return": PageAction(gettext_lazy("同意退回"), _plain(forms.NoteForm), _decide(ReturnRequest, services.return_approve)),
-    "refuse_return": PageAction(gettext_lazy("不同意退回"), _plain(forms.NoteForm), _decide(ReturnRequest, services.return_refuse)),
+    "approve_return": PageAction(gettext_lazy("同意退回"), _plain(forms.NoteForm), _decide(ReturnRequest, services.return_approve, "approve_return")),
+    "refuse_return": PageAction(gettext_lazy("不同意退回"), _plain(forms.NoteForm), _decide(ReturnRequest, services.return_refuse, "refuse_return")),
     "approve_extension": PageAction(
-        gettext_lazy("同意延期"), _plain(forms.NoteForm), _decide(ExtensionRequest, services.extension_approve)
+        gettext_lazy("同意延期"), _plain(forms.NoteForm), _decide(ExtensionRequest, services.extension_approve, "approve_extension")
     ),
     "refuse_extension": PageAction(
-        gettext_lazy("不同意延期"), _plain(forms.NoteForm), _decide(ExtensionRequest, services.extension_refuse)
+        gettext_lazy("不同意延期"), _plain(forms.NoteForm), _decide(ExtensionRequest, services.extension_refuse, "refuse_extension")
     ),
     "merge": PageAction(gettext_lazy("合并重复建议"), _plain(forms.MergeForm), _merge),
     "follow_up": PageAction(gettext_lazy("记录回头看"), _plain(forms.FollowUpForm), _follow_up),

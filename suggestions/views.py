@@ -56,6 +56,19 @@ def event_label(action: str) -> str:
         return TRANSITIONS[action].label
     return EXTRA_EVENT_LABELS.get(action, action)
 
+# What a deputy or a handler reads on the timeline for the router's moves (offices see its figures).
+ROUTER_PLAIN = {
+    "route_to_triage": gettext_lazy("已转人工分办：人大常委会将确定承办单位。"),
+    "assign": gettext_lazy("已由系统交办承办单位。"),
+}
+# Irreversible moves ask before they are sent.
+CONFIRM_MESSAGES = {
+    "withdraw": gettext_lazy("撤回后这件建议不再办理，且不能恢复。确定撤回？"),
+    "not_accept": gettext_lazy("不予立案后建议不再办理，代表会看到理由。确定不予立案？"),
+    "merge": gettext_lazy("合并后这件建议并入所选建议，不再单独办理。确定合并？"),
+    "refuse_return": gettext_lazy("确定不同意退回？"),
+    "refuse_extension": gettext_lazy("确定不同意延期？"),
+}
 
 
 def _page(request, qs):
@@ -233,6 +246,7 @@ def _context(request, suggestion, bound=None):
     user = request.user
     assignments = list(suggestion.assignments.all())
     actions = permissions.actions_for(user, suggestion)
+    is_office = permissions.is_office_for(user, suggestion)
     pending_return, pending_extension = permissions.pending_requests(assignments)
     available = {
         key: (action.form(request, suggestion) if action.form else None)
@@ -246,6 +260,9 @@ def _context(request, suggestion, bound=None):
     events = list(suggestion.events.all())
     for e in events:
         e.action_label = event_label(e.action)
+        # The router's note (category, confidence, threshold) is for offices; others read what happened.
+        if e.actor_label == services.SYSTEM_ROUTER and not is_office:
+            e.note = ROUTER_PLAIN.get(e.action, "")
         if e.actor_label in services.SYSTEM_LABELS:
             e.actor_label = _(e.actor_label)
         e.from_label = Status(e.from_status).label if e.from_status in Status.values else ""
@@ -255,9 +272,11 @@ def _context(request, suggestion, bound=None):
         "assignments": assignments,
         "events": events,
         "action_forms": [(key, PAGE_ACTIONS[key].label, form) for key, form in available.items()],
+        "confirm_messages": CONFIRM_MESSAGES,
+        "error_forms": [(key, form) for key, form in available.items() if form is not None and form.is_bound and form.errors],
         "pending_return": pending_return,
         "pending_extension": pending_extension,
-        "is_office": permissions.is_office_for(user, suggestion),
+        "is_office": is_office,
         "deadline_labels": DeadlineState.LABELS,
         # Triage shows possible duplicates (fetched by static/js/similar.js) next to the merge form.
         "show_similar": "merge" in available,

@@ -14,10 +14,10 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import Role
+from accounts.tokens import token_issue
 from config.wsgi import application
 from tests.factories.accounts import UserFactory
 
@@ -43,7 +43,7 @@ def office_token(tree, monkeypatch, _keep_the_test_connection) -> str:
     # Throttling has its own test; here it would only turn the fuzzer's volume into 429s.
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100000/minute", "user": "100000/minute"})
     user = UserFactory(username="fuzz-office", role=Role.CONGRESS_OFFICE, region=tree.xuanen)
-    return Token.objects.create(user=user).key
+    return token_issue(user=user)
 
 
 def _names_the_problem(body) -> bool:
@@ -55,6 +55,7 @@ def _names_the_problem(body) -> bool:
     return isinstance(body, list) and bool(body)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=False)
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)

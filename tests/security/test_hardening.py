@@ -4,6 +4,7 @@ personal data in logs."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -156,10 +157,10 @@ def test_a_form_with_its_csrf_token_is_accepted(xuanen_office):
 
 
 def test_token_authenticated_api_calls_need_no_csrf_token(xuanen_office):
-    from rest_framework.authtoken.models import Token
+    from accounts.tokens import token_issue
 
     client = APIClient(enforce_csrf_checks=True)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=xuanen_office).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=xuanen_office)}")
     # 405, not 403: the token passed, the endpoint simply has no POST.
     assert client.post("/api/v1/auth/me/", {}, format="json").status_code == 405
 
@@ -200,12 +201,24 @@ def test_the_api_throttles_anonymous_callers_per_address(low_rates, db):
 # --- sign-in --------------------------------------------------------------------------------------------------
 
 
+def test_the_token_endpoint_gives_no_token_once_locked_out(api_client, xuanen_office):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        api_client.post("/api/v1/auth/token/", {"username": "xuanen", "password": "wrong"}, format="json")
+    response = api_client.post("/api/v1/auth/token/", {"username": "xuanen", "password": PASSWORD}, format="json")
+    assert "token" not in response.json()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue #24: a locked-out user with the right password gets 400 '无法使用提供的认证信息登录' from the token "
+    "endpoint, not 429 and the lock-out message the login page gives",
+)
 def test_the_token_endpoint_is_locked_out_like_the_login_page(api_client, xuanen_office):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         api_client.post("/api/v1/auth/token/", {"username": "xuanen", "password": "wrong"}, format="json")
     response = api_client.post("/api/v1/auth/token/", {"username": "xuanen", "password": PASSWORD}, format="json")
-    assert response.status_code in (400, 403, 429)
-    assert "token" not in response.json()
+    assert response.status_code == 429, response.content
+    assert "锁定" in json.dumps(response.json(), ensure_ascii=False)
 
 
 @pytest.mark.parametrize("password", ["abc12", "12345678", "password", "qwertyuiop", "xuanen2026"])
@@ -281,7 +294,7 @@ def test_the_lock_out_still_counts_a_real_username(client, xuanen_office):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/accounts/login/", {"username": "xuanen", "password": "wrong"})
     response = client.post("/accounts/login/", {"username": "xuanen", "password": PASSWORD})
-    assert response.status_code in (403, 429) and "_auth_user_id" not in client.session
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
 
 
 def test_a_throttled_caller_is_let_in_again_when_the_window_turns(low_rates, xuanen_office, monkeypatch):
