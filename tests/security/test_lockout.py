@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 TOKEN = "/api/v1/auth/token/"
 
 
-def _guess(address: str, username: str = "xuanen", password: str = "wrong"):
+def _guess(address: str, username: str = "xuanen", password: str = "wrong"):  # noqa: S107 - a wrong guess
     return APIClient().post(TOKEN, {"username": username, "password": password}, format="json", REMOTE_ADDR=address)
 
 
