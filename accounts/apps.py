@@ -8,3 +8,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import tokens  # noqa: F401 - connects the password-change receiver
+        from config import signin  # noqa: F401 - counts failed sign-ins for the growing delay
