@@ -122,7 +122,7 @@ def english_words(texts: list[str], data_words: set[str]) -> list[str]:
 
 class Crawler:
     def __init__(self, context, base_url: str, *, shots: Path | None = None, max_pages: int = 60,
-                 per_pattern: int = 2, data_words: set[str] | None = None, label: str = ""):
+                 per_pattern: int = 1, data_words: set[str] | None = None, label: str = ""):
         self.context = context
         self.base = base_url.rstrip("/")
         self.host = urlsplit(self.base).netloc
@@ -243,9 +243,9 @@ def main(argv: list[str]) -> int:  # pragma: no cover - a tool for working on th
             crawler = Crawler(context, base, shots=Path("tests/e2e/screenshots/crawl-dev") / f"{user}-{width}",
                               data_words={user, *user.split("-")})
             result = crawler.run(page)
-            print(f"== {user} @ {width}: {len(result.visited)} pages")
+            print(f"== {user} @ {width}: {len(result.visited)} pages", flush=True)
             for finding in result.findings:
-                print("  ", finding)
+                print("  ", finding, flush=True)
             total += len(result.findings)
             context.close()
         browser.close()
