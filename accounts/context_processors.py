@@ -21,6 +21,7 @@ NAVIGATION = [
     ("suggestions:triage", _("分办"), {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
     ("suggestions:list", _("建议"), {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.TOWNSHIP_STAFF}),
     ("dashboards:my_record", _("履职档案"), {Role.DEPUTY}),
+    ("duty:home", _("履职积分"), {Role.DEPUTY, Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
     ("suggestions:notifications", _("消息"), set()),
     ("residents:inbox", _("群众留言"), {Role.DEPUTY, Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),
     ("residents:hot_issues", _("热点问题"), {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}),

@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("suggestions.api_urls")),
     path("", include("residents.api_urls")),
     path("", include("dashboards.api_urls")),
+    path("", include("duty.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,8 @@ urlpatterns = [
     path("suggestions/", include("suggestions.urls")),
     path("voice/", include("residents.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("reports/", include("reports.urls")),
+    path("duty/", include("duty.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

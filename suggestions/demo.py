@@ -61,7 +61,9 @@ def seed(ctx) -> None:
         co_signers[0].save(update_fields=["user"])
     for title, content, category, stage in DEMO_SUGGESTIONS:
         s = services.suggestion_create(
-            actor=user, title=title, content=content, region=ctx.data["xuanen"], lead_deputy=deputy, co_signers=co_signers
+            actor=user, title=title, content=content, region=ctx.data["xuanen"], lead_deputy=deputy, co_signers=co_signers,
+            # raised in this year's campaign, so its dashboard and campaign report count them
+            campaign=ctx.data.get("campaigns", {}).get("mandated"),
         )
         if stage == "draft":
             continue

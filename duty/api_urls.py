@@ -1,0 +1,5 @@
+from django.urls import path
+
+from duty.api import DutyPointsView
+
+urlpatterns = [path("duty-points/", DutyPointsView.as_view(), name="api-duty-points")]

@@ -1,0 +1,190 @@
+"""Scores computed from the record: totals for many deputies in a few set-based queries, and the
+scored lines of a few deputies (every line traced to what earned it).
+
+A *scorecard* is one deputy under one congress's scheme for one year: a deputy with mandates at two
+levels has two, each scored under that congress's own rules.
+
+Versions: a rule kind's versions split the year at their ``effective_from`` dates. A duty is worth the
+points of the version in effect on its date, so a change from a date never moves what was earned
+before it. Ceiling: points stop adding once the year's running total of the kind reaches the ceiling
+of the version in effect (for a deduction: once the deduction reaches it); reaching it is final, a
+later, lower ceiling takes nothing back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.utils import timezone
+
+from duty.models import PointRule, PointScheme
+from duty.record import Source, bound, source, within
+
+ZERO = Decimal("0")
+
+
+@dataclass
+class Version:
+    effective_from: dt.date
+    points: Decimal
+    ceiling: Decimal | None
+
+
+@dataclass
+class Scorecard:
+    deputy_id: int
+    name: str
+    scheme: PointScheme
+    level: str = ""
+    points: Decimal = ZERO
+    lines: list[Line] = field(default_factory=list)
+    by_kind: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def congress_region_id(self) -> int:
+        return self.scheme.congress_region_id
+
+    @property
+    def below_threshold(self) -> bool:
+        return self.points < self.scheme.threshold
+
+
+@dataclass
+class Line:
+    rule: str
+    date: dt.date
+    target_kind: str
+    target_id: int
+    points: Decimal
+    capped: bool = False
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+
+
+def versions_of(schemes: list[PointScheme]) -> dict[int, dict[str, list[Version]]]:
+    """scheme id → rule kind → its versions, oldest first (one query)."""
+    out: dict[int, dict[str, list[Version]]] = {s.pk: defaultdict(list) for s in schemes}
+    rules = PointRule.objects.filter(scheme__in=[s.pk for s in schemes]).order_by("kind", "effective_from", "id")
+    for rule in rules.values("scheme_id", "kind", "effective_from", "points", "ceiling"):
+        out[rule["scheme_id"]][rule["kind"]].append(Version(rule["effective_from"], rule["points"], rule["ceiling"]))
+    return out
+
+
+def version_on(versions: list[Version], day: dt.date) -> Version | None:
+    current = None
+    for version in versions:
+        if version.effective_from <= day:
+            current = version
+    return current
+
+
+def add_capped(total: Decimal, delta: Decimal, ceiling: Decimal | None) -> Decimal:
+    """The running total after ``delta`` more points under ``ceiling`` (never taking back what was earned)."""
+    if ceiling is None:
+        return total + delta
+    if delta >= 0:
+        return max(total, min(total + delta, ceiling))
+    return min(total, max(total + delta, -ceiling))
+
+
+def _buckets(src: Source, breaks: list[dt.date]):
+    """A SQL expression giving the index of the period (between consecutive ``breaks``) of a row."""
+    whens = [When(**{f"{src.when}__lt": bound(src, b)}, then=Value(i)) for i, b in enumerate(breaks)]
+    return Case(*whens, default=Value(len(breaks)), output_field=IntegerField())
+
+
+def score_totals(cards: list[Scorecard], year: int, deputy_ids: QuerySet) -> None:
+    """Fill ``points`` and ``by_kind`` of every scorecard: one query for the rules and one per rule
+    kind in use, whatever the number of deputies. ``deputy_ids`` is a subquery of the deputies in play."""
+    schemes = list({c.scheme.pk: c.scheme for c in cards}.values())
+    if not schemes:
+        return
+    versions = versions_of(schemes)
+    start, end = year_bounds(year)
+    kinds = sorted({kind for per_scheme in versions.values() for kind in per_scheme})
+    # deputy id (and congress, for office entries) → bucket → count, per kind
+    counts: dict[str, dict[tuple, dict[int, int]]] = {}
+    breaks_of: dict[str, list[dt.date]] = {}
+    for kind in kinds:
+        src = source(kind)
+        breaks = sorted({v.effective_from for s in versions.values() for v in s.get(kind, ()) if start < v.effective_from < end})
+        breaks_of[kind] = breaks
+        group = [src.deputy, "bucket"] + (["congress_region_id"] if src.per_congress else [])
+        rows = (
+            src.rows.filter(within(src, start, end), **{f"{src.deputy}__in": deputy_ids})
+            .annotate(bucket=_buckets(src, breaks))
+            .values(*group)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        table: dict[tuple, dict[int, int]] = defaultdict(dict)
+        for row in rows:
+            key = (row[src.deputy], row["congress_region_id"]) if src.per_congress else (row[src.deputy],)
+            table[key][row["bucket"]] = row["n"]
+        counts[kind] = table
+    for card in cards:
+        total = ZERO
+        by_kind = {}
+        for kind, kind_versions in versions[card.scheme.pk].items():
+            src_key = (card.deputy_id, card.congress_region_id) if source(kind).per_congress else (card.deputy_id,)
+            per_bucket = counts[kind].get(src_key, {})
+            breaks = breaks_of[kind]
+            starts = [start] + breaks
+            running = ZERO
+            for index, n in sorted(per_bucket.items()):
+                version = version_on(kind_versions, starts[index])
+                if version is not None and n:
+                    running = add_capped(running, version.points * n, version.ceiling)
+            by_kind[kind] = running
+            total += running
+        card.points = total
+        card.by_kind = by_kind
+
+
+
+def score_lines(cards: list[Scorecard], year: int) -> None:
+    """Fill ``lines`` (and ``points``) of a few scorecards from the rows themselves, each line traced to
+    what earned it: one query for the rules and one per rule kind in use, for all the cards at once."""
+    schemes = list({c.scheme.pk: c.scheme for c in cards}.values())
+    if not schemes:
+        return
+    versions = versions_of(schemes)
+    start, end = year_bounds(year)
+    deputy_ids = {c.deputy_id for c in cards}
+    kinds = sorted({kind for per_scheme in versions.values() for kind in per_scheme})
+    rows_of: dict[str, dict[tuple, list[tuple[dt.date, int]]]] = {}
+    for kind in kinds:
+        src = source(kind)
+        fields = [src.deputy, src.when, src.target] + (["congress_region_id"] if src.per_congress else [])
+        table: dict[tuple, list[tuple[dt.date, int]]] = defaultdict(list)
+        qs = src.rows.filter(within(src, start, end), **{f"{src.deputy}__in": deputy_ids}).order_by(src.when, "pk")
+        for row in qs.values_list(*fields):
+            when = timezone.localdate(row[1]) if src.is_datetime else row[1]
+            key = (row[0], row[3]) if src.per_congress else (row[0],)
+            table[key].append((when, row[2]))
+        rows_of[kind] = table
+    for card in cards:
+        lines: list[Line] = []
+        by_kind = {}
+        for kind, kind_versions in versions[card.scheme.pk].items():
+            src = source(kind)
+            key = (card.deputy_id, card.congress_region_id) if src.per_congress else (card.deputy_id,)
+            running = ZERO
+            for when, target in rows_of[kind].get(key, ()):
+                version = version_on(kind_versions, when)
+                if version is None:
+                    continue
+                after = add_capped(running, version.points, version.ceiling)
+                lines.append(Line(kind, when, src.target_kind, target, after - running, capped=after - running != version.points))
+                running = after
+            by_kind[kind] = running
+        lines.sort(key=lambda line: (line.date, line.rule, line.target_id))
+        card.lines = lines
+        card.by_kind = by_kind
+        card.points = sum(by_kind.values(), ZERO)
