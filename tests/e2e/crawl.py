@@ -31,7 +31,7 @@ SKIP_ALL = re.compile(r"^/accounts/logout|^/i18n/|^/admin/|/export|\.xlsx")
 # Latin words that are part of the Chinese interface on purpose.
 ALLOWED_LATIN = {
     "excel", "xlsx", "csv", "qr", "pdf", "api", "token", "id", "url", "http", "https", "www",
-    "english", "demo", "ok", "gb", "mb", "kb", "sms", "app", "jpg", "jpeg", "png", "webp", "xmh",
+    "english", "demo", "ok", "gb", "mb", "kb", "sms", "app", "jpg", "jpeg", "png", "webp", "xmh", "word", "docx", "svg",
 }
 # Text that is data, not interface: user names, codes, e-mails, numbers with units.
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
