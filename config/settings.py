@@ -442,3 +442,6 @@ if not 0.0 <= ROUTER_CONFIDENCE_THRESHOLD <= 1.0:
 # transaction (classified together, written in a few statements): a burst of submissions is routed in
 # batches rather than one transaction each. 1 routes one suggestion per task. See docs/benchmarks.md.
 ROUTING_BATCH_SIZE = env_int("ROUTING_BATCH_SIZE", 100, minimum=1)
+
+# django-filter's empty choices: "全部" rather than dashes (config/choices.py does the forms').
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
