@@ -78,7 +78,7 @@ def _edit(client, report, **data):
 
 
 def test_the_office_edits_are_kept_and_generation_writes_a_docx_without_libreoffice(
-    tree, xuanen_office, xuanen_report, data, cases_data, client_as, no_libreoffice, django_capture_on_commit_callbacks
+    tree, xuanen_office, xuanen_report, data, cases_data, client_as, no_libreoffice, in_process, django_capture_on_commit_callbacks
 ):
     client = client_as(xuanen_office)
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,7 +103,7 @@ def test_the_office_edits_are_kept_and_generation_writes_a_docx_without_libreoff
     assert (status["state"], status["percent"], status["finished"]) == ("done", 100, True)
 
 
-def test_the_office_swaps_a_typical_case(tree, xuanen_office, xuanen_report, data, cases_data, client_as, no_libreoffice,
+def test_the_office_swaps_a_typical_case(tree, xuanen_office, xuanen_report, data, cases_data, client_as, no_libreoffice, in_process,
                                          django_capture_on_commit_callbacks):
     client = client_as(xuanen_office)
     offered = [int(v) for v, _label in client.get(f"/reports/{xuanen_report.pk}/").context["form"].fields["cases"].choices]
