@@ -25,7 +25,7 @@ MAX_PAGES = 45
 @pytest.fixture
 def demo_world(transactional_db):
     call_command("load_regions", verbosity=0)
-    call_command("seed_demo", password="demo", verbosity=0)
+    call_command("seed_demo", password="demo", force=True, verbosity=0)
     return [username for username, _label in DEMO_USERS]
 
 
