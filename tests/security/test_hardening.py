@@ -311,3 +311,16 @@ def test_a_throttled_caller_is_let_in_again_when_the_window_turns(low_rates, xua
     assert int(response["Retry-After"]) == 15  # until the window's end, not a full minute
     now[0] += 15
     assert client.get("/api/v1/auth/me/").status_code == 200
+
+
+def test_production_answers_the_api_in_json_only_never_the_browsable_forms():
+    # Finding 4 of the attack run: ?format=api listed every deputy, station and group of the province.
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}}
+    clean.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="config.settings")
+    code = (
+        "import django; django.setup(); from deputies.api import DeputyViewSet; from activities.api import ActivityViewSet; "
+        "print(*sorted({r.__name__ for v in (DeputyViewSet, ActivityViewSet) for r in v.renderer_classes}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["JSONRenderer"]
