@@ -12,7 +12,7 @@ WEB_WORKERS ?= 3
 PG_URL ?= postgres://postgres@127.0.0.1:5432/deputy_action
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-sqlite test-services lint check lock worker beat serve eval-routing bench clean
+.PHONY: report-tools run test test-fast test-sqlite test-services lint check lock worker beat serve eval-routing bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,27 +32,62 @@ run: venv
 	@echo "代表行动 is serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-# The whole suite: on SQLite with in-process tasks, then — where PostgreSQL and Redis answer on
-# this machine — again on PostgreSQL + Redis with the tests that need a real worker.
-test: test-sqlite test-services
+# The whole suite, each test once, in parallel (pytest-xdist; each process has its own test database,
+# Redis key prefix and celery queue). Where PostgreSQL and Redis answer, every test runs there (the
+# production database: the ORM, constraints, row locks and a real worker), then the tests marked
+# `embedded` (in-process tasks, `make run`'s set-up, SQLite code paths) run on SQLite. Where they do
+# not answer, the whole suite runs on SQLite. `make test-fast` leaves out the tests marked `slow`.
+TEST_WORKERS ?= auto
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS)
+ON_SERVICES := DATABASE_URL="$(PG_URL)" CELERY_BROKER_URL="$(REDIS_URL)" CACHE_URL="$(REDIS_URL)"
+ON_SQLITE := env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL -u CELERY_QUEUE
 
-# Two processes on SQLite (each has its own in-memory database). The service suite runs in one
-# process: its real worker and the tests share one broker queue.
-SQLITE_WORKERS ?= 2
-test-sqlite: venv
-	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL $(BIN)/python -m pytest -n $(SQLITE_WORKERS) $(PYTEST_ARGS)
+# Schemathesis builds its cases while the module is collected (seconds per process): a run that
+# selects none of them (every one is `slow`, none `embedded`) does not collect the module at all.
+NOT_COLLECTED := --ignore=tests/security/test_api_fuzz.py
 
-test-services: venv
+# $(call suite,MARKER-EXPRESSION): both runs, with the expression ('' for everything) added to each.
+define suite
 	@if $(BIN)/python -m config.probe "$(PG_URL)" "$(REDIS_URL)"; then \
-	  DATABASE_URL="$(PG_URL)" CELERY_BROKER_URL="$(REDIS_URL)" CACHE_URL="$(REDIS_URL)" $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	  echo "==> the suite on PostgreSQL + Redis ($(PG_URL), $(REDIS_URL))"; \
+	  $(ON_SERVICES) $(PYTEST) $(if $(1),-m "$(1)" $(NOT_COLLECTED)) $(PYTEST_ARGS); services=$$?; \
+	  echo "==> the embedded mode's tests on SQLite with in-process tasks"; \
+	  $(ON_SQLITE) $(PYTEST) -m "embedded$(if $(1), and ($(1)))" $(NOT_COLLECTED) $(PYTEST_ARGS); sqlite=$$?; \
+	  exit $$(( services || sqlite )); \
 	elif [ -n "$(REQUIRE_SERVICES)" ]; then \
 	  echo "PostgreSQL ($(PG_URL)) or Redis ($(REDIS_URL)) is not reachable and REQUIRE_SERVICES is set"; exit 1; \
 	else \
-	  echo "skipped the PostgreSQL + Redis suite: the services above are not reachable (set PG_URL / REDIS_URL)"; \
+	  echo "==> PostgreSQL or Redis does not answer (set PG_URL / REDIS_URL): the whole suite on SQLite"; \
+	  $(ON_SQLITE) $(PYTEST) $(if $(1),-m "$(1)" $(NOT_COLLECTED)) $(PYTEST_ARGS); \
 	fi
+endef
 
+test: venv
+	$(call suite,)
+
+test-fast: venv
+	$(call suite,not slow)
+
+# One database only, everything: for chasing a difference between the two.
+test-sqlite: venv
+	$(ON_SQLITE) $(PYTEST) $(PYTEST_ARGS)
+
+test-services: venv
+	$(ON_SERVICES) $(PYTEST) $(PYTEST_ARGS)
+
+# The campaign report's PDF (docs/reports.md): LibreOffice converts the report's .docx. Debian packages,
+# installed as root; optional — without them `make run` works, the .docx is written and the PDF
+# button says that PDF needs LibreOffice.
+report-tools:
+	@if command -v soffice >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto serif cjk"; then \
+	  echo "LibreOffice and Noto CJK are installed: reports get a PDF"; else \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui fonts-noto-cjk; fi
+
+# ruff, then the import contract (pyproject [tool.importlinter]): apps import only apps to their left.
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check: venv
 	$(MANAGE) check

@@ -223,7 +223,7 @@ def group_search(user, query: str, *, limit: int = 10) -> QuerySet:
 
 
 def _with_list_relations(qs: QuerySet) -> QuerySet:
-    return qs.select_related("region", "region__parent", "station", "group", "created_by").prefetch_related(
+    return qs.select_related("region", "region__parent", "region__parent__parent", "station", "group", "created_by").prefetch_related(
         Prefetch("deputies", queryset=Deputy.objects.order_by("name_pinyin", "id")),
         "campaigns",
     )
@@ -269,7 +269,7 @@ def activity_for_export(qs: QuerySet) -> QuerySet:
 
 def get_activity_for(user, pk) -> Activity:
     """One activity inside the user's region, with what its page shows; 404 otherwise."""
-    qs = Activity.objects.select_related("region", "region__parent", "station", "group", "created_by").prefetch_related(
+    qs = Activity.objects.select_related("region", "region__parent", "region__parent__parent", "station", "group", "created_by").prefetch_related(
         Prefetch("deputies", queryset=Deputy.objects.order_by("name_pinyin", "id")),
         "campaigns",
         "photos",
@@ -299,5 +299,5 @@ def deleted_activities_for(user) -> QuerySet:
     """Deletions recorded by simple_history, for the office's audit page: who deleted what, when."""
     if not (has_scope(user) and user.is_office):
         return Activity.history.none()
-    qs = Activity.history.filter(history_type="-").select_related("history_user", "region")
+    qs = Activity.history.filter(history_type="-").select_related("history_user", "region", "region__parent", "region__parent__parent")
     return in_scope(qs, user).order_by("-history_date")

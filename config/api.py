@@ -11,7 +11,6 @@ from operator import attrgetter
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from rest_framework import fields, relations, serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -171,12 +170,6 @@ def _is_relation(model, name: str, *, many: bool) -> bool:
             return field.get_accessor_name() == name
         return bool(field.many_to_many and field.concrete)
     return bool(field.many_to_one and field.concrete)
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 def exception_handler(exc, context):

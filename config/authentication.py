@@ -35,6 +35,9 @@ class TokenAuthentication(KnoxTokenAuthentication):
             digest = hash_token(token)
         except (TypeError, ValueError, binascii.Error):
             raise refused from None
+        # Not also the user's deputy or department (``/auth/me/`` reads them): three more joins cost
+        # PostgreSQL more planning on every request (15 ms against 3 ms at a load of 16) than the two
+        # one-table queries they would save on that one endpoint.
         candidates = AuthToken.objects.select_related("user__region").filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
         for auth_token in candidates:
             if not compare_digest(digest, auth_token.digest):

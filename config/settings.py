@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "suggestions",
     "residents",
     "dashboards",
+    "reports",
     "duty",
 ]
 
@@ -76,10 +77,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL bytes, lone surrogates, non-UTF-8 forms, deep JSON and oversized API bodies: 400/413 naming the field.
+    "config.hygiene.InputHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # With DEBUG on, Django's English 404 page becomes the product's own (config/errors.py).
+    "config.errors.ProductErrorPagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, so it sees the authenticated user and can answer with the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -102,6 +107,8 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "suggestions.context_processors.inbox",
             ],
+            # {{ region|place:user }} in every template: a village with its township (regions/templatetags).
+            "builtins": ["regions.templatetags.places"],
         },
     },
 ]
@@ -119,9 +126,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (throttling, dashboards) -------------------------------------------------------------
 CACHE_URL = env_url("CACHE_URL", None, schemes={"redis", "rediss"})
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Redis away: reads miss, writes are skipped, limits fail open, with a warning (config/cache_outage.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache_outage.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# After the cache fails to answer, a process leaves it alone this long before trying again.
+CACHE_OUTAGE_RETRY_SECONDS = env_float("CACHE_OUTAGE_RETRY_SECONDS", 5.0)
 
 # --- Accounts and authentication -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -178,6 +194,11 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never routed publicly; see the scoped download views
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# An image over this many pixels is refused before it is decoded (a 140 KB PNG can hold 144 megapixels).
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=10_000)
+# Images are stored re-encoded, no larger than this on their longest side: the copy every page shows.
+UPLOAD_IMAGE_MAX_SIDE = env_int("UPLOAD_IMAGE_MAX_SIDE", 1600, minimum=64)
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32, minimum=2)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 # --- REST API ---------------------------------------------------------------------------------------
@@ -189,7 +210,14 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
 }
+# The browsable API (?format=api) draws forms and filters whose choices are not scoped to the user:
+# it is on only where DEBUG is (a developer's machine); production answers JSON only.
+API_BROWSABLE = env_bool("API_BROWSABLE", DEBUG)
 REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if API_BROWSABLE else []),
+    ],
     # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.authentication.TokenAuthentication",
@@ -198,9 +226,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "config.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "config.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -259,7 +287,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_PREFETCH_MULTIPLIER", 4, min
 # broker hands it to a second worker.
 CELERY_TASK_SOFT_TIME_LIMIT = min(env_int("CELERY_SOFT_TIME_LIMIT", 240, minimum=1), BROKER_VISIBILITY_TIMEOUT // 4)
 CELERY_TASK_TIME_LIMIT = min(env_int("CELERY_TIME_LIMIT", 300, minimum=2), BROKER_VISIBILITY_TIMEOUT // 3)
-CELERY_TASK_DEFAULT_QUEUE = "deputy_action"
+# One queue name per deployment; parallel test processes sharing one Redis each take their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "deputy_action")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -363,6 +392,9 @@ DASHBOARD_LEAGUE_ROWS = env_int("DASHBOARD_LEAGUE_ROWS", 30, minimum=1)
 # Province, city and county dashboards are added up from rollups that beat refreshes every
 # DASHBOARD_ROLLUP_MINUTES (dashboards/rollup.py); a rollup older than the maximum age is not used
 # and the page is computed from the raw rows instead.
+# API lists: above this many rows (PostgreSQL's estimate) a page shows the estimate, not an exact
+# COUNT(*) (config/pagination.py); a client asks for the exact count with count=exact.
+API_EXACT_COUNT_MAX = env_int("API_EXACT_COUNT_MAX", 10_000, minimum=0)
 DASHBOARD_ROLLUPS = env_bool("DASHBOARD_ROLLUPS", True)
 DASHBOARD_ROLLUP_MINUTES = env_int("DASHBOARD_ROLLUP_MINUTES", 15, minimum=1)
 DASHBOARD_ROLLUP_MAX_AGE_MINUTES = env_int("DASHBOARD_ROLLUP_MAX_AGE_MINUTES", 360, minimum=1)
@@ -373,6 +405,10 @@ DASHBOARD_ROLLUP_MAX_AGE_MINUTES = env_int("DASHBOARD_ROLLUP_MAX_AGE_MINUTES", 3
 ACTIVITY_EDIT_DAYS = env_int("ACTIVITY_EDIT_DAYS", 7, minimum=0)
 # Photos per activity: enough for a visit, few enough that a phone on a village link can send them.
 ACTIVITY_MAX_PHOTOS = env_int("ACTIVITY_MAX_PHOTOS", 9, minimum=1)
+# Sanity bounds on one activity: its date, its issue rows and each count it reports.
+ACTIVITY_EARLIEST_YEAR = env_int("ACTIVITY_EARLIEST_YEAR", 2000, minimum=1900)
+ACTIVITY_MAX_ISSUES = env_int("ACTIVITY_MAX_ISSUES", 100, minimum=1)
+ACTIVITY_MAX_COUNT = env_int("ACTIVITY_MAX_COUNT", 100_000, minimum=1)
 
 # --- Residents' voice (群众留言) --------------------------------------------------------------------
 # Messages per sender address and per station within an hour (the public QR form has no login).

@@ -1,9 +1,6 @@
 from django.contrib import admin
-from django.http import JsonResponse
 from django.urls import include, path
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.ping import PingView
@@ -40,6 +37,7 @@ urlpatterns = [
     path("suggestions/", include("suggestions.urls")),
     path("voice/", include("residents.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("reports/", include("reports.urls")),
     path("duty/", include("duty.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -49,18 +47,6 @@ urlpatterns = [
 ]
 
 
-def not_found(request, exception=None):
-    # An API client gets the same JSON error format as every other API error, not an HTML page.
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("未找到。"), "code": "not_found"}, status=404)
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request):
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("服务器内部错误，请稍后再试。"), "code": "server_error"}, status=500)
-    return defaults.server_error(request)
-
-
-handler404 = not_found
-handler500 = server_error
+handler404 = "config.errors.not_found"
+handler403 = "config.errors.forbidden"
+handler500 = "config.errors.server_error"

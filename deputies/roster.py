@@ -32,6 +32,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.scope import has_scope
 from config.exceptions import PermissionRefused
+from config.xlsx import neutralise, restore
 from deputies.models import Deputy, Gender, Mandate, MandateLevel
 from deputies.names import name_sort_keys
 from deputies.privacy import is_valid_phone, normalize_phone, phone_for
@@ -129,7 +130,8 @@ def _cell_text(value) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    # A text our export wrote as '=… (config.xlsx) reads back as it was typed.
+    return restore(str(value).strip())
 
 
 def _header_key(text: str) -> str | None:
@@ -556,23 +558,11 @@ def _write(actor, rows: list[_Row], regions: RegionIndex, result: ImportResult) 
 
 
 def _workbook_bytes(title: str, header: list[str], rows) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from config.xlsx import XlsxWriter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    header_cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    workbook = XlsxWriter()
+    workbook.sheet(title, header, freeze=False).extend(rows)
+    return workbook.bytes()
 
 
 def template_xlsx() -> bytes:
@@ -590,7 +580,7 @@ def errors_csv(errors: list[RowError]) -> bytes:
     writer = csv.writer(out)
     writer.writerow([_("行号"), _("列"), _("问题")])
     for error in errors:
-        writer.writerow([error.row, error.column, error.message])
+        writer.writerow([error.row, neutralise(error.column), neutralise(error.message)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

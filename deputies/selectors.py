@@ -38,7 +38,7 @@ def current_filter(prefix: str = "") -> Q:
 
 def deputy_list(user, params) -> tuple[DeputyFilter, QuerySet[Deputy]]:
     """The roster page, export and API: scoped, filtered, ordered, with what each row shows prefetched."""
-    base = deputies_visible_to(user).select_related("region").prefetch_related(
+    base = deputies_visible_to(user).select_related("region", "region__parent", "region__parent__parent").prefetch_related(
         Prefetch("mandates", queryset=Mandate.objects.select_related("congress_region").order_by("level", "term"))
     )
     filterset = DeputyFilter(params, queryset=base.order_by(*ORDERINGS["pinyin"]))
@@ -48,7 +48,7 @@ def deputy_list(user, params) -> tuple[DeputyFilter, QuerySet[Deputy]]:
 def get_deputy(user, pk) -> Deputy:
     """One deputy inside the user's scope, or 404."""
     try:
-        return deputies_visible_to(user).select_related("region").get(pk=pk)
+        return deputies_visible_to(user).select_related("region", "region__parent", "region__parent__parent").get(pk=pk)
     except (Deputy.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -104,7 +104,7 @@ def group_list(user, params) -> tuple[GroupFilter, QuerySet[DeputyGroup]]:
 
     base = (
         groups_visible_to(user)
-        .select_related("region", "home_station", "leader")
+        .select_related("region", "region__parent", "region__parent__parent", "home_station", "leader")
         .annotate(member_count=Count("memberships", filter=current_filter("memberships__")))
         .order_by("region__code", "name")
     )
@@ -114,7 +114,7 @@ def group_list(user, params) -> tuple[GroupFilter, QuerySet[DeputyGroup]]:
 
 def get_group(user, pk) -> DeputyGroup:
     try:
-        return groups_visible_to(user).select_related("region", "home_station", "leader").get(pk=pk)
+        return groups_visible_to(user).select_related("region", "region__parent", "region__parent__parent", "home_station", "leader").get(pk=pk)
     except (DeputyGroup.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -122,7 +122,7 @@ def get_group(user, pk) -> DeputyGroup:
 def group_members(group: DeputyGroup) -> list[Membership]:
     """Memberships of a group (current first), each with the deputy's region and seats prefetched."""
     return list(
-        group.memberships.select_related("deputy", "deputy__region")
+        group.memberships.select_related("deputy", "deputy__region", "deputy__region__parent", "deputy__region__parent__parent")
         .prefetch_related("deputy__mandates")
         .order_by("end_date", "deputy__name_stroke_key")
     )
@@ -136,4 +136,4 @@ def region_choices(user, *, deepest: str = RegionLevel.TOWNSHIP) -> QuerySet:
 
 def stations_in_scope_for_picker(user) -> QuerySet:
     """Stations for the roster filter's picker."""
-    return in_scope(station_model().objects.all(), user, "region").order_by("region__code", "name")
+    return in_scope(station_model().objects.select_related("region", "region__parent", "region__parent__parent"), user, "region").order_by("region__code", "name")

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 
-from config.api import Pagination
+from config.pagination import Pagination
 from duty import selectors
 
 

@@ -26,7 +26,7 @@ def stations_visible_to(user) -> QuerySet[LiaisonStation]:
 
 def get_station(user, pk) -> LiaisonStation:
     try:
-        return stations_visible_to(user).select_related("region").get(pk=pk)
+        return stations_visible_to(user).select_related("region", "region__parent", "region__parent__parent").get(pk=pk)
     except (LiaisonStation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -38,7 +38,7 @@ def _ancestor_prefixes(prefix: str) -> list[str]:
 def items_applying_within(user) -> list[StandardItem]:
     """Active checklist items that can apply to some station the user sees: items defined inside the
     scope, and items defined by the offices above it (a province's items apply to every station)."""
-    qs = StandardItem.objects.filter(active=True).select_related("region")
+    qs = StandardItem.objects.filter(active=True).select_related("region", "region__parent", "region__parent__parent")
     if has_scope(user) and not user.is_superuser:
         prefix = user.region.prefix
         qs = qs.filter(Q(region__prefix__startswith=prefix) | Q(region__prefix__in=_ancestor_prefixes(prefix)))
@@ -61,7 +61,7 @@ def station_list(user, params) -> tuple[StationFilter, QuerySet[LiaisonStation]]
     ``attach_completion`` against the applicable items, loaded once)."""
     base = (
         stations_visible_to(user)
-        .select_related("region")
+        .select_related("region", "region__parent", "region__parent__parent")
         .annotate(
             deputy_count=Count("assignments", filter=current_filter("assignments__"), distinct=True),
             met_count=Count("standards", filter=Q(standards__met=True, standards__item__active=True), distinct=True),
@@ -103,7 +103,7 @@ def station_detail(user, pk) -> StationDetail:
     checklist = [ChecklistRow(item, records.get(item.pk)) for item in items]
     met = sum(1 for row in checklist if row.record and row.record.met)
     assignments = list(
-        station.assignments.select_related("deputy", "deputy__region")
+        station.assignments.select_related("deputy", "deputy__region", "deputy__region__parent", "deputy__region__parent__parent")
         .prefetch_related("deputy__mandates")
         .order_by("deputy__name_stroke_key", "deputy__name_pinyin")
     )
@@ -156,7 +156,7 @@ def standard_items_visible_to(user) -> QuerySet[StandardItem]:
     """Checklist items defined inside the user's scope (the ones an office may edit)."""
     if not has_scope(user) or (user.is_handler and not user.is_superuser):
         return StandardItem.objects.none()
-    return in_scope(StandardItem.objects.select_related("region"), user, "region").order_by("region__code", "position", "id")
+    return in_scope(StandardItem.objects.select_related("region", "region__parent", "region__parent__parent"), user, "region").order_by("region__code", "position", "id")
 
 
 def get_standard_item(user, pk) -> StandardItem:
@@ -262,12 +262,12 @@ def coverage(user, region_code: str | None = None, *, sample: int = 50) -> Cover
     current = StationAssignment.objects.filter(current_filter())
     unplaced = (
         deputies.filter(~Exists(current.filter(deputy=OuterRef("pk"))))
-        .select_related("region")
+        .select_related("region", "region__parent", "region__parent__parent")
         .order_by("region__code", "name_stroke_key")[:sample]
     )
     empty = (
         stations.filter(~Exists(current.filter(station=OuterRef("pk"))))
-        .select_related("region")
+        .select_related("region", "region__parent", "region__parent__parent")
         .order_by("region__code", "name")[:sample]
     )
     return Coverage(region, rows, total, list(unplaced), list(empty))

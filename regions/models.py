@@ -115,3 +115,31 @@ class Region(models.Model):
 
     def path_names(self) -> str:
         return " / ".join([r.name for r in self.ancestors()] + [self.name])
+
+    def display_name_for(self, user=None) -> str:
+        """The name a reader can tell apart: a village with its township ("珠山镇西坪村"), and a
+        village or township with its county too when the reader's scope spans several counties.
+
+        Reads ``parent`` (and its parent): lists select them with the region.
+        """
+        rank = self.level_rank
+        township_rank = LEVEL_ORDER.index(RegionLevel.TOWNSHIP)
+        if rank < township_rank:
+            return self.name
+        names = [self.name]
+        node = self
+        wanted = rank - township_rank + (1 if spans_counties(user) else 0)
+        for _step in range(wanted):
+            node = node.parent
+            if node is None or node.level_rank < LEVEL_ORDER.index(RegionLevel.COUNTY):
+                break
+            names.append(node.name)
+        return "".join(reversed(names))
+
+
+def spans_counties(user) -> bool:
+    """Whether a reader's scope holds more than one county (province and city offices, superusers)."""
+    if user is None or getattr(user, "is_superuser", False):
+        return True
+    region = getattr(user, "region", None)
+    return region is None or region.level_rank < LEVEL_ORDER.index(RegionLevel.COUNTY)

@@ -29,7 +29,7 @@ def public_station_or_404(key: str) -> LiaisonStation:
     """The active station a QR key points to, or 404."""
     try:
         pk = int(signing.Signer(salt=STATION_KEY_SALT).unsign(key))
-        return LiaisonStation.objects.select_related("region").get(pk=pk, active=True)
+        return LiaisonStation.objects.select_related("region", "region__parent", "region__parent__parent").get(pk=pk, active=True)
     except (signing.BadSignature, ValueError, LiaisonStation.DoesNotExist):
         raise Http404 from None
 
@@ -92,7 +92,7 @@ def may_handle(user) -> bool:
 
 def message_list(user) -> QuerySet[ResidentMessage]:
     """The inbox and the list endpoint: scoped, with what each row shows."""
-    return messages_visible_to(user).select_related("station", "region", "suggestion")
+    return messages_visible_to(user).select_related("station", "region", "region__parent", "region__parent__parent", "suggestion")
 
 
 def message_detail(user, pk) -> ResidentMessage:
@@ -106,7 +106,7 @@ def message_detail(user, pk) -> ResidentMessage:
 def message_by_token(token: str) -> ResidentMessage:
     """The resident's own message, through the private follow-up link."""
     try:
-        return ResidentMessage.objects.select_related("station", "region").get(token=token)
+        return ResidentMessage.objects.select_related("station", "region", "region__parent", "region__parent__parent").get(token=token)
     except ResidentMessage.DoesNotExist:
         raise Http404 from None
 

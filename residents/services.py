@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import Conflict, PermissionRefused
 from deputies.privacy import is_valid_phone, normalize_phone
-from residents import selectors
+from residents import notices, selectors
 from residents.models import NAME_MAX, TEXT_MAX, MessageStatus, ResidentMessage
 from suggestions.services import suggestion_create
 
@@ -88,6 +88,8 @@ def message_submit(*, station, text: str, region=None, name: str = "", phone: st
         station=station, region=region or station.region, text=text, name=name, phone=phone, submitter_hash=submitter_hash
     )
     logger.info("resident message %s received at station %s", message.pk, station.pk)
+    # The station's deputies and the township's clerks find it in 消息 (residents/notices.py).
+    notices.notify_on_commit(message)
     return message
 
 

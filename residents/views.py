@@ -195,7 +195,7 @@ def hot_issue_detail(request, pk):
     return render(
         request,
         "residents/hot_issue_detail.html",
-        {"issue": issue, "suggestions": issue.suggestions.select_related("region", "lead_deputy").order_by("-submitted_at")[:200]},
+        {"issue": issue, "suggestions": issue.suggestions.select_related("region", "region__parent", "region__parent__parent", "lead_deputy").order_by("-submitted_at")[:200]},
     )
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
+from config.xlsx import XlsxWriter
 from suggestions.models import Assignment, AssignmentRole, CoSignature, OutcomeClass, RatingValue
 from suggestions.selectors import DeadlineState
 from suggestions.taxonomy import categories
@@ -34,9 +32,8 @@ def ledger_xlsx(suggestions: QuerySet) -> bytes:
         "answers__rating",
     )
     names = {c.code: c.name for c in categories().values()}
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("建议办理台账"))
-    ws.append([str(h) for h in HEADERS])
+    wb = XlsxWriter()
+    ws = wb.sheet(_("建议办理台账"), HEADERS)
     for s in rows.iterator(chunk_size=500):
         assignments = list(s.assignments.all())
         leads = [a for a in assignments if a.role == AssignmentRole.LEAD]
@@ -54,8 +51,6 @@ def ledger_xlsx(suggestions: QuerySet) -> bytes:
             str(RatingValue(rating.value).label) if rating else "", s.unsatisfied_count, _("是") if s.key_supervision else "",
             s.not_accepted_reason,
         ])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return wb.bytes()
 
 

@@ -67,7 +67,9 @@ class SuggestionDraftForm(forms.Form):
         regions = Region.objects.filter(
             prefix__startswith=_county_prefix(user), level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]
         )
-        self.fields["region"].queryset = regions.order_by("code")
+        self.fields["region"].queryset = regions.select_related("parent", "parent__parent").order_by("code")
+        # A village is named with its township: several townships have a 东门社区.
+        self.fields["region"].label_from_instance = lambda r: r.display_name_for(user)
 
 
 class SuggestionForm(SuggestionDraftForm):

@@ -66,7 +66,7 @@ def suggestions_visible_to(user) -> QuerySet:
 def get_visible_or_404(user, pk) -> Suggestion:
     """One suggestion the user may see, or 404 (the same answer as for an id that does not exist)."""
     try:
-        return suggestions_visible_to(user).select_related("region", "lead_deputy", "campaign", "duplicate_of").get(pk=pk)
+        return suggestions_visible_to(user).select_related("region", "region__parent", "region__parent__parent", "lead_deputy", "campaign", "duplicate_of").get(pk=pk)
     except (Suggestion.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
@@ -96,12 +96,12 @@ def with_deadline(qs: QuerySet, *, today: dt.date | None = None) -> QuerySet:
 
 def suggestion_list(user) -> QuerySet:
     """The list pages' and the list endpoint's queryset: scoped, annotated, ready to filter."""
-    return with_deadline(suggestions_visible_to(user)).select_related("region", "lead_deputy")
+    return with_deadline(suggestions_visible_to(user)).select_related("region", "region__parent", "region__parent__parent", "lead_deputy")
 
 
 def suggestion_detail(user, pk) -> Suggestion:
     """A suggestion with everything its page and endpoint show, in a fixed number of queries."""
-    qs = with_deadline(suggestions_visible_to(user)).select_related("region", "lead_deputy", "campaign", "duplicate_of", "submitted_by")
+    qs = with_deadline(suggestions_visible_to(user)).select_related("region", "region__parent", "region__parent__parent", "lead_deputy", "campaign", "duplicate_of", "submitted_by")
     qs = qs.prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("department").order_by("assigned_at", "role", "id")),
         Prefetch("events", queryset=SuggestionEvent.objects.order_by("created_at", "id")),
@@ -134,7 +134,7 @@ def inbox_assignments(user) -> QuerySet:
     return (
         Assignment.objects.filter(department=department)
         .exclude(suggestion__status=Status.DRAFT)
-        .select_related("suggestion", "suggestion__region", "department")
+        .select_related("suggestion", "suggestion__region", "suggestion__region__parent", "suggestion__region__parent__parent", "department")
         .annotate(
             deadline_state=Case(
                 When(~Q(state__in=[*RUNNING]), then=Value("")),
@@ -190,7 +190,7 @@ def triage_queue(user) -> QuerySet:
         with_deadline(suggestions_visible_to(user))
         .annotate(extension_pending=Exists(pending_extension))
         .filter(Q(status__in=[Status.SUBMITTED, Status.TRIAGE, Status.RETURN_REQUESTED]) | Q(extension_pending=True))
-        .select_related("region", "lead_deputy")
+        .select_related("region", "region__parent", "region__parent__parent", "lead_deputy")
         .order_by("submitted_at", "id")
     )
 
@@ -207,7 +207,7 @@ def suggestions_of_deputy(user, deputy) -> QuerySet:
         with_deadline(suggestions_visible_to(user))
         .filter(Q(lead_deputy=deputy) | Q(pk__in=CoSignature.objects.filter(deputy=deputy).values("suggestion_id")))
         .exclude(status=Status.DRAFT)
-        .select_related("region", "lead_deputy")
+        .select_related("region", "region__parent", "region__parent__parent", "lead_deputy")
         .prefetch_related("answers__rating")
         .order_by("-submitted_at", "-id")
     )
@@ -218,17 +218,17 @@ def departments_visible_to(user) -> QuerySet:
     if not (user and user.is_authenticated):
         return Department.objects.none()
     if user.is_superuser:
-        return Department.objects.select_related("region")
+        return Department.objects.select_related("region", "region__parent", "region__parent__parent")
     region = user.region
     if region is None:
         return Department.objects.none()
     ancestors = [region.prefix[:n] for n in (2, 4, 6, 9, 12) if n <= len(region.prefix)]
-    return Department.objects.filter(Q(region__prefix__startswith=region.prefix) | Q(region__prefix__in=ancestors)).select_related("region")
+    return Department.objects.filter(Q(region__prefix__startswith=region.prefix) | Q(region__prefix__in=ancestors)).select_related("region", "region__parent", "region__parent__parent")
 
 
 def assignable_departments(user, suggestion: Suggestion) -> QuerySet:
     """Departments an office may assign this suggestion to: active, inside the office's scope."""
-    return in_scope(Department.objects.filter(active=True), user, "region").select_related("region").order_by("region__code", "type")
+    return in_scope(Department.objects.filter(active=True), user, "region").select_related("region", "region__parent", "region__parent__parent").order_by("region__code", "type")
 
 
 def notifications_of(user) -> QuerySet:

@@ -67,6 +67,27 @@ ACTION_LABELS = {
     "merge": gettext_lazy("合并重复建议"), "follow_up": gettext_lazy("记录回头看"),
 }
 ACTIONS = set(ACTION_LABELS)
+# What happened, in words, after a decision on a request or a withdrawal.
+DONE_MESSAGES = {
+    "approve_return": gettext_lazy("已同意退回：建议回到待分办，请重新交办。"),
+    "refuse_return": gettext_lazy("已不同意退回：原承办单位继续办理。"),
+    "approve_extension": gettext_lazy("已同意延期：办理期限已顺延。"),
+    "refuse_extension": gettext_lazy("已不同意延期：办理期限不变。"),
+    "withdraw": gettext_lazy("建议已撤回，不再办理。"),
+}
+# What a deputy or a handler reads on the timeline for the router's moves (offices see its figures).
+ROUTER_PLAIN = {
+    "route_to_triage": gettext_lazy("已转人工分办：人大常委会将确定承办单位。"),
+    "assign": gettext_lazy("已由系统交办承办单位。"),
+}
+# Irreversible moves ask before they are sent.
+CONFIRM_MESSAGES = {
+    "withdraw": gettext_lazy("撤回后这件建议不再办理，且不能恢复。确定撤回？"),
+    "not_accept": gettext_lazy("不予立案后建议不再办理，代表会看到理由。确定不予立案？"),
+    "merge": gettext_lazy("合并后这件建议并入所选建议，不再单独办理。确定合并？"),
+    "refuse_return": gettext_lazy("确定不同意退回？"),
+    "refuse_extension": gettext_lazy("确定不同意延期？"),
+}
 
 
 def _page(request, qs):
@@ -307,6 +328,9 @@ def _context(request, suggestion, bound=None):
     events = list(suggestion.events.all())
     for e in events:
         e.action_label = event_label(e.action)
+        # The router's note (category, confidence, threshold) is for offices; others read what happened.
+        if e.actor_label == services.SYSTEM_ROUTER and not is_office:
+            e.note = ROUTER_PLAIN.get(e.action, "")
         if e.actor_label in services.SYSTEM_LABELS:
             e.actor_label = _(e.actor_label)
         e.from_label = Status(e.from_status).label if e.from_status in Status.values else ""
@@ -316,6 +340,8 @@ def _context(request, suggestion, bound=None):
         "assignments": assignments,
         "events": events,
         "action_forms": [(key, ACTION_LABELS[key], form) for key, form in available.items()],
+        "confirm_messages": CONFIRM_MESSAGES,
+        "error_forms": [(key, form) for key, form in available.items() if form is not None and form.is_bound and form.errors],
         "pending_return": pending_return,
         "pending_extension": pending_extension,
         "is_office": is_office,
@@ -414,7 +440,7 @@ def _run(action, request, suggestion, holder):
                 services.extension_refuse(selectors.pending_request(ExtensionRequest, suggestion).pk, actor=user, note=note)
             else:
                 services.suggestion_withdraw(sid, actor=user, note=note)
-            return form, _("已处理。")
+            return form, DONE_MESSAGES[action]
         return form, None
     if action == "request_return":
         form = form_of(forms.ReturnForm, departments=selectors.departments_visible_to(user).filter(active=True))

@@ -49,9 +49,24 @@
     trend: function () { return trend(data.trend); }
   };
 
+  // A chart with nothing to count says so instead of drawing equal slices or an empty frame.
+  function empty(key) {
+    if (key === "trend") {
+      return !data.trend || !data.trend.series.some(function (s) { return s.data.some(function (v) { return v; }); });
+    }
+    var items = data[key] || [];
+    return !items.some(function (i) { return i.value; });
+  }
+
   document.querySelectorAll("[data-chart]").forEach(function (el) {
-    var build = builders[el.getAttribute("data-chart")];
+    var key = el.getAttribute("data-chart");
+    var build = builders[key];
     if (!build) { return; }
+    if (empty(key)) {
+      el.classList.add("chart-empty");
+      el.textContent = el.getAttribute("data-empty-text") || "暂无数据";
+      return;
+    }
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(build());
     charts.push(chart);

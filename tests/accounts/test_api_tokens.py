@@ -116,3 +116,4 @@ def test_tokens_are_stored_only_as_a_hash(api_client, xuanen_office):
     stored = AuthToken.objects.get(user=xuanen_office)
     assert token not in (stored.digest, stored.token_key)
     assert stored.token_key == token[:15]
+

@@ -158,7 +158,7 @@ def test_the_list_endpoint_query_count_does_not_grow(api_as, xuanen_staff, world
         IssueRaised.objects.create(activity=a, text="问题").deputies.add(world.deputies[0])
     client = api_as(xuanen_staff)
     # count, page, then campaigns, deputies, photos, issues and their deputies
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):  # the list ends on its page: counted without a COUNT query
         response = client.get(LIST)
     assert response.json()["count"] == rows
 
@@ -184,7 +184,7 @@ def test_the_campaign_endpoint_query_count_does_not_grow(api_as, xuanen_office, 
     for i in range(rows):
         CampaignFactory(region=tree.xuanen, kind="self_chosen", title=f"主题{i}")
     client = api_as(xuanen_office)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # the list ends on its page: counted without a COUNT query
         assert client.get("/api/v1/campaigns/").json()["count"] == rows
 
 

@@ -284,6 +284,7 @@ def test_a_forged_issue_count_does_not_build_thousands_of_rows(client_as, xuanen
     assert not Activity.objects.exists()
 
 
+@pytest.mark.embedded
 def test_an_id_beyond_64_bits_is_an_invalid_choice_not_an_error(client_as, xuanen_staff, world, tree):
     # SQLite raised OverflowError on the pk__in lookup that validates a multiple choice.
     data = visit_data(tree, world, deputies=["99999999999999999999999999"], campaigns=["-99999999999999999999999"])

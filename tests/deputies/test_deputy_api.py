@@ -134,7 +134,7 @@ def test_the_list_endpoints_take_the_same_queries_for_2_and_50_rows(api_as, xuan
         MembershipFactory(group=group, deputy=d)
         GroupFactory(region=tree.zhushan)
     api = api_as(xuanen_office)
-    for url, queries in [("/api/v1/deputies/", 3), ("/api/v1/mandates/", 2), ("/api/v1/deputy-groups/", 3), ("/api/v1/memberships/", 2)]:
-        with django_assert_num_queries(queries):
-            response = api.get(url)
+    for url, queries in [("/api/v1/deputies/", 2), ("/api/v1/mandates/", 1), ("/api/v1/deputy-groups/", 2), ("/api/v1/memberships/", 1)]:
+        with django_assert_num_queries(queries):  # a page that holds every row: counted without a COUNT query
+            response = api.get(url, {"page_size": 500})
         assert response.status_code == 200, url

@@ -12,7 +12,7 @@ Fixtures for a journey:
 - ``real_worker``: a real ``celery worker`` process (needs PostgreSQL and Redis: mark the test
   ``worker`` as well, it then skips on SQLite).
 
-Every test under tests/e2e/ is marked ``e2e``.
+Every test under tests/e2e/ is marked ``e2e`` and ``slow`` (``make test-fast`` leaves the journeys out).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if str(item.path).startswith(here):
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# On SQLite as well as on PostgreSQL: the embedded mode runs the routing in-process.
+pytestmark = [pytest.mark.embedded, pytest.mark.django_db(transaction=True)]
 
 TITLE = "关于修复珠山镇椿木营村村口便民桥的建议"
 DEPARTMENT = "宣恩县交通运输局"

@@ -3,7 +3,7 @@ from django.test import override_settings
 
 from health import checks
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.embedded, pytest.mark.django_db]
 
 
 def test_healthz_is_200_when_database_and_broker_answer(client):

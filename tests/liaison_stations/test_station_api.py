@@ -80,7 +80,7 @@ def test_the_station_list_endpoints_take_the_same_queries_for_2_and_50_rows(api_
         ReceptionDayFactory(station=station).deputies.set([deputy])
         StandardItemFactory(region=tree.zhushan)
     api = api_as(xuanen_office)
-    for url, queries in [("/api/v1/stations/", 3), ("/api/v1/standard-items/", 2), ("/api/v1/station-standards/", 2),
-                         ("/api/v1/station-assignments/", 2), ("/api/v1/reception-days/", 3)]:
-        with django_assert_num_queries(queries):
-            assert api.get(url).status_code == 200, url
+    for url, queries in [("/api/v1/stations/", 2), ("/api/v1/standard-items/", 1), ("/api/v1/station-standards/", 1),
+                         ("/api/v1/station-assignments/", 1), ("/api/v1/reception-days/", 2)]:
+        with django_assert_num_queries(queries):  # a page that holds every row: counted without a COUNT query
+            assert api.get(url, {"page_size": 500}).status_code == 200, url

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from regions.loader import HUBEI_DIVISIONS, load_regions
 from regions.models import Region, RegionLevel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.embedded, pytest.mark.django_db]
 
 
 def test_it_loads_hubei_province_cities_and_counties():

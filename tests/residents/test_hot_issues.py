@@ -101,7 +101,7 @@ def test_the_hot_issue_list_query_count_does_not_grow(client_as, api_as, provinc
     client.get(reverse("residents:hot_issues"))
     with django_assert_num_queries(4):
         assert client.get(reverse("residents:hot_issues")).status_code == 200
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):  # the list ends on its page: counted without a COUNT query
         assert api_as(provincial).get("/api/v1/hot-issues/").status_code == 200
 
 

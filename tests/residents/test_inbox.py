@@ -150,5 +150,5 @@ def test_the_api_list_query_count_does_not_grow(api_as, voice, xuanen_office, dj
     for _ in range(rows):
         ResidentMessageFactory(station=voice.station)
     api = api_as(xuanen_office)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # the list ends on its page: counted without a COUNT query
         assert api.get("/api/v1/resident-messages/").status_code == 200

@@ -65,6 +65,7 @@ def test_it_only_looks_at_open_or_recent_suggestions_of_the_county(voice, tree):
     assert [m.suggestion.pk for m in matches] == [open_one.pk]
 
 
+@pytest.mark.embedded
 def test_creating_through_the_service_indexes_the_terms_on_commit(voice, tree, django_capture_on_commit_callbacks, monkeypatch):
     from config.celery import app
     from suggestions.services import suggestion_create
@@ -121,6 +122,7 @@ def test_triage_lists_the_duplicates_of_a_suggestion(client_as, voice, tree, xua
     assert "js-similar" in page
 
 
+@pytest.mark.embedded
 def test_rebuilding_the_index_writes_what_indexing_each_suggestion_writes(voice, tree):
     from io import StringIO
 

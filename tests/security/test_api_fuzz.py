@@ -55,6 +55,7 @@ def _names_the_problem(body) -> bool:
     return isinstance(body, list) and bool(body)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=False)
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)

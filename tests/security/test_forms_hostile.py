@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 
 from tests.security.hostile import (
     CJK,
@@ -129,6 +130,7 @@ def _client(form: HostileForm, world) -> Client:
     return client
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("form", FORMS, ids=[f.id for f in FORMS])
 def test_hostile_input_never_breaks_a_form(form, world):
     client = _client(form, world)
@@ -270,6 +272,7 @@ def _roster_bytes(kind: str, rows: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_a_hostile_roster_file_is_refused_with_a_message_or_imported(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from hypothesis import strategies as st
@@ -289,7 +292,7 @@ def test_a_hostile_roster_file_is_refused_with_a_message_or_imported(world):
         ),
     )
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
     @given(file=files)
     def post_file(file):
         name, content = file
@@ -318,9 +321,20 @@ DASHBOARD_PAGES = [
     ("dashboards:list", lambda w: reverse("dashboards:list", args=[w.tree.zhushan.code, "suggestions_received"])),
     ("dashboards:deputy_record", lambda w: reverse("dashboards:deputy_record", args=[w.deputy_a.pk])),
 ]
+ON_POSTGRES = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+NUL_IN_THE_DRILL_LIST = pytest.mark.xfail(
+    ON_POSTGRES,
+    strict=True,
+    reason="issue #24: a NUL byte in the drill list's category filter reaches PostgreSQL and answers 500 "
+    "(DataError: text fields cannot contain NUL bytes)",
+)
 
 
-@pytest.mark.parametrize(("name", "url_for"), DASHBOARD_PAGES, ids=[n for n, _u in DASHBOARD_PAGES])
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "url_for"),
+    [pytest.param(n, u, id=n, marks=[NUL_IN_THE_DRILL_LIST] if n == "dashboards:list" else []) for n, u in DASHBOARD_PAGES],
+)
 def test_hostile_dashboard_filters_never_break_a_page(name, url_for, world):
     from tests.security.hostile import FormField
 
@@ -336,8 +350,10 @@ def test_hostile_dashboard_filters_never_break_a_page(name, url_for, world):
         fields.setdefault(extra, FormField(extra, "text"))
     export = reverse("dashboards:export", args=[world.tree.zhushan.code])
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
     @given(data=data_strategy(fields, _foreign_ids(world)))
+    # Found by the fuzzer on a fresh clone (a 500 on PostgreSQL): kept so every run tries it.
+    @example(data={"category": "\x00"})
     def get_hostile(data):
         for target in (url, export):
             response = client.get(target, data)
@@ -358,6 +374,7 @@ def test_hostile_dashboard_filters_never_break_a_page(name, url_for, world):
 HUGE_IDS = ["99999999999999999999", "-99999999999999999999", "9223372036854775808"]
 
 
+@pytest.mark.embedded
 @pytest.mark.parametrize("form", FORMS, ids=[f.id for f in FORMS])
 def test_an_id_past_any_key_in_any_field_is_refused_not_a_500(form, world):
     client = _client(form, world)
@@ -421,6 +438,7 @@ def _api_lists():
             yield pytest.param(route.url, tuple(filterset.base_filters) if filterset else (), id=route.name)
 
 
+@pytest.mark.embedded
 @pytest.mark.parametrize("name", FILTERED_PAGES)
 def test_an_id_past_any_key_in_a_list_filter_is_refused_not_a_500(name, world):
     client = Client()
@@ -436,6 +454,7 @@ def test_an_id_past_any_key_in_a_list_filter_is_refused_not_a_500(name, world):
             assert response.status_code < 500, f"GET {url}?{param}={huge}"
 
 
+@pytest.mark.embedded
 @pytest.mark.parametrize(("url", "filters"), list(_api_lists()))
 def test_an_id_past_any_key_in_an_api_filter_is_refused_not_a_500(url, filters, world):
     from rest_framework.test import APIClient

@@ -78,13 +78,14 @@ FIELDS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", [CONGRESS_OFFICE, DEPUTY, HANDLER])
 def test_hostile_values_posted_to_any_action_never_break_the_page(role, world):
     suggestion = world.suggestion_a
     client = Client()
     client.force_login(world.insiders[role])
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.generate])
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
     @given(action=st.sampled_from(PAGE_ACTIONS), data=st.fixed_dictionaries({}, optional=dict.fromkeys(FIELDS, hostile_value)))
     def post(action, data):
         with transaction.atomic():

@@ -134,6 +134,7 @@ def tick_every_day(start, end, times=3):
         day += dt.timedelta(days=1)
 
 
+@pytest.mark.slow
 def test_each_reminder_is_sent_exactly_once_over_many_ticks(world, assigned, clock, xuanen_office, provincial, django_capture_on_commit_callbacks):
     # given an assignment due 2026-06-03 that the department never signs
     clock.set(dt.date(2026, 3, 3))
@@ -199,6 +200,7 @@ def test_the_supervision_list_derives_the_states(world, assigned, clock, xuanen_
     assert s.status == Status.ASSIGNED  # derived, never stored
 
 
+@pytest.mark.embedded
 def test_load_calendar_is_idempotent_and_keeps_hand_edits(calendar_loaded, provincial):
     from io import StringIO
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from accounts.demo_framework import DemoContext
 from accounts.models import Role, User
 from suggestions.models import Department, Status, Suggestion
+from suggestions.selectors import suggestions_visible_to
 from suggestions.taxonomy import department_type_choices
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,13 @@ def test_every_demo_page_renders_for_every_demo_persona(seeded, client_as):
         client = client_as(User.objects.get(username=username))
         for name in ("list", "mine", "supervision", "notifications", "calendar"):
             assert client.get(reverse(f"suggestions:{name}")).status_code == 200, (username, name)
+        # Each suggestion's page opens exactly for those whose lists show it; for everyone else it is 404.
+        visible = set(suggestions_visible_to(User.objects.get(username=username)).values_list("pk", flat=True))
+        if username in ("deputy", "xuanen", "transport-xuanen", "provincial"):
+            assert visible, f"{username} sees no demo suggestion"
         for s in Suggestion.objects.all():
-            assert client.get(reverse("suggestions:detail", args=[s.pk])).status_code in (200, 404), (username, s.title)
+            expected = 200 if s.pk in visible else 404
+            assert client.get(reverse("suggestions:detail", args=[s.pk])).status_code == expected, (username, s.title)
     handler = client_as(User.objects.get(username="transport-xuanen"))
     assert "关于修缮椒园镇至珠山镇公路的建议" in handler.get(reverse("suggestions:inbox") + "?tab=all").content.decode()
     assert client_as(User.objects.get(username="xuanen")).get(reverse("suggestions:triage")).status_code == 200
