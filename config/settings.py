@@ -167,6 +167,10 @@ LOGIN_DELAY_AFTER = env_int("LOGIN_DELAY_AFTER", 3, minimum=1)
 LOGIN_DELAY_MAX = env_int("LOGIN_DELAY_MAX", 60, minimum=1)
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.5)
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns that a lock by username alone lets a guesser rotate addresses. That is the point here
+# (issue #24): guesses spread over addresses still count against the username, with growing delays
+# (config/signin.py), and nobody on a shared township network can lock a colleague out by address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
