@@ -78,6 +78,38 @@ SETTINGS_CHOICE = [
     "one-line change (`_ASK_WEIGHT = _REMIT_WEIGHT = 0`) should more corrections show it ahead.",
     "",
 ]
+# What the run of 2026-12-07 measured against the issue's targets, and why the missed ones were missed.
+# Written from that run's figures (the sections below are recomputed on every run).
+FINDINGS = [
+    "## Targets: what was met, what was missed, and why",
+    "",
+    "Measured by this report's run of 2026-12-07 (the sections below recompute every figure on each run):",
+    "",
+    "- **Hard probe: missed.** Top-1 rose from 61.6% to 68.4% (target 85%); what is routed automatically is right "
+    "88.4% of the time, up from 78.6% (target 97%); 61.0% goes to triage (target ≤ 35%). The same router, scored "
+    "on the office's 200 corrections (hard cases by another writer, held out), reaches 86.5% top-1, 97.4% "
+    "auto-routed precision and 24.5% to triage: the gap is between writers. The probe's speech (dialect, stories "
+    "told through a third person, settings the examples never used) shares few words with the 206 hard examples "
+    "written for this branch, and a bag-of-words model cannot route phrasing it has not seen. Its calibration was "
+    "fit on held-out folds of the bundled examples, where it is right far more often than on the probe, so on the "
+    "probe its confidences run high: the triage rules (below 0.85, a close call, the ask pointing elsewhere) catch "
+    "most wrong answers but not enough for 97%.",
+    "- **Existing probes: met.** 95.0% and 94.7% top-1 (93.8% and 93.2% before); cross-validation 90.5% on 796 "
+    "labelled examples, now including the hard ones.",
+    "- **Co-handlers: missed.** 44.4% precision (12 of 27 proposals) against 80%. The proposal follows the setting "
+    "when the ask is elsewhere, which is right only when the lead is right, and on these texts the lead is right "
+    "38% of the time.",
+    "- **Learning loop: measured.** 195 corrections (five left out for sharing text with an unseen file) raise "
+    "top-1 on the probe from 68.4% to 72.9%, a point or so per 40 corrections. A rogue office filing all 200 "
+    "wrong costs 8.5 points with the per-office cap of 40 and 15.9 without it.",
+    "- **Time: slower.** 10.5–13.0 ms of CPU a text classified alone, 1.8–2.0 ms in a batch of 100 (two runs), against 3.3 and 0.7 ms "
+    "for the earlier router measured the same way (the text, its ask and its setting are each classified). "
+    "`make bench`'s routing step was not re-run on this branch (the shared machine ran at a load of 12–17 on two "
+    "cores all session): the routing target there is unverified for this change.",
+    "- **Next.** Corrections from several offices in real use (the loop above), hard examples written by several "
+    "people rather than one, and a sentence-level model for the ask once the corrections number in the hundreds.",
+    "",
+]
 # Held-out files whose misrouted texts the report does not list (see HOLDOUT_NOTES).
 UNSEEN_PROBES = {"suggestions_probe_hard.csv"}
 
@@ -170,7 +202,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     except LeakedTextError as error:
         print(f"eval: {error}", file=sys.stderr)
         return EXIT_USAGE
-    extra = list(BEFORE) + SETTINGS_CHOICE
+    extra = list(BEFORE) + FINDINGS + SETTINGS_CHOICE
     if not args.holdout:
         try:
             extra += _further_measures(examples, holdout_sets, holdouts, classifier, args)

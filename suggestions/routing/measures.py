@@ -188,7 +188,7 @@ def latency_ms(classifier: Classifier, texts: Sequence[str], batch: int = 100) -
 
 def learning_svg(points: Sequence[LearningPoint], target: float = TARGET_HARD_TOP1) -> str:
     """A small line chart of top-1 on the probe against corrections replayed (SVG, no library needed)."""
-    width, height, left, bottom, top, right = 480, 240, 48, 32, 16, 16
+    width, height, left, bottom, top, right = 480, 250, 48, 32, 28, 16
     low, high = 0.5, 1.0
     xmax = max(point.corrections for point in points) or 1
 
@@ -215,7 +215,7 @@ def learning_svg(points: Sequence[LearningPoint], target: float = TARGET_HARD_TO
         f'<polyline points="{path}" fill="none" stroke="#1f5fa8" stroke-width="2"/>',
         *(f'<circle cx="{x(p.corrections):.1f}" cy="{y(p.score.top1):.1f}" r="3" fill="#1f5fa8"/>' for p in points),
         f'<text x="{(left + width - right) / 2:.0f}" y="{height - 4}" text-anchor="middle">corrections replayed</text>',
-        f'<text x="12" y="{top + 4}" >top-1 on the hard probe</text>',
+        f'<text x="{left}" y="14">top-1 on the hard probe</text>',
         "</svg>",
     ]
     return "\n".join(lines) + "\n"

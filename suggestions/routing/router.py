@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.transient import TRANSIENT_ERRORS
 from regions.models import Region
 from suggestions import services
 from suggestions.models import Department, RouterModel, RoutingRule, Status, Suggestion, TrainingExample
@@ -242,13 +243,13 @@ def route(suggestion_id: int, *, batch_size: int | None = None) -> str:
     and written in a few statements, so a burst of submissions costs a few transactions instead of
     one each. Their own tasks then find them routed, or held by the batch, and stop ("skipped")
     without waiting for it. Should that batch fail, its own task retries it (a database error: the
-    retry batches the waiting ones again) or routes its own suggestion alone (any other error), and
+    retry batches the waiting ones again) or routes its own suggestion alone (any other error, a bug included), and
     the stuck-submission sweeper re-sends whatever is still waiting, so nothing is lost.
     """
     size = settings.ROUTING_BATCH_SIZE if batch_size is None else batch_size
     try:
         return _route(suggestion_id, size)
-    except DatabaseError:
+    except TRANSIENT_ERRORS:
         raise  # the task retries it (a deadlock, a dropped connection)
     except Exception:
         if size <= 1:
