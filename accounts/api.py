@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from accounts.serializers import MeSerializer
 from accounts.tokens import token_issue, tokens_revoke_all
+from config import signin
 from config.throttling import AnonRateThrottle
 
 
@@ -28,6 +29,13 @@ class TokenView(APIView):
         tags=["auth"],
     )
     def post(self, request):
+        username = signin.lockout_username(request)
+        if signin.is_locked(request, username):
+            return Response({"detail": signin.locked_message(), "code": "locked"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        wait = signin.login_wait(username)
+        if wait:
+            body = {"detail": signin.wait_message(wait), "code": "login_delayed"}
+            return Response(body, status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(wait)})
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         return Response({"token": token_issue(user=serializer.validated_data["user"])}, status=status.HTTP_200_OK)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from config.xlsx import XlsxWriter
 
 LEDGER_HEADERS = [
     _("序号"),
@@ -70,19 +67,8 @@ def ledger_rows(activities: QuerySet):
 
 def activity_ledger_xlsx(activities: QuerySet) -> bytes:
     """Write-only workbook, so a county's whole year streams through without holding every cell."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext("履职活动台账"))
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKLMNOPQRS", [6, 12, 8, 12, 24, 12, 14, 18, 18, 30, 8, 8, 8, 8, 8, 40, 40, 12, 17], strict=True):
-        sheet.column_dimensions[column].width = width
-    header = []
-    for title in LEDGER_HEADERS:
-        cell = WriteOnlyCell(sheet, value=str(title))
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in ledger_rows(activities):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook = XlsxWriter()
+    widths = [6, 12, 8, 12, 24, 12, 14, 18, 18, 30, 8, 8, 8, 8, 8, 40, 40, 12, 17]
+    sheet = workbook.sheet(gettext("履职活动台账"), LEDGER_HEADERS, widths=widths)
+    sheet.extend(ledger_rows(activities))
+    return workbook.bytes()

@@ -78,10 +78,16 @@ def check_activity_input(*, actor, data: ActivityInput) -> None:
         errors.setdefault("region", []).append(_("活动地点不在本辖区内。"))
     if data.date and data.date > timezone.localdate():
         errors.setdefault("date", []).append(_("活动日期不能晚于今天。"))
+    elif data.date and data.date.year < settings.ACTIVITY_EARLIEST_YEAR:
+        errors.setdefault("date", []).append(_("活动日期不能早于 %(year)d 年。") % {"year": settings.ACTIVITY_EARLIEST_YEAR})
+    if len(data.issues) > settings.ACTIVITY_MAX_ISSUES:
+        errors.setdefault("issues", []).append(_("反映问题最多 %(n)d 条。") % {"n": settings.ACTIVITY_MAX_ISSUES})
     for name in ["households_visited", "enterprises_visited", "people_reached", "person_times"]:
         value = getattr(data, name)
         if value is not None and value < 0:
             errors.setdefault(name, []).append(_("数量不能为负数。"))
+        elif value is not None and value > settings.ACTIVITY_MAX_COUNT:
+            errors.setdefault(name, []).append(_("数量不能超过 %(n)d。") % {"n": settings.ACTIVITY_MAX_COUNT})
     if data.station is not None and not selectors.stations_for(actor).filter(pk=data.station.pk).exists():
         errors.setdefault("station", []).append(_("联络站不在本辖区内。"))
     if data.group is not None and not selectors.groups_for(actor).filter(pk=data.group.pk).exists():

@@ -2,8 +2,11 @@
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
+from rest_framework import filters
+from rest_framework.exceptions import ValidationError
 
 # The largest id a bigint primary key can hold: a larger (or fractional) value is bad input, not a
 # database error.
@@ -47,3 +50,32 @@ class FilterBackendSchema(DjangoFilterExtension):
     """The API schema documents ``FilterBackend``'s parameters as django-filter's own."""
 
     target_class = "config.filters.FilterBackend"
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """``?ordering=`` restricted to the fields a view declares (``ordering_fields``, else its default
+    ``ordering`` or its model's); anything else is a 400 naming ``ordering``, not a silent default or a database error.
+
+    DRF's own filter, with no ``ordering_fields``, offers every serializer field, including computed
+    ones such as a masked phone that no database column holds.
+    """
+
+    def get_valid_fields(self, queryset, view, context=None):
+        declared = getattr(view, "ordering_fields", None)
+        if declared is None or declared == "__all__":
+            default = getattr(view, "ordering", None) or queryset.model._meta.ordering or ()
+            declared = [default] if isinstance(default, str) else list(default)
+            declared = [name.lstrip("-") for name in declared]
+        return [(name, name) for name in declared]
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            wanted = [term.strip() for term in params.split(",") if term.strip()]
+            valid = {name for name, _label in self.get_valid_fields(queryset, view, {"request": request})}
+            unknown = [term for term in wanted if term.lstrip("-") not in valid]
+            if unknown:
+                allowed = "、".join(sorted(valid)) or _("（无）")
+                raise ValidationError({self.ordering_param: [_("不能按 %(fields)s 排序；可用：%(allowed)s。") % {"fields": "、".join(unknown), "allowed": allowed}]})
+            return wanted
+        return self.get_default_ordering(view)

@@ -71,12 +71,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads X-Forwarded-*: only the listed proxies may send them (config/proxy.py).
+    "config.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL bytes, lone surrogates, non-UTF-8 forms, deep JSON and oversized API bodies: 400/413 naming the field.
+    "config.hygiene.InputHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -124,9 +128,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (throttling, dashboards) -------------------------------------------------------------
 CACHE_URL = env_url("CACHE_URL", None, schemes={"redis", "rediss"})
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Redis away: reads miss, writes are skipped, limits fail open, with a warning (config/cache_outage.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache_outage.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# After the cache fails to answer, a process leaves it alone this long before trying again.
+CACHE_OUTAGE_RETRY_SECONDS = env_float("CACHE_OUTAGE_RETRY_SECONDS", 5.0)
 
 # --- Accounts and authentication -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -147,9 +160,17 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Login lock-out (django-axes): five failures for one username from one address lock it.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+# Locked by username (from any address) only after many failures; before that each failure makes the
+# next attempt for that username wait longer (config/signin.py).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 20, minimum=1)
+LOGIN_DELAY_AFTER = env_int("LOGIN_DELAY_AFTER", 3, minimum=1)
+LOGIN_DELAY_MAX = env_int("LOGIN_DELAY_MAX", 60, minimum=1)
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns that a lock by username alone lets a guesser rotate addresses. That is the point here
+# (issue #24): guesses spread over addresses still count against the username, with growing delays
+# (config/signin.py), and nobody on a shared township network can lock a colleague out by address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
@@ -183,6 +204,11 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never routed publicly; see the scoped download views
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# An image over this many pixels is refused before it is decoded (a 140 KB PNG can hold 144 megapixels).
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000, minimum=10_000)
+# Images are stored re-encoded, no larger than this on their longest side: the copy every page shows.
+UPLOAD_IMAGE_MAX_SIDE = env_int("UPLOAD_IMAGE_MAX_SIDE", 1600, minimum=64)
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32, minimum=2)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 # --- REST API ---------------------------------------------------------------------------------------
@@ -194,7 +220,14 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
 }
+# The browsable API (?format=api) draws forms and filters whose choices are not scoped to the user:
+# it is on only where DEBUG is (a developer's machine); production answers JSON only.
+API_BROWSABLE = env_bool("API_BROWSABLE", DEBUG)
 REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if API_BROWSABLE else []),
+    ],
     # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "config.authentication.TokenAuthentication",
@@ -203,7 +236,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "config.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "config.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
     "PAGE_SIZE": 50,
@@ -318,6 +351,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# The reverse proxies' addresses as gunicorn sees them; X-Forwarded-Proto/-For from anyone else is dropped.
+TRUSTED_PROXIES = frozenset(env_list("TRUSTED_PROXIES", []))
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -382,6 +417,10 @@ DASHBOARD_ROLLUP_MAX_AGE_MINUTES = env_int("DASHBOARD_ROLLUP_MAX_AGE_MINUTES", 3
 ACTIVITY_EDIT_DAYS = env_int("ACTIVITY_EDIT_DAYS", 7, minimum=0)
 # Photos per activity: enough for a visit, few enough that a phone on a village link can send them.
 ACTIVITY_MAX_PHOTOS = env_int("ACTIVITY_MAX_PHOTOS", 9, minimum=1)
+# Sanity bounds on one activity: its date, its issue rows and each count it reports.
+ACTIVITY_EARLIEST_YEAR = env_int("ACTIVITY_EARLIEST_YEAR", 2000, minimum=1900)
+ACTIVITY_MAX_ISSUES = env_int("ACTIVITY_MAX_ISSUES", 100, minimum=1)
+ACTIVITY_MAX_COUNT = env_int("ACTIVITY_MAX_COUNT", 100_000, minimum=1)
 
 # --- Residents' voice (群众留言) --------------------------------------------------------------------
 # Messages per sender address and per station within an hour (the public QR form has no login).
@@ -407,3 +446,6 @@ if not 0.0 <= ROUTER_CONFIDENCE_THRESHOLD <= 1.0:
 # transaction (classified together, written in a few statements): a burst of submissions is routed in
 # batches rather than one transaction each. 1 routes one suggestion per task. See docs/benchmarks.md.
 ROUTING_BATCH_SIZE = env_int("ROUTING_BATCH_SIZE", 100, minimum=1)
+
+# django-filter's empty choices: "全部" rather than dashes (config/choices.py does the forms').
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")

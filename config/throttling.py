@@ -10,11 +10,22 @@ count in fixed windows instead: one counter per caller and period, incremented a
 cache (Redis ``INCR``), expiring with its window. Like every fixed-window limiter (django-ratelimit
 counts the same way), a caller may send up to twice the rate across a window's edge; for a limit
 that exists to stop runaway scripts, that is the accepted price of a constant cost.
+
+When the shared cache does not answer (Redis away), the count moves to a counter in this process
+with a logged warning: the API keeps answering, each process still stops a runaway caller.
 """
 
 from __future__ import annotations
 
+import logging
+
+from django.core.cache.backends.locmem import LocMemCache
 from rest_framework import throttling
+
+logger = logging.getLogger(__name__)
+
+# Counts while the shared cache is away: per process, as Django's own memory cache keeps them.
+_local_counts = LocMemCache("throttle-fallback", {"MAX_ENTRIES": 10_000})
 
 
 class WindowCountMixin:
@@ -38,15 +49,22 @@ class WindowCountMixin:
     def _count(self) -> int:
         # The window's counter outlives it by a second, so a late increment never finds it gone.
         timeout = self.duration + 1
-        counter = getattr(self.cache, "incr_with_expiry", None)  # config.cache.RedisCache: one round trip
-        if counter is not None:
-            return counter(self.key, timeout)
         try:
-            return self.cache.incr(self.key)
+            counter = getattr(self.cache, "incr_with_expiry", None)  # a backend with a one-round-trip counter, if any
+            if counter is not None:
+                return counter(self.key, timeout)
+            return self._count_in(self.cache, timeout)
+        except Exception as exc:  # noqa: BLE001 - a cache outage must not turn every API request into a 500
+            logger.warning("throttle counted in this process: the cache is unavailable (%s)", exc.__class__.__name__)
+            return self._count_in(_local_counts, timeout)
+
+    def _count_in(self, cache, timeout: int) -> int:
+        try:
+            return cache.incr(self.key)
         except ValueError:  # the window's first request (or its counter was evicted)
-            if self.cache.add(self.key, 1, timeout):
+            if cache.add(self.key, 1, timeout):
                 return 1
-            return self.cache.incr(self.key)  # another process added it first
+            return cache.incr(self.key)  # another process added it first
 
     def throttle_success(self):
         return True

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from config.xlsx import XlsxWriter
 from dashboards.figures import CHILD_TABLE, FIGURES
 
 SHEET_TOTALS = gettext_lazy("总体指标")
@@ -25,29 +22,20 @@ def _cell(key: str, value: Any) -> Any:
     return value if value is not None else ""
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], *, first: bool = False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = str(title)
-    headers = [str(h) for h in headers]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    for index, header in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = max(10, len(header) * 2 + 4)
-    ws.freeze_panes = "A2"
+def _sheet(wb: XlsxWriter, title: str, headers: list[str], rows: list[list[Any]]):
+    ws = wb.sheet(title, [str(h) for h in headers])
+    ws.extend(rows)
     return ws
 
 
 def dashboard_workbook(data: dict[str, Any]) -> bytes:
     """One sheet per table of the dashboard: totals, child regions, categories, league, trend."""
-    wb = Workbook()
+    wb = XlsxWriter()
     region = data["region"]["name"]
     campaign = data["filters"]["campaign_title"] or _("全部代表行动")
     span = _(" 至 ").join(filter(None, [data["filters"]["from"], data["filters"]["to"]])) or _("全部日期")
     totals = [[str(f.label), _cell(k, data["totals"].get(k)), "%" if f.kind == "rate" else ""] for k, f in FIGURES.items()]
-    ws = _sheet(wb, SHEET_TOTALS, [_("指标"), _("数值"), _("单位")], totals, first=True)
+    ws = _sheet(wb, SHEET_TOTALS, [_("指标"), _("数值"), _("单位")], totals)
     ws.append([])
     ws.append([_("区划"), region])
     ws.append([_("代表行动"), campaign])
@@ -83,6 +71,4 @@ def dashboard_workbook(data: dict[str, Any]) -> bytes:
         [_("月份"), _("履职活动"), _("建议"), _("首次答复")],
         [[r["month"], r["activities"], r["suggestions"], r["answers"]] for r in data["trend"]],
     )
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return wb.bytes()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import region_in_scope
@@ -14,6 +17,7 @@ DEPUTY_FIELDS = ["name", "gender", "ethnicity", "birth_date", "sector", "work_un
 MANDATE_FIELDS = ["level", "congress_region", "term", "electoral_unit", "start_date", "end_date"]
 GROUP_FIELDS = ["name", "kind", "region", "home_station", "leader", "active"]
 MEMBERSHIP_FIELDS = ["role", "start_date", "end_date"]
+EARLIEST_DATE = date(1900, 1, 1)
 
 
 def require_office(actor, region, *, field: str = "region") -> None:
@@ -27,6 +31,29 @@ def require_office(actor, region, *, field: str = "region") -> None:
 def _check_dates(start, end) -> None:
     if start and end and end < start:
         raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+    for name, value in (("start_date", start), ("end_date", end)):
+        if value and not EARLIEST_DATE <= value <= date(timezone.localdate().year + 10, 12, 31):
+            raise ValidationError({name: _("日期超出合理范围。")})
+
+
+def _check_birth_date(data: dict) -> None:
+    """A birth date in the past, and not before 1900."""
+    value = data.get("birth_date")
+    if value and value > timezone.localdate():
+        raise ValidationError({"birth_date": _("出生日期不能晚于今天。")})
+    if value and value < EARLIEST_DATE:
+        raise ValidationError({"birth_date": _("出生日期过早")})
+
+
+def _check_congress_region(actor, deputy: Deputy, data: dict) -> None:
+    """A seat's congress is the actor's own region, one inside it, or one above it (the city or
+    province congress its deputies also sit in) — never another county's."""
+    region = data.get("congress_region")
+    if region is None or actor.is_superuser:
+        return
+    own = actor.region
+    if own is None or not (region.prefix.startswith(own.prefix) or own.prefix.startswith(region.prefix)):
+        raise ValidationError({"congress_region": _("该区划不在您的管辖范围内。")})
 
 
 def _assign(obj, data: dict, fields: list[str]) -> list[str]:
@@ -42,6 +69,7 @@ def _assign(obj, data: dict, fields: list[str]) -> list[str]:
 def deputy_create(*, actor, data: dict) -> Deputy:
     """Register a deputy (the person; seats are added as mandates)."""
     require_office(actor, data.get("region"))
+    _check_birth_date(data)
     deputy = Deputy(**{k: v for k, v in data.items() if k in DEPUTY_FIELDS})
     deputy.full_clean()
     deputy.save()
@@ -58,6 +86,7 @@ def deputy_update(*, actor, deputy: Deputy, data: dict, seen_version: str | None
         raise Conflict(_("该代表信息已被他人修改，请刷新后重新编辑。"), code="stale")
     if "region" in data:
         require_office(actor, data["region"])
+    _check_birth_date(data)
     changed = _assign(locked, data, DEPUTY_FIELDS)
     if changed:
         locked.full_clean()
@@ -77,6 +106,7 @@ def _save_unique(obj, message: str) -> None:
 def mandate_create(*, actor, deputy: Deputy, data: dict) -> Mandate:
     """Add a seat (level, congress, term) to a deputy."""
     require_office(actor, deputy.region)
+    _check_congress_region(actor, deputy, data)
     _check_dates(data.get("start_date"), data.get("end_date"))
     mandate = Mandate(deputy=deputy, **{k: v for k, v in data.items() if k in MANDATE_FIELDS})
     _save_unique(mandate, _("该代表在此人大同一届次同一层级已有职务。"))
@@ -86,6 +116,7 @@ def mandate_create(*, actor, deputy: Deputy, data: dict) -> Mandate:
 @transaction.atomic
 def mandate_update(*, actor, mandate: Mandate, data: dict) -> Mandate:
     require_office(actor, mandate.deputy.region)
+    _check_congress_region(actor, mandate.deputy, data)
     _check_dates(data.get("start_date", mandate.start_date), data.get("end_date", mandate.end_date))
     if _assign(mandate, data, MANDATE_FIELDS):
         _save_unique(mandate, _("该代表在此人大同一届次同一层级已有职务。"))

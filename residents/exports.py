@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import io
-
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
+from config.xlsx import XLSX, XlsxWriter
 from suggestions.taxonomy import categories
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HOT_HEADERS = [
     gettext_lazy("排名"), gettext_lazy("关键词"), gettext_lazy("件数"), gettext_lazy("建议数"), gettext_lazy("留言数"),
     gettext_lazy("涉及县(市、区)数"), gettext_lazy("主要类别"), gettext_lazy("已答复"), gettext_lazy("满意率"), gettext_lazy("计算时间"),
 ]
 
 
-def _response(wb: Workbook, filename: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+def _response(wb: XlsxWriter, filename: str) -> HttpResponse:
+    response = HttpResponse(wb.bytes(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -30,9 +25,8 @@ def _response(wb: Workbook, filename: str) -> HttpResponse:
 def hot_issues_xlsx(issues) -> HttpResponse:
     """The already-scoped clusters, largest first."""
     names = {c.code: c.name for c in categories().values()}
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("热点问题"))
-    ws.append([str(h) for h in HOT_HEADERS])
+    wb = XlsxWriter()
+    ws = wb.sheet(_("热点问题"), HOT_HEADERS)
     for rank, issue in enumerate(issues, start=1):
         top = sorted(issue.categories.items(), key=lambda kv: -kv[1])[:3]
         ws.append([

@@ -201,19 +201,20 @@ def test_the_api_throttles_anonymous_callers_per_address(low_rates, db):
 # --- sign-in --------------------------------------------------------------------------------------------------
 
 
-def test_the_token_endpoint_gives_no_token_once_locked_out(api_client, xuanen_office):
+@pytest.fixture
+def no_login_delay(settings):
+    """The hard lock-out on its own (the growing delays are tested in test_lockout.py)."""
+    settings.LOGIN_DELAY_AFTER = 10_000
+
+
+def test_the_token_endpoint_gives_no_token_once_locked_out(api_client, xuanen_office, no_login_delay):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         api_client.post("/api/v1/auth/token/", {"username": "xuanen", "password": "wrong"}, format="json")
     response = api_client.post("/api/v1/auth/token/", {"username": "xuanen", "password": PASSWORD}, format="json")
     assert "token" not in response.json()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue #24: a locked-out user with the right password gets 400 '无法使用提供的认证信息登录' from the token "
-    "endpoint, not 429 and the lock-out message the login page gives",
-)
-def test_the_token_endpoint_is_locked_out_like_the_login_page(api_client, xuanen_office):
+def test_the_token_endpoint_is_locked_out_like_the_login_page(api_client, xuanen_office, no_login_delay):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         api_client.post("/api/v1/auth/token/", {"username": "xuanen", "password": "wrong"}, format="json")
     response = api_client.post("/api/v1/auth/token/", {"username": "xuanen", "password": PASSWORD}, format="json")
@@ -290,7 +291,7 @@ def test_an_overlong_username_is_an_ordinary_failed_sign_in(client, api_client, 
     assert response.status_code == 400
 
 
-def test_the_lock_out_still_counts_a_real_username(client, xuanen_office):
+def test_the_lock_out_still_counts_a_real_username(client, xuanen_office, no_login_delay):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/accounts/login/", {"username": "xuanen", "password": "wrong"})
     response = client.post("/accounts/login/", {"username": "xuanen", "password": PASSWORD})
@@ -311,3 +312,16 @@ def test_a_throttled_caller_is_let_in_again_when_the_window_turns(low_rates, xua
     assert int(response["Retry-After"]) == 15  # until the window's end, not a full minute
     now[0] += 15
     assert client.get("/api/v1/auth/me/").status_code == 200
+
+
+def test_production_answers_the_api_in_json_only_never_the_browsable_forms():
+    # Finding 4 of the attack run: ?format=api listed every deputy, station and group of the province.
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL"}}
+    clean.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="config.settings")
+    code = (
+        "import django; django.setup(); from deputies.api import DeputyViewSet; from activities.api import ActivityViewSet; "
+        "print(*sorted({r.__name__ for v in (DeputyViewSet, ActivityViewSet) for r in v.renderer_classes}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["JSONRenderer"]
