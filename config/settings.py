@@ -167,6 +167,9 @@ LOGIN_DELAY_AFTER = env_int("LOGIN_DELAY_AFTER", 3, minimum=1)
 LOGIN_DELAY_MAX = env_int("LOGIN_DELAY_MAX", 60, minimum=1)
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.5)
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that a lock without the address lets guesses rotate addresses: here that is the point
+# (guesses from many addresses count against the username), and the growing delays slow each username.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
