@@ -84,8 +84,10 @@ report-tools:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    libreoffice-writer-nogui fonts-noto-cjk; fi
 
+# ruff, then the import contract (pyproject [tool.importlinter]): apps import only apps to their left.
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check: venv
 	$(MANAGE) check

@@ -9,3 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from accounts import tokens  # noqa: F401 - connects the password-change receiver
         from config import signin  # noqa: F401 - counts failed sign-ins for the growing delay
+        from config.choices import use_chinese_empty_choices
+
+        use_chinese_empty_choices()

@@ -13,6 +13,7 @@ DEMO_USERS = [
     ("honghu-township", "乡镇人大工作人员（洪湖市峰口镇）"),
     ("deputy", "人大代表（宣恩县）"),
     ("transport-xuanen", "承办单位（宣恩县交通运输局）"),
+    ("cosigner", "人大代表，附议向明华的建议（宣恩县珠山镇）"),
 ]
 
 

@@ -320,6 +320,7 @@ DEMO_LOGIN_REGIONS = {
     "honghu-township": ("421083101", Role.TOWNSHIP_STAFF, "峰口镇人大"),
     "deputy": ("422825100", Role.DEPUTY, "向明华"),
     "transport-xuanen": ("422825", Role.DEPARTMENT_HANDLER, "宣恩县交通运输局"),
+    "cosigner": ("422825100", Role.DEPUTY, "附议代表"),
 }
 
 

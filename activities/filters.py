@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from activities import selectors
 from activities.models import Activity, ActivityType, Attendance, Campaign
 from config.filters import IdFilter
 
@@ -37,8 +38,6 @@ class ActivityFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        from activities import selectors
-
         user = user or getattr(request, "user", None)
         self.filters["campaign"].queryset = selectors.campaigns_for(user)
         self.filters["region"].queryset = selectors.filter_regions_for(user)

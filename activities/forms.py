@@ -209,6 +209,9 @@ class ActivityForm(forms.ModelForm):
             "campaigns": {"invalid_choice": _("代表行动 %(value)s 不适用于本辖区。")},
         }
 
+    save_anyway = forms.BooleanField(label=_("仍然保存（不是重复登记）"), required=False, widget=forms.HiddenInput)
+    duplicate_of = None
+
     def __init__(self, *args, user, deputy_scope: selectors.DeputiesInScope | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -260,7 +263,26 @@ class ActivityForm(forms.ModelForm):
                 cleaned[name] = 0
         if cleaned.get("type") != ActivityType.TRAINING and "deputies" in cleaned and not cleaned["deputies"]:
             self.add_error("deputies", _("请至少选择一位参加代表。"))
+        if not self.errors and self.instance.pk is None and not cleaned.get("save_anyway"):
+            self._warn_duplicate(cleaned)
         return cleaned
+
+    def _warn_duplicate(self, cleaned) -> None:
+        """The same visit saved twice (same place, date, type and deputies) is usually a double tap:
+        say so, and let the clerk save anyway by ticking 仍然保存."""
+        deputies = {d.pk for d in cleaned.get("deputies") or []}
+        same = Activity.objects.filter(
+            region=cleaned.get("region"), date=cleaned.get("date"), type=cleaned.get("type")
+        ).prefetch_related("deputies")
+        for other in same[:20]:
+            if {d.pk for d in other.deputies.all()} == deputies:
+                self.duplicate_of = other
+                self.fields["save_anyway"].widget = forms.CheckboxInput()
+                self.add_error(
+                    "save_anyway",
+                    _("已有一条相同的活动记录（同一地点、日期、类型和参加代表）。如确实是另一次活动，请勾选“仍然保存”后再提交。"),
+                )
+                return
 
     def to_input(self, issues: list[IssueInput]) -> ActivityInput:
         c = self.cleaned_data

@@ -239,14 +239,14 @@ def activities_visible_to(user) -> QuerySet:
     return in_scope(Activity.objects.all(), user)
 
 
-def activity_list(user, *, filters: dict | None = None, filterset_class=None) -> tuple[QuerySet, object]:
+def activity_list(user, *, filterset_class, filters: dict | None = None) -> tuple[QuerySet, object]:
     """The filtered list of activities, ready to render without per-row queries.
 
-    Returns (queryset, filterset) so the page can show the filter form with its errors.
+    ``filterset_class`` is the caller's (``activities.filters.ActivityFilter``): the filters read
+    this module, not the other way round. Returns (queryset, filterset) so the page can show the
+    filter form with its errors.
     """
-    from activities.filters import ActivityFilter
-
-    filterset = (filterset_class or ActivityFilter)(filters or {}, queryset=activities_visible_to(user), user=user)
+    filterset = filterset_class(filters or {}, queryset=activities_visible_to(user), user=user)
     qs = filterset.qs if filterset.is_valid() else activities_visible_to(user).none()
     return _with_list_relations(qs).order_by("-date", "-id"), filterset
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.scope import get_in_scope_or_404
 from activities import selectors, services
 from activities.exports import activity_ledger_xlsx
+from activities.filters import ActivityFilter
 from activities.forms import ActivityDeleteForm, ActivityEditForm, ActivityForm, CampaignForm, issue_formset
 from config.exceptions import Conflict, PermissionRefused
 from config.uploads import serve_file
@@ -85,7 +86,7 @@ def activity_new(request):
 @require_GET
 def activity_list(request):
     """履职活动: the filtered list, with totals and the export of the same filter."""
-    qs, filterset = selectors.activity_list(request.user, filters=request.GET)
+    qs, filterset = selectors.activity_list(request.user, filterset_class=ActivityFilter, filters=request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -106,7 +107,7 @@ def activity_list(request):
 @require_GET
 def activity_export(request):
     """The ledger (台账) of the filtered list as .xlsx."""
-    qs, _filterset = selectors.activity_list(request.user, filters=request.GET)
+    qs, _filterset = selectors.activity_list(request.user, filterset_class=ActivityFilter, filters=request.GET)
     content = activity_ledger_xlsx(selectors.activity_for_export(qs))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     filename = f"{_('履职活动台账')}-{timezone.localdate():%Y%m%d}.xlsx"

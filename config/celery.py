@@ -16,19 +16,23 @@ app.autodiscover_tasks()
 
 
 @worker_init.connect
-def load_the_router(**_kwargs) -> None:
-    """Load the router's model in the worker's main process, before it forks its pool.
+def warm_up_apps(**_kwargs) -> None:
+    """Let each app prepare the worker's main process before it forks its pool (an app defines
+    ``on_worker_start`` on its AppConfig: the suggestions app loads the router's model there), so
+    every pool process starts with it instead of loading it on its first task.
 
-    Every pool process then starts with it: otherwise each would load it (or, before the first
-    retrain, train the bundled one: several seconds) on its first suggestion, which then waits.
     The database connection used here is closed again in each pool process by Celery's Django fixup.
     """
-    try:
-        from suggestions.routing import router
+    from django.apps import apps
 
-        router.active_classifier()
-    except Exception:  # a database not reachable yet: the first routing task loads it instead
-        logger.warning("the router's model could not be loaded at worker start", exc_info=True)
+    for config in apps.get_app_configs():
+        start = getattr(config, "on_worker_start", None)
+        if start is None:
+            continue
+        try:
+            start()
+        except Exception:  # a database not reachable yet: the app's first task does it instead
+            logger.warning("%s could not prepare the worker at start", config.name, exc_info=True)
 
 
 @task_prerun.connect

@@ -167,8 +167,9 @@ LOGIN_DELAY_AFTER = env_int("LOGIN_DELAY_AFTER", 3, minimum=1)
 LOGIN_DELAY_MAX = env_int("LOGIN_DELAY_MAX", 60, minimum=1)
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.5)
 AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 warns that a lock without the address lets guesses rotate addresses: here that is the point
-# (guesses from many addresses count against the username), and the growing delays slow each username.
+# axes warns that a lock by username alone lets a guesser rotate addresses. That is the point here
+# (issue #24): guesses spread over addresses still count against the username, with growing delays
+# (config/signin.py), and nobody on a shared township network can lock a colleague out by address.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -445,3 +446,6 @@ if not 0.0 <= ROUTER_CONFIDENCE_THRESHOLD <= 1.0:
 # transaction (classified together, written in a few statements): a burst of submissions is routed in
 # batches rather than one transaction each. 1 routes one suggestion per task. See docs/benchmarks.md.
 ROUTING_BATCH_SIZE = env_int("ROUTING_BATCH_SIZE", 100, minimum=1)
+
+# django-filter's empty choices: "全部" rather than dashes (config/choices.py does the forms').
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")

@@ -28,7 +28,8 @@ from dashboards.figures import (
 from deputies.models import Deputy
 from liaison_stations.models import LiaisonStation
 from regions.models import PREFIX_LENGTH, Region, RegionLevel
-from suggestions.models import Answer, Rating, Status, Suggestion
+from suggestions.models import Answer, Rating, Suggestion
+from suggestions.states import received_q
 
 DASHBOARD_ROLES = {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}
 # Who may open another deputy's record (in their scope); deputies only ever see their own.
@@ -164,8 +165,8 @@ def deputy_record(user, deputy: Deputy) -> dict[str, Any]:
     rating = Rating.objects.filter(suggestion=OuterRef("pk")).order_by("-rated_at", "-id")
 
     def with_results(qs: QuerySet) -> QuerySet:
-        if not own:
-            qs = qs.exclude(status=Status.DRAFT)
+        # Only what was received counts as duty done: not drafts, not withdrawn ones (suggestions.states).
+        qs = qs.filter(received_q())
         return (
             scoped(qs, "region")
             .select_related("region")

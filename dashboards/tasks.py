@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
@@ -19,9 +21,12 @@ def refresh_rollups(everything: bool = False) -> dict:
     """Refresh the rollups; a refresh still running elsewhere makes this one stand down."""
     from dashboards import rollup
 
-    if not cache.add(LOCK, "1", timeout=settings.BROKER_VISIBILITY_TIMEOUT // 3):
+    token = uuid.uuid4().hex
+    if not cache.add(LOCK, token, timeout=settings.BROKER_VISIBILITY_TIMEOUT // 3):
         return {"skipped": "another refresh is running"}
     try:
         return rollup.refresh(everything=everything)
     finally:
-        cache.delete(LOCK)
+        # Released only by its owner: when this run outlived the lock, another run may hold it now.
+        if cache.get(LOCK) == token:
+            cache.delete(LOCK)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.db import DatabaseError
 
+from config.transient import TRANSIENT_ERRORS
 from deputies import roster
 
 
 @shared_task(
     name="deputies.tasks.run_roster_import",
-    autoretry_for=(DatabaseError,),
+    autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=True,
     max_retries=settings.TASK_MAX_RETRIES,
 )

@@ -21,7 +21,8 @@ from decimal import Decimal
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
-from duty.models import PointRule, PointScheme
+from activities.models import Attendance
+from duty.models import ACTIVITY_KINDS, PointRule, PointScheme
 from duty.record import Source, bound, source, within
 
 ZERO = Decimal("0")
@@ -108,13 +109,30 @@ def score_totals(cards: list[Scorecard], year: int, deputy_ids: QuerySet) -> Non
     versions = versions_of(schemes)
     start, end = year_bounds(year)
     kinds = sorted({kind for per_scheme in versions.values() for kind in per_scheme})
+    # One set of period breaks for every kind (finer than a kind needs is harmless: each period still
+    # lies inside one version of each kind).
+    breaks = sorted({v.effective_from for s in versions.values() for vs in s.values() for v in vs if start < v.effective_from < end})
     # deputy id (and congress, for office entries) → bucket → count, per kind
-    counts: dict[str, dict[tuple, dict[int, int]]] = {}
-    breaks_of: dict[str, list[dt.date]] = {}
+    counts: dict[str, dict[tuple, dict[int, int]]] = {kind: defaultdict(dict) for kind in kinds}
+    per_congress: dict[str, bool] = {}
+    # Attended activities of every type in use: one query grouped by type.
+    by_type = {ACTIVITY_KINDS[k]: k for k in kinds if k in ACTIVITY_KINDS}
+    if by_type:
+        src = source(next(iter(by_type.values())))
+        rows = (
+            Attendance.objects.filter(within(src, start, end), activity__type__in=list(by_type), deputy_id__in=deputy_ids)
+            .annotate(bucket=_buckets(src, breaks))
+            .values("deputy_id", "activity__type", "bucket")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counts[by_type[row["activity__type"]]][(row["deputy_id"],)][row["bucket"]] = row["n"]
     for kind in kinds:
         src = source(kind)
-        breaks = sorted({v.effective_from for s in versions.values() for v in s.get(kind, ()) if start < v.effective_from < end})
-        breaks_of[kind] = breaks
+        per_congress[kind] = src.per_congress
+        if kind in ACTIVITY_KINDS:
+            continue
         group = [src.deputy, "bucket"] + (["congress_region_id"] if src.per_congress else [])
         rows = (
             src.rows.filter(within(src, start, end), **{f"{src.deputy}__in": deputy_ids})
@@ -123,19 +141,20 @@ def score_totals(cards: list[Scorecard], year: int, deputy_ids: QuerySet) -> Non
             .annotate(n=Count("pk"))
             .order_by()
         )
-        table: dict[tuple, dict[int, int]] = defaultdict(dict)
+        table = counts[kind]
         for row in rows:
             key = (row[src.deputy], row["congress_region_id"]) if src.per_congress else (row[src.deputy],)
             table[key][row["bucket"]] = row["n"]
-        counts[kind] = table
+    starts = [start] + breaks
     for card in cards:
         total = ZERO
         by_kind = {}
         for kind, kind_versions in versions[card.scheme.pk].items():
-            src_key = (card.deputy_id, card.congress_region_id) if source(kind).per_congress else (card.deputy_id,)
-            per_bucket = counts[kind].get(src_key, {})
-            breaks = breaks_of[kind]
-            starts = [start] + breaks
+            src_key = (card.deputy_id, card.congress_region_id) if per_congress[kind] else (card.deputy_id,)
+            per_bucket = counts[kind].get(src_key)
+            if not per_bucket:
+                by_kind[kind] = ZERO
+                continue
             running = ZERO
             for index, n in sorted(per_bucket.items()):
                 version = version_on(kind_versions, starts[index])
@@ -145,7 +164,6 @@ def score_totals(cards: list[Scorecard], year: int, deputy_ids: QuerySet) -> Non
             total += running
         card.points = total
         card.by_kind = by_kind
-
 
 
 def score_lines(cards: list[Scorecard], year: int) -> None:
@@ -159,8 +177,9 @@ def score_lines(cards: list[Scorecard], year: int) -> None:
     deputy_ids = {c.deputy_id for c in cards}
     kinds = sorted({kind for per_scheme in versions.values() for kind in per_scheme})
     rows_of: dict[str, dict[tuple, list[tuple[dt.date, int]]]] = {}
+    sources = {kind: source(kind) for kind in kinds}
     for kind in kinds:
-        src = source(kind)
+        src = sources[kind]
         fields = [src.deputy, src.when, src.target] + (["congress_region_id"] if src.per_congress else [])
         table: dict[tuple, list[tuple[dt.date, int]]] = defaultdict(list)
         qs = src.rows.filter(within(src, start, end), **{f"{src.deputy}__in": deputy_ids}).order_by(src.when, "pk")
@@ -173,7 +192,7 @@ def score_lines(cards: list[Scorecard], year: int) -> None:
         lines: list[Line] = []
         by_kind = {}
         for kind, kind_versions in versions[card.scheme.pk].items():
-            src = source(kind)
+            src = sources[kind]
             key = (card.deputy_id, card.congress_region_id) if src.per_congress else (card.deputy_id,)
             running = ZERO
             for when, target in rows_of[kind].get(key, ()):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.scope import in_scope
 from config.exceptions import Conflict
 from config.pages import add_service_errors, render_form
+from config.xlsx import XLSX
 from dashboards.selectors import deputy_in_scope
 from deputies.models import DeputyGroup
 from duty import exports, forms, report, selectors, services
@@ -131,9 +132,7 @@ def ranking(request):
 @login_required
 def ranking_export(request):
     form, year, cards = _ranking(request)
-    response = HttpResponse(
-        exports.ranking_xlsx(cards, year), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(exports.ranking_xlsx(cards, year), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, f"履职积分-{year}.xlsx")
     return response
 

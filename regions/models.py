@@ -24,6 +24,8 @@ PREFIX_LENGTH = {
     RegionLevel.TOWNSHIP: 9,
     RegionLevel.VILLAGE: 12,
 }
+# The county (县、市、区) is where suggestions are received and handled: its prefix is the unit of many rules.
+COUNTY_PREFIX_LENGTH = PREFIX_LENGTH[RegionLevel.COUNTY]
 LEVEL_ORDER = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]
 CODE_LENGTH = {
     RegionLevel.PROVINCE: 6,
@@ -41,6 +43,11 @@ def code_prefix(code: str, level: str) -> str:
     rule is by level, not by trailing zeros.
     """
     return code[: PREFIX_LENGTH[RegionLevel(level)]]
+
+
+def county_prefix(region) -> str:
+    """The prefix of the county a region lies in (a city or the province: its own, shorter prefix)."""
+    return region.prefix[:COUNTY_PREFIX_LENGTH]
 
 
 class RegionQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from accounts.scope import regions_in_scope
+from regions.scope import regions_in_scope
 
 
 def regions_visible_to(user) -> QuerySet:

@@ -70,7 +70,10 @@ def detail(request, pk):
                 return _conflict(request, report, candidates, chosen)
             if "generate" in request.POST:
                 if services.report_generate(actor=request.user, report=report):
-                    messages.success(request, _("已开始生成报告，请稍候。"))
+                    report.refresh_from_db(fields=["state"])
+                    # Without a broker the report was generated in this request already.
+                    done = report.state == "done"
+                    messages.success(request, _("报告已生成，可以下载。") if done else _("已开始生成报告，请稍候。"))
                 else:
                     messages.info(request, _("报告正在生成中，请等待本次完成。"))
             else:

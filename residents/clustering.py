@@ -25,7 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from regions.models import Region, RegionLevel
 from residents.models import HotIssue, ResidentMessage
 from suggestions.models import RatingValue, Status, Suggestion
-from suggestions.similarity import _terms
+from suggestions.similarity import terms as text_terms
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def cluster(texts: list[str], *, seed: int = 0) -> tuple[list[list[int]], list[l
     threshold (no cluster count to guess); above that, MiniBatchKMeans, linear in the texts."""
     if len(texts) < MIN_SIZE:
         return [], []
-    vectorizer = TfidfVectorizer(analyzer=_terms, min_df=2, sublinear_tf=True, max_features=50000)
+    vectorizer = TfidfVectorizer(analyzer=text_terms, min_df=2, sublinear_tf=True, max_features=50000)
     try:
         matrix = vectorizer.fit_transform(texts)
     except ValueError:  # no term appears twice

@@ -45,6 +45,13 @@ class PublicMessageForm(forms.Form):
             self.add_error("answer", error)
         return data
 
+    def full_clean(self):
+        super().full_clean()
+        # The form comes back with a new question: the answer to the old one must not stay in the box.
+        if self.is_bound and self.errors:
+            self.data = self.data.copy()
+            self.data["answer"] = ""
+
 
 class ReplyForm(forms.Form):
     reply = forms.CharField(label=_("回复群众"), max_length=REPLY_MAX, widget=forms.Textarea(attrs={"rows": 4}))

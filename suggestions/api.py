@@ -6,216 +6,44 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.scope import in_scope
-from config.api import ChoiceLabelField, FastRepresentation
-from config.exceptions import PermissionRefused
-from deputies.models import Deputy
-from regions.models import Region
 from suggestions import selectors, services
-from suggestions.calendar import explain
 from suggestions.filters import CalendarDayFilter, SuggestionFilter
 from suggestions.models import (
-    Answer,
     Assignment,
     AssignmentRole,
     CalendarDay,
     CalendarYear,
-    Department,
     ExtensionRequest,
     Notification,
-    OutcomeClass,
-    RatingValue,
     ReturnRequest,
     Suggestion,
-    SuggestionEvent,
 )
-from suggestions.taxonomy import category_choices
-from suggestions.transitions import allowed_actions
-
-# --- serializers -------------------------------------------------------------------------------------
-
-# Ids as the database stores them (BigAutoField): a larger number is a 400, not an overflow.
-ID = {"min_value": 1, "max_value": 2**63 - 1}
-
-
-class DepartmentBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Department
-        fields = ["id", "name", "type"]
-
-
-class DepartmentSerializer(serializers.ModelSerializer):
-    region = serializers.CharField(source="region.code", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True)
-    type_display = serializers.CharField(source="get_type_display", read_only=True)
-
-    class Meta:
-        model = Department
-        fields = ["id", "name", "type", "type_display", "region", "region_name", "contact_name", "contact_phone", "active"]
-
-
-class ReturnRequestSerializer(serializers.ModelSerializer):
-    suggested_department = DepartmentBriefSerializer(read_only=True)
-
-    class Meta:
-        model = ReturnRequest
-        fields = ["id", "reason", "suggested_department", "requested_at", "decision", "decided_at", "decision_note"]
-
-
-class ExtensionRequestSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ExtensionRequest
-        fields = ["id", "reason", "requested_due_at", "previous_due_at", "requested_at", "decision", "decided_at", "decision_note"]
-
-
-class SuggestionAssignmentSerializer(serializers.ModelSerializer):
-    department = DepartmentBriefSerializer(read_only=True)
-    due_text = serializers.SerializerMethodField()
-    return_requests = ReturnRequestSerializer(many=True, read_only=True)
-    extension_requests = ExtensionRequestSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Assignment
-        fields = [
-            "id", "department", "role", "state", "assigned_at", "due_at", "due_explanation", "due_text", "return_deadline",
-            "acknowledged_at", "opinion", "opinion_at", "answered_at", "return_requests", "extension_requests",
-        ]
-
-    def get_due_text(self, obj) -> str:
-        return explain(obj.due_explanation)
-
-
-class EventSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SuggestionEvent
-        fields = ["id", "action", "actor_label", "from_status", "to_status", "note", "data", "created_at"]
-
-
-class AnswerSerializer(serializers.ModelSerializer):
-    rating = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Answer
-        fields = ["id", "text", "outcome_class", "follow_up_date", "follow_up_done_at", "answered_at", "on_time", "rating"]
-
-    def get_rating(self, obj) -> dict | None:
-        rating = getattr(obj, "rating", None)
-        return {"value": rating.value, "comment": rating.comment, "rated_at": rating.rated_at} if rating else None
-
-
-class SuggestionListSerializer(FastRepresentation, serializers.ModelSerializer):
-    region = serializers.CharField(source="region.code", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True)
-    lead_deputy = serializers.IntegerField(source="lead_deputy_id", read_only=True)
-    lead_deputy_name = serializers.CharField(source="lead_deputy.name", read_only=True)
-    status_display = ChoiceLabelField(source="status")
-    due_at = serializers.DateField(source="lead_due_at", read_only=True, allow_null=True)
-    deadline_state = serializers.CharField(read_only=True)
-    lead_department = serializers.CharField(read_only=True, allow_null=True)
-
-    class Meta:
-        model = Suggestion
-        fields = [
-            "id", "number", "title", "status", "status_display", "category", "region", "region_name", "lead_deputy",
-            "lead_deputy_name", "campaign", "submitted_at", "key_supervision", "due_at", "deadline_state", "lead_department",
-        ]
-
-
-class SuggestionDetailSerializer(SuggestionListSerializer):
-    co_signers = serializers.SerializerMethodField()
-    assignments = SuggestionAssignmentSerializer(many=True, read_only=True)
-    answers = AnswerSerializer(many=True, read_only=True)
-    events = EventSerializer(many=True, read_only=True)
-    allowed_actions = serializers.SerializerMethodField()
-
-    class Meta(SuggestionListSerializer.Meta):
-        fields = [
-            *SuggestionListSerializer.Meta.fields,
-            "content", "co_signers", "not_accepted_reason", "duplicate_of", "router_guesses", "unsatisfied_count",
-            "closed_at", "assignments", "answers", "events", "allowed_actions",
-        ]
-
-    def get_co_signers(self, obj) -> list[dict]:
-        return [{"id": c.deputy_id, "name": c.deputy.name, "confirmed_at": c.confirmed_at} for c in obj.co_signatures.all()]
-
-    def get_allowed_actions(self, obj) -> list[str]:
-        return sorted(allowed_actions(obj.status))
-
-
-class SuggestionCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    content = serializers.CharField()
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    lead_deputy = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.filter(active=True), required=False)
-    co_signers = serializers.PrimaryKeyRelatedField(queryset=Deputy.objects.filter(active=True), many=True, required=False)
-    campaign = serializers.IntegerField(required=False, allow_null=True, **ID)
-    submit = serializers.BooleanField(default=False)
-
-
-class SuggestionDraftSerializer(serializers.Serializer):
-    """A draft's corrections (PATCH): any of its title, text, region (code) and campaign (id, or null for none)."""
-
-    title = serializers.CharField(max_length=200, required=False)
-    content = serializers.CharField(required=False)
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), required=False)
-    campaign = serializers.IntegerField(required=False, allow_null=True, **ID)
-
-
-class AssignInput(serializers.Serializer):
-    lead = serializers.IntegerField(help_text=gettext_lazy("主办单位 id"), **ID)
-    co_handlers = serializers.ListField(child=serializers.IntegerField(**ID), required=False, default=list)
-    category = serializers.ChoiceField(choices=category_choices(), required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ReturnInput(serializers.Serializer):
-    reason = serializers.CharField()
-    suggested_department = serializers.IntegerField(required=False, allow_null=True, **ID)
-
-
-class NoteInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField()
-
-
-class ExtensionInput(serializers.Serializer):
-    reason = serializers.CharField()
-    requested_due_at = serializers.DateField()
-
-
-class OpinionInput(serializers.Serializer):
-    opinion = serializers.CharField()
-
-
-class AnswerInput(serializers.Serializer):
-    text = serializers.CharField()
-    outcome_class = serializers.ChoiceField(choices=OutcomeClass.choices)
-    follow_up_date = serializers.DateField(required=False, allow_null=True)
-
-
-class RateInput(serializers.Serializer):
-    value = serializers.ChoiceField(choices=RatingValue.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class MergeInput(serializers.Serializer):
-    into = serializers.IntegerField(help_text=gettext_lazy("合并到的建议 id"), **ID)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class FollowUpInput(serializers.Serializer):
-    note = serializers.CharField()
-
+from suggestions.permissions import require
+from suggestions.serializers import (
+    ID,
+    AnswerInput,
+    AssignInput,
+    CampaignInput,
+    DepartmentSerializer,
+    ExtensionInput,
+    FollowUpInput,
+    MergeInput,
+    NoteInput,
+    OpinionInput,
+    RateInput,
+    ReasonInput,
+    ReturnInput,
+    SuggestionCreateSerializer,
+    SuggestionDetailSerializer,
+    SuggestionDraftSerializer,
+    SuggestionListSerializer,
+)
 
 # --- suggestions -----------------------------------------------------------------------------------
 
@@ -245,7 +73,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return SuggestionDetailSerializer
 
     def retrieve(self, request, pk=None):
-        return Response(SuggestionDetailSerializer(selectors.suggestion_detail(request.user, pk)).data)
+        return self._done(pk)
 
     @extend_schema(request=SuggestionCreateSerializer, responses={201: SuggestionDetailSerializer})
     def create(self, request):
@@ -255,8 +83,6 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         lead = v.get("lead_deputy") or getattr(request.user, "deputy_profile", None)
         if lead is None:
             raise serializers.ValidationError({"lead_deputy": [_("请指定领衔代表。")]})
-        if not request.user.is_deputy and not in_scope(Deputy.objects.filter(pk=lead.pk), request.user).exists():
-            raise serializers.ValidationError({"lead_deputy": [_("该代表不在您的管辖范围内。")]})
         campaign = self._campaign(v.get("campaign"))
         suggestion = services.suggestion_create(
             actor=request.user,
@@ -269,7 +95,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             attachments=request.FILES.getlist("attachments"),
             submit=v["submit"],
         )
-        return Response(SuggestionDetailSerializer(selectors.suggestion_detail(request.user, suggestion.pk)).data, status=status.HTTP_201_CREATED)
+        return self._done(suggestion.pk, code=status.HTTP_201_CREATED)
 
     @extend_schema(request=SuggestionDraftSerializer, responses={200: SuggestionDetailSerializer}, summary="修改草稿")
     def partial_update(self, request, pk=None):
@@ -307,8 +133,9 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         s.is_valid(raise_exception=True)
         return s.validated_data
 
-    def _done(self, suggestion_id):
-        return Response(SuggestionDetailSerializer(selectors.suggestion_detail(self.request.user, suggestion_id)).data)
+    def _done(self, suggestion_id, code=status.HTTP_200_OK):
+        suggestion = selectors.suggestion_detail(self.request.user, suggestion_id)
+        return Response(SuggestionDetailSerializer(suggestion, context={"request": self.request}).data, status=code)
 
     def _my_assignment(self, suggestion, *, roles=(AssignmentRole.LEAD, AssignmentRole.CO_HANDLER)) -> Assignment:
         return selectors.my_assignment(self.request.user, suggestion, roles=roles)
@@ -453,13 +280,20 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def merge(self, request, pk=None):
         s = self._suggestion(pk)
         v = self._input(MergeInput)
-        if not request.user.is_office:
-            # Say "not yours to do" before looking up a target the user may not even see.
-            raise PermissionRefused(_("只有人大常委会办公室可以进行此操作。"))
+        # Say "not yours to do" before looking up a target the user may not even see.
+        require("merge", request.user, s)
         into = selectors.suggestions_visible_to(request.user).filter(pk=v["into"]).first()
         if into is None:
             raise serializers.ValidationError({"into": [_("目标建议不存在或不在您的范围内。")]})
         services.suggestion_merge(s.pk, into=into, actor=request.user, note=v["note"])
+        return self._done(s.pk)
+
+    @_action("set_campaign", CampaignInput, _("更正所属代表行动"))
+    @action(detail=True, methods=["post"], url_path="set-campaign")
+    def set_campaign(self, request, pk=None):
+        s = self._suggestion(pk)
+        v = self._input(CampaignInput)
+        services.suggestion_set_campaign(s.pk, actor=request.user, campaign=self._campaign(v["campaign"]), note=v["note"])
         return self._done(s.pk)
 
     @_action("follow_up", FollowUpInput, _("记录回头看"))

@@ -54,6 +54,11 @@ def seed(ctx) -> None:
         return
     office = ctx.data["users"]["xuanen"]
     co_signers = list(Deputy.objects.filter(region=deputy.region).exclude(pk=deputy.pk).order_by("id")[:2])
+    if co_signers and co_signers[0].user_id is None:
+        # The demo login "cosigner" is the first co-signer: co-signing can be tried from the demo.
+        cosigner = make_user(ctx, "cosigner", full_name=co_signers[0].name, role=Role.DEPUTY, region=co_signers[0].region)
+        co_signers[0].user = cosigner
+        co_signers[0].save(update_fields=["user"])
     for title, content, category, stage in DEMO_SUGGESTIONS:
         s = services.suggestion_create(
             actor=user, title=title, content=content, region=ctx.data["xuanen"], lead_deputy=deputy, co_signers=co_signers,

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import in_scope
+from activities.models import Campaign
 from config.forms import BoundedModelMultipleChoiceField
 from deputies.models import Deputy
 from regions.models import Region, RegionLevel
@@ -81,10 +82,22 @@ class SuggestionForm(SuggestionDraftForm):
         widget=DeputyPicker(attrs={"class": "js-deputy-picker", "size": 8}),
         help_text=_("可多选；在上方输入姓名或拼音首字母筛选。附议代表需各自确认。"),
     )
+    campaign = forms.ModelChoiceField(
+        label=_("代表行动"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=_("按提交日期自动归入"),
+        help_text=_("默认为正在开展的代表行动；留空则按提交日期和区划自动归入。"),
+    )
     attachments = MultipleFileField(label=_("附件（图片或 PDF）"))
 
     def __init__(self, *args, user, **kwargs):
+        from activities.selectors import campaigns_for, current_campaign
+
         super().__init__(*args, user=user, **kwargs)
+        self.fields["campaign"].queryset = campaigns_for(user).order_by("-start_date")
+        running = current_campaign(user)
+        self.fields["campaign"].initial = running.pk if running else None
         profile = getattr(user, "deputy_profile", None) if user.is_deputy else None
         deputies = Deputy.objects.filter(active=True, region__prefix__startswith=_county_prefix(user)[:6]).order_by("name_pinyin")
         self.fields["co_signers"].queryset = deputies.exclude(pk=profile.pk) if profile else deputies
@@ -93,6 +106,17 @@ class SuggestionForm(SuggestionDraftForm):
         else:
             self.fields["lead_deputy"].queryset = in_scope(Deputy.objects.filter(active=True), user).order_by("name_pinyin")
             self.fields["lead_deputy"].required = True
+
+
+class CampaignForm(forms.Form):
+    """The office corrects the campaign a suggestion is counted under."""
+
+    campaign = forms.ModelChoiceField(label=_("代表行动"), queryset=Campaign.objects.none(), required=False, empty_label=_("不属于任何代表行动"))
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+    def __init__(self, *args, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
 
 
 class AssignForm(forms.Form):
@@ -162,8 +186,26 @@ class CalendarDayForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=32, required=False)
 
 
+# The calendar CSV's headers in Chinese, as an office writes them; the English ones still work.
+CALENDAR_HEADERS = {"日期": "date", "类型": "kind", "名称": "name"}
+
+
 class CalendarImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV 文件（表头：date,kind,name；kind 为 holiday 或 workday）"))
+    file = forms.FileField(label=_("CSV 文件（表头：日期,类型,名称；类型填 节假日 或 调休上班）"))
+
+    def clean_file(self):
+        """Chinese headers become the import's own names; the rows are left as they are."""
+        from django.core.files.base import ContentFile
+
+        upload = self.cleaned_data["file"]
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("文件须为 UTF-8 编码的 CSV。")) from None
+        head, newline, rest = text.partition("\n")
+        header = ",".join(CALENDAR_HEADERS.get(h.strip(), h.strip()) for h in head.rstrip("\r").split(","))
+        return ContentFile((header + newline + rest).encode("utf-8"), name=upload.name)
 
 
 def merge_target_lookup(value: str) -> Q:

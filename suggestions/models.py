@@ -462,3 +462,15 @@ class SuggestionTerm(models.Model):
         constraints = [models.UniqueConstraint(fields=["suggestion", "term"], name="suggestion_term_unique")]
         # The lookup: the rows of these terms in this county (candidate filter and document frequency).
         indexes = [models.Index(fields=["county", "term"], name="suggestion_term_lookup_idx")]
+
+
+class NumberSequence(models.Model):
+    """The last suggestion number given in a year: numbers are given at submission, one after another,
+    under this row's lock, so a withdrawn draft or a failed submission leaves no gap."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), primary_key=True)
+    last = models.PositiveIntegerField(_("已用编号"), default=0)
+
+    class Meta:
+        verbose_name = _("建议编号")
+        verbose_name_plural = _("建议编号")

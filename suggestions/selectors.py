@@ -1,7 +1,7 @@
 """Reads of suggestions, always through ``suggestions_visible_to`` (the one scope rule).
 
-Due soon / overdue / long overdue are derived here from the running lead assignment's dates (which
-the calendar computed) and today's date; nothing stores them.
+Due soon / overdue / long overdue are derived from the running lead assignment's stored dates and
+today's date, by the one definition in ``suggestions.states``.
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, Q, Que
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.scope import in_scope, region_in_scope
 from suggestions.models import (
     Answer,
     Assignment,
     AssignmentRole,
-    AssignmentState,
     CoSignature,
     Department,
     ExtensionRequest,
@@ -30,18 +28,10 @@ from suggestions.models import (
     Suggestion,
     SuggestionEvent,
 )
+from suggestions.states import RUNNING_ASSIGNMENT_STATES, DeadlineState, deadline_state_case, received_q
 
-
-class DeadlineState:
-    ON_TIME = "on_time"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    LONG_OVERDUE = "long_overdue"
-
-    LABELS = {ON_TIME: gettext_lazy("正常"), DUE_SOON: gettext_lazy("即将到期"), OVERDUE: gettext_lazy("已逾期"), LONG_OVERDUE: gettext_lazy("逾期通报")}
-
-
-RUNNING = [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED, AssignmentState.RETURN_REQUESTED]
+# The list pages and the API filter on these; defined once in suggestions.states.
+RUNNING = RUNNING_ASSIGNMENT_STATES
 
 
 def suggestions_visible_to(user) -> QuerySet:
@@ -83,14 +73,7 @@ def with_deadline(qs: QuerySet, *, today: dt.date | None = None) -> QuerySet:
         lead_long_overdue_at=Subquery(lead.values("long_overdue_at")[:1]),
         lead_department=Subquery(lead.values("department__name")[:1]),
     ).annotate(
-        deadline_state=Case(
-            When(lead_due_at__isnull=True, then=Value("")),
-            When(lead_long_overdue_at__lte=today, then=Value(DeadlineState.LONG_OVERDUE)),
-            When(lead_due_at__lt=today, then=Value(DeadlineState.OVERDUE)),
-            When(lead_remind_at__lte=today, then=Value(DeadlineState.DUE_SOON)),
-            default=Value(DeadlineState.ON_TIME),
-            output_field=CharField(),
-        )
+        deadline_state=deadline_state_case(today, due="lead_due_at", remind="lead_remind_at", long_overdue="lead_long_overdue_at")
     )
 
 
@@ -206,7 +189,7 @@ def suggestions_of_deputy(user, deputy) -> QuerySet:
     return (
         with_deadline(suggestions_visible_to(user))
         .filter(Q(lead_deputy=deputy) | Q(pk__in=CoSignature.objects.filter(deputy=deputy).values("suggestion_id")))
-        .exclude(status=Status.DRAFT)
+        .filter(received_q())
         .select_related("region", "region__parent", "region__parent__parent", "lead_deputy")
         .prefetch_related("answers__rating")
         .order_by("-submitted_at", "-id")

@@ -39,13 +39,14 @@ _KEEP = re.compile(r"^#?[\w]{2,}$")
 CACHE_SECONDS = 600
 
 
-def _terms(text: str) -> list[str]:
+def terms(text: str) -> list[str]:
+    """The words of a text that carry meaning (segmented; stop words, digits and one-character tokens dropped)."""
     return [t for t in tokenize(text) if _KEEP.match(t) and not t.strip("#").isdigit() and t not in STOP_WORDS and t not in _BIGRAM_STOP]
 
 
 def term_vector(title: str, content: str = "") -> dict[str, float]:
     """Unit-length sublinear tf of the text's words and character bigrams (title counted twice)."""
-    counts = Counter(_terms(f"{title} " * TITLE_WEIGHT + (content or "")))
+    counts = Counter(terms(f"{title} " * TITLE_WEIGHT + (content or "")))
     if not counts:
         return {}
     # Words before bigrams, then the most frequent: a long text keeps its distinctive words.

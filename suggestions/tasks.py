@@ -8,21 +8,17 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from config.transient import TRANSIENT_ERRORS
 from suggestions import services
 from suggestions.models import Status, Suggestion
 
 logger = logging.getLogger(__name__)
 
-# A submission waits for the dispatch inside its request: give up on a missing broker in about a
-# second rather than kombu's default of several attempts with growing waits.
-DISPATCH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.25, "interval_max": 0.5}
-
 RETRY = {
-    # OperationalError is a DatabaseError: a dropped connection or a deadlock is retried, a bug is not.
-    "autoretry_for": (DatabaseError,),
+    # A dropped connection or a deadlock is retried; an IntegrityError or a bug is not (config.transient).
+    "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": True,
     "retry_backoff_max": 300,
     "max_retries": settings.TASK_MAX_RETRIES,
@@ -38,28 +34,6 @@ def route_suggestion(suggestion_id: int) -> str:
     from suggestions.routing import router
 
     return router.route(suggestion_id)
-
-
-def send_safely(task, *args) -> None:
-    """Send a task from an on-commit hook: a broker that is down is logged, not raised.
-
-    What triggered it is already saved; the sweepers re-send what matters once the broker is back,
-    so a deputy's submission must not turn into an error page because Redis is away.
-    """
-    try:
-        task.apply_async(args, retry_policy=DISPATCH_RETRY_POLICY)
-    except Exception:
-        logger.warning("%s%r not dispatched (broker unavailable)", task.name, args, exc_info=True)
-
-
-def dispatch_routing(suggestion_id: int) -> None:
-    """Send the routing task; the stuck-submission sweeper re-sends it if the broker was down."""
-    send_safely(route_suggestion, suggestion_id)
-
-
-def dispatch_routing_on_commit(suggestion_id: int) -> None:
-    """Dispatch routing once the current transaction commits (never for one that rolls back)."""
-    transaction.on_commit(lambda: dispatch_routing(suggestion_id))
 
 
 @shared_task(name="suggestions.tasks.supervise", **RETRY)

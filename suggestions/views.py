@@ -21,28 +21,24 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.scope import region_in_scope
 from config.exceptions import Conflict, PermissionRefused
 from config.pages import render_form
 from config.uploads import serve_file
-from suggestions import exports, forms, selectors, services
+from suggestions import exports, forms, page_actions, permissions, selectors, services
 from suggestions.calendar import explain
 from suggestions.filters import SuggestionFilter
 from suggestions.models import (
-    AssignmentRole,
     AssignmentState,
     Attachment,
     CalendarDay,
     CalendarYear,
-    ExtensionRequest,
     ReminderKind,
-    RequestDecision,
-    ReturnRequest,
     Status,
 )
+from suggestions.page_actions import PAGE_ACTIONS
 from suggestions.selectors import DeadlineState
 from suggestions.taxonomy import categories
-from suggestions.transitions import TRANSITIONS, allowed_actions
+from suggestions.transitions import TRANSITIONS
 
 PAGE_SIZE = 30
 
@@ -50,6 +46,7 @@ EXTRA_EVENT_LABELS = {
     "create": gettext_lazy("起草"),
     "deadline_moved": gettext_lazy("办理期限调整"),
     "merged_in": gettext_lazy("并入重复建议"),
+    "campaign_changed": gettext_lazy("更正所属代表行动"),
     **{f"reminder_{kind}": label for kind, label in ReminderKind.choices},
 }
 
@@ -59,22 +56,6 @@ def event_label(action: str) -> str:
         return TRANSITIONS[action].label
     return EXTRA_EVENT_LABELS.get(action, action)
 
-ACTION_LABELS = {
-    "submit": gettext_lazy("提交建议"), "cosign": gettext_lazy("确认附议"), "acknowledge": gettext_lazy("签收"), "assign": gettext_lazy("交办"), "not_accept": gettext_lazy("不予立案"),
-    "approve_return": gettext_lazy("同意退回"), "refuse_return": gettext_lazy("不同意退回"), "approve_extension": gettext_lazy("同意延期"),
-    "refuse_extension": gettext_lazy("不同意延期"), "withdraw": gettext_lazy("撤回建议"), "request_return": gettext_lazy("申请退回"),
-    "request_extension": gettext_lazy("申请延期"), "opinion": gettext_lazy("提交协办意见"), "answer": gettext_lazy("答复"), "rate": gettext_lazy("满意度测评"),
-    "merge": gettext_lazy("合并重复建议"), "follow_up": gettext_lazy("记录回头看"),
-}
-ACTIONS = set(ACTION_LABELS)
-# What happened, in words, after a decision on a request or a withdrawal.
-DONE_MESSAGES = {
-    "approve_return": gettext_lazy("已同意退回：建议回到待分办，请重新交办。"),
-    "refuse_return": gettext_lazy("已不同意退回：原承办单位继续办理。"),
-    "approve_extension": gettext_lazy("已同意延期：办理期限已顺延。"),
-    "refuse_extension": gettext_lazy("已不同意延期：办理期限不变。"),
-    "withdraw": gettext_lazy("建议已撤回，不再办理。"),
-}
 # What a deputy or a handler reads on the timeline for the router's moves (offices see its figures).
 ROUTER_PLAIN = {
     "route_to_triage": gettext_lazy("已转人工分办：人大常委会将确定承办单位。"),
@@ -160,7 +141,7 @@ def inbox(request):
 @login_required
 def create(request):
     """Write a suggestion (deputy, or staff on a deputy's behalf); save as draft or submit at once."""
-    if request.user.role not in (Role.DEPUTY, Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE) and not request.user.is_superuser:
+    if not permissions.may_enter_suggestions(request.user):
         raise Http404
     if request.user.is_deputy and getattr(request.user, "deputy_profile", None) is None:
         messages.error(request, _("您的账号尚未关联代表信息，请联系人大常委会办公室。"))
@@ -176,6 +157,7 @@ def create(request):
                 region=data["region"],
                 lead_deputy=data.get("lead_deputy") or request.user.deputy_profile,
                 co_signers=data["co_signers"],
+                campaign=data.get("campaign"),
                 attachments=data["attachments"],
                 submit="submit" in request.POST,
             )
@@ -185,14 +167,6 @@ def create(request):
             messages.success(request, _("建议已提交。") if "submit" in request.POST else _("草稿已保存。"))
             return redirect("suggestions:detail", pk=suggestion.pk)
     return render(request, "suggestions/form.html", {"form": form})
-
-
-def _may_edit_draft(user, suggestion) -> bool:
-    try:
-        services.check_draft_editable(user, suggestion)
-    except (PermissionRefused, Conflict):
-        return False
-    return True
 
 
 @login_required
@@ -268,59 +242,17 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 def _context(request, suggestion, bound=None):
-    """Which action forms this user sees on this suggestion (the services still decide)."""
+    """The detail page: a form for each action ``permissions.actions_for`` allows this user now."""
     user = request.user
-    status = suggestion.status
-    allowed = allowed_actions(status)
     assignments = list(suggestion.assignments.all())
-    is_office = user.is_office and region_in_scope(user, suggestion.region)
-    department = selectors.handler_department(user)
-    mine = [a for a in assignments if department and a.department_id == department.pk]
-    my_running = next((a for a in reversed(mine) if a.state in (AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED)), None)
-    pending_return = next((r for a in assignments for r in a.return_requests.all() if r.decision == RequestDecision.PENDING), None)
-    pending_extension = next((r for a in assignments for r in a.extension_requests.all() if r.decision == RequestDecision.PENDING), None)
-    is_lead_deputy = suggestion.lead_deputy.user_id == user.pk
-    my_signature = next((c for c in suggestion.co_signatures.all() if c.deputy.user_id == user.pk), None)
-    pending_follow_up = next((a for a in suggestion.answers.all() if a.follow_up_date and not a.follow_up_done_at), None)
-    departments = selectors.assignable_departments(user, suggestion) if is_office else None
-
-    available = {}
-    if is_office:
-        if "assign" in allowed:
-            available["assign"] = forms.AssignForm(departments=departments, initial=_assign_initial(request, suggestion, departments))
-        if "not_accept" in allowed:
-            available["not_accept"] = forms.ReasonForm()
-        if pending_return:
-            available["approve_return"] = forms.NoteForm()
-            available["refuse_return"] = forms.NoteForm()
-        if pending_extension and "approve_extension" in allowed:
-            available["approve_extension"] = forms.NoteForm()
-            available["refuse_extension"] = forms.NoteForm()
-        if "merge" in allowed and status != Status.DRAFT:
-            available["merge"] = forms.MergeForm()
-        if pending_follow_up:
-            available["follow_up"] = forms.FollowUpForm()
-    if my_running:
-        if my_running.state == AssignmentState.ASSIGNED:
-            available["acknowledge"] = None
-        if my_running.role == AssignmentRole.LEAD:
-            if "request_return" in allowed and (not my_running.return_deadline or timezone.localdate() <= my_running.return_deadline):
-                available["request_return"] = forms.ReturnForm(departments=selectors.departments_visible_to(user).filter(active=True))
-            if "request_extension" in allowed and not pending_extension:
-                available["request_extension"] = forms.ExtensionForm()
-            if "answer" in allowed and my_running.state == AssignmentState.ACKNOWLEDGED:
-                available["answer"] = forms.AnswerForm()
-        elif "cohandler_opinion" in allowed:
-            available["opinion"] = forms.OpinionForm()
-    if is_lead_deputy or (suggestion.submitted_by_id == user.pk and not user.is_handler):
-        if "submit" in allowed:
-            available["submit"] = None
-        if "rate" in allowed and is_lead_deputy:
-            available["rate"] = forms.RateForm()
-    if (is_lead_deputy or is_office) and "withdraw" in allowed:
-        available["withdraw"] = forms.NoteForm()
-    if my_signature and not my_signature.confirmed_at and "cosign_confirm" in allowed:
-        available["cosign"] = None
+    actions = permissions.actions_for(user, suggestion)
+    is_office = permissions.is_office_for(user, suggestion)
+    pending_return, pending_extension = permissions.pending_requests(assignments)
+    available = {
+        key: (action.form(request, suggestion) if action.form else None)
+        for key, action in PAGE_ACTIONS.items()
+        if key in actions
+    }
     if bound:
         available[bound[0]] = bound[1]
     for a in assignments:
@@ -339,7 +271,7 @@ def _context(request, suggestion, bound=None):
         "s": suggestion,
         "assignments": assignments,
         "events": events,
-        "action_forms": [(key, ACTION_LABELS[key], form) for key, form in available.items()],
+        "action_forms": [(key, PAGE_ACTIONS[key].label, form) for key, form in available.items()],
         "confirm_messages": CONFIRM_MESSAGES,
         "error_forms": [(key, form) for key, form in available.items() if form is not None and form.is_bound and form.errors],
         "pending_return": pending_return,
@@ -349,7 +281,7 @@ def _context(request, suggestion, bound=None):
         # Triage shows possible duplicates (fetched by static/js/similar.js) next to the merge form.
         "show_similar": "merge" in available,
         "router_guesses": _router_guesses(suggestion),
-        "can_edit_draft": _may_edit_draft(user, suggestion),
+        "can_edit_draft": "edit" in actions,
         "picked_guess": request.GET.get("guess", ""),
     }
 
@@ -372,19 +304,6 @@ def _router_guesses(suggestion) -> list[dict]:
     return rows
 
 
-def _assign_initial(request, suggestion, departments) -> dict:
-    """One click on a router guess (``?guess=<category>``) pre-fills its category and department."""
-    from suggestions.routing.router import resolve_for_assignment
-
-    guess = request.GET.get("guess", "")
-    if not guess or guess not in {g.get("category") for g in suggestion.router_guesses if isinstance(g, dict)}:
-        return {"category": suggestion.category}
-    lead = resolve_for_assignment(suggestion, guess)
-    # Only a department the office may assign to: the form's choices are scoped.
-    lead = lead if lead is not None and departments.filter(pk=lead.pk).exists() else None
-    return {"category": guess, "lead": lead.pk if lead else None}
-
-
 @login_required
 def detail(request, pk):
     """A suggestion with its assignments, answers, ratings and the full timeline."""
@@ -392,132 +311,16 @@ def detail(request, pk):
     return render(request, "suggestions/detail.html", _context(request, suggestion))
 
 
-def _run(action, request, suggestion, holder):
-    """Build the action's form, and if valid call its service. Returns (form, success message)."""
-    user, post, files = request.user, request.POST, request.FILES
-    sid = suggestion.pk
-
-    def form_of(cls, **kwargs):
-        # Kept in ``holder`` so a service's ValidationError can be shown on the form that caused it.
-        holder["form"] = cls(post, files, **kwargs)
-        return holder["form"]
-
-    if action == "submit":
-        services.suggestion_submit(sid, actor=user)
-        return None, _("建议已提交。")
-    if action == "cosign":
-        services.suggestion_cosign_confirm(sid, actor=user)
-        return None, _("已确认附议。")
-    if action == "acknowledge":
-        services.assignment_acknowledge(selectors.my_assignment(user, suggestion).pk, actor=user)
-        return None, _("已签收。")
-    if action == "assign":
-        form = form_of(forms.AssignForm, departments=selectors.assignable_departments(user, suggestion))
-        if form.is_valid():
-            d = form.cleaned_data
-            services.suggestion_assign(
-                sid, lead=d["lead"], co_handlers=d["co_handlers"], actor=user, category=d["category"] or None, note=d["note"]
-            )
-            return form, _("已交办。")
-        return form, None
-    if action == "not_accept":
-        form = form_of(forms.ReasonForm)
-        if form.is_valid():
-            services.suggestion_not_accept(sid, actor=user, reason=form.cleaned_data["reason"])
-            return form, _("已作不予立案处理。")
-        return form, None
-    if action in ("approve_return", "refuse_return", "approve_extension", "refuse_extension", "withdraw"):
-        form = form_of(forms.NoteForm)
-        if form.is_valid():
-            note = form.cleaned_data["note"]
-            if action == "approve_return":
-                services.return_approve(selectors.pending_request(ReturnRequest, suggestion).pk, actor=user, note=note)
-            elif action == "refuse_return":
-                services.return_refuse(selectors.pending_request(ReturnRequest, suggestion).pk, actor=user, note=note)
-            elif action == "approve_extension":
-                services.extension_approve(selectors.pending_request(ExtensionRequest, suggestion).pk, actor=user, note=note)
-            elif action == "refuse_extension":
-                services.extension_refuse(selectors.pending_request(ExtensionRequest, suggestion).pk, actor=user, note=note)
-            else:
-                services.suggestion_withdraw(sid, actor=user, note=note)
-            return form, DONE_MESSAGES[action]
-        return form, None
-    if action == "request_return":
-        form = form_of(forms.ReturnForm, departments=selectors.departments_visible_to(user).filter(active=True))
-        if form.is_valid():
-            d = form.cleaned_data
-            services.assignment_request_return(
-                selectors.my_assignment(user, suggestion, roles=[AssignmentRole.LEAD]).pk, actor=user, reason=d["reason"], suggested_department=d["suggested_department"]
-            )
-            return form, _("退回申请已提交，等待人大常委会审核。")
-        return form, None
-    if action == "request_extension":
-        form = form_of(forms.ExtensionForm)
-        if form.is_valid():
-            d = form.cleaned_data
-            services.assignment_request_extension(
-                selectors.my_assignment(user, suggestion, roles=[AssignmentRole.LEAD]).pk, actor=user, reason=d["reason"], requested_due_at=d["requested_due_at"]
-            )
-            return form, _("延期申请已提交，等待人大常委会审核。")
-        return form, None
-    if action == "opinion":
-        form = form_of(forms.OpinionForm)
-        if form.is_valid():
-            services.cohandler_opinion_submit(
-                selectors.my_assignment(user, suggestion, roles=[AssignmentRole.CO_HANDLER]).pk, actor=user, opinion=form.cleaned_data["opinion"]
-            )
-            return form, _("协办意见已提交主办单位。")
-        return form, None
-    if action == "answer":
-        form = form_of(forms.AnswerForm)
-        if form.is_valid():
-            d = form.cleaned_data
-            services.suggestion_answer(
-                sid, actor=user, text=d["text"], outcome_class=d["outcome_class"], follow_up_date=d["follow_up_date"], attachments=d["attachments"]
-            )
-            return form, _("已答复，等待代表测评。")
-        return form, None
-    if action == "rate":
-        form = form_of(forms.RateForm)
-        if form.is_valid():
-            services.suggestion_rate(sid, actor=user, value=form.cleaned_data["value"], comment=form.cleaned_data["comment"])
-            return form, _("测评已提交。")
-        return form, None
-    if action == "merge":
-        form = form_of(forms.MergeForm)
-        if form.is_valid():
-            target = (
-                selectors.suggestions_visible_to(user).filter(forms.merge_target_lookup(form.cleaned_data["into"])).exclude(pk=sid).first()
-            )
-            if target is None:
-                form.add_error("into", _("找不到该编号的建议。"))
-                return form, None
-            services.suggestion_merge(sid, into=target, actor=user, note=form.cleaned_data["note"])
-            return form, _("已合并。")
-        return form, None
-    if action == "follow_up":
-        form = form_of(forms.FollowUpForm)
-        if form.is_valid():
-            answer = selectors.pending_follow_up(suggestion)
-            services.follow_up_record(answer.pk, actor=user, note=form.cleaned_data["note"])
-            return form, _("回头看已记录。")
-        return form, None
-    raise Http404
-
-
-
-
-
 @login_required
 @require_POST
 def act(request, pk, action):
     """Run one transition from the detail page."""
-    if action not in ACTIONS:
+    if action not in PAGE_ACTIONS:
         raise Http404
     suggestion = selectors.get_visible_or_404(request.user, pk)
     holder = {}
     try:
-        form, done = _run(action, request, suggestion, holder)
+        form, done = page_actions.run(action, request, suggestion, holder)
     except ValidationError as exc:
         form, done = holder.get("form"), None
         if form is None:

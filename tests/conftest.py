@@ -59,8 +59,7 @@ def _region(code, name, level, parent=None):
     return Region.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[0]
 
 
-@pytest.fixture
-def tree(db) -> Tree:
+def make_tree() -> Tree:
     province = _region("420000", "湖北省", RegionLevel.PROVINCE)
     enshi = _region("422800", "恩施土家族苗族自治州", RegionLevel.CITY, province)
     xuanen = _region("422825", "宣恩县", RegionLevel.COUNTY, enshi)
@@ -80,6 +79,56 @@ def tree(db) -> Tree:
         fengkou=fengkou,
         fengkou_village=_region("421083101200", "西坪村", RegionLevel.VILLAGE, fengkou),
     )
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    return make_tree()
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """An outer transaction around a whole test module, for rows made once and read by all its tests.
+
+    A module-scoped fixture that depends on this one makes its rows before the module's first test
+    that asks for it (pytest sets up wider-scoped fixtures first). Each test's own transaction is a
+    savepoint inside this one, rolled back after the test: what a test writes is gone for the next,
+    and the module's rows are gone after the module. Only for modules without ``transaction=True``
+    tests. Hand tests instances re-read with ``fresh()``, so a change one test makes to an instance in
+    memory does not reach the next.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    yield django_db_blocker
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def module_tree(module_db) -> Tree:
+    with module_db.unblock():
+        return make_tree()
+
+
+def fresh(value):
+    """``value`` with every model instance in it read again from the database (lists, dicts, dataclasses)."""
+    from dataclasses import fields, is_dataclass, replace
+
+    from django.db.models import Model
+
+    if isinstance(value, Model):
+        return type(value)._default_manager.get(pk=value.pk)
+    if isinstance(value, dict):
+        return {k: fresh(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fresh(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: fresh(getattr(value, f.name)) for f in fields(value) if f.init})
+    return value
 
 
 @pytest.fixture

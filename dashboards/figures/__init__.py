@@ -8,7 +8,7 @@ definition drives the totals, the child-region table (one grouped query per fami
 the child's code prefix) and the drill list behind each number, so a list's count is the number
 by construction, and the number of queries never depends on how many regions or rows there are.
 
-Modules: ``deadlines`` (due-soon cut-offs), ``filters`` (what the user chose), ``families`` (the rows each group counts),
+Modules: ``filters`` (what the user chose), ``families`` (the rows each group counts),
 ``definitions`` (every figure and the child table), ``measures``, ``dashboard`` (totals and child units),
 ``breakdowns`` (categories, league, trend) and ``drill`` (the list behind a number).
 This package re-exports their names so ``from dashboards.figures import …`` keeps working.
@@ -29,11 +29,6 @@ from dashboards.figures.dashboard import (  # noqa: F401
     compute_dashboard,
     dashboard_header,
 )
-from dashboards.figures.deadlines import (  # noqa: F401
-    DEFAULT_LONG_OVERDUE_DAYS,
-    DEFAULT_REMINDER_DAYS,
-    deadline_cutoffs,
-)
 from dashboards.figures.definitions import (  # noqa: F401
     CHILD_TABLE,
     FIGURES,
@@ -45,8 +40,6 @@ from dashboards.figures.drill import (  # noqa: F401
 )
 from dashboards.figures.families import (  # noqa: F401
     FAMILIES,
-    OPEN_ASSIGNMENT_STATES,
-    REACHED_ASSIGNMENT,
     STANDING_ASSIGNMENT_EXCLUDED,
     Family,
     SubqueryCount,
@@ -70,16 +63,12 @@ from dashboards.figures.measures import (  # noqa: F401
 __all__ = [
     "BUCKET_LENGTH",
     "CHILD_TABLE",
-    "DEFAULT_LONG_OVERDUE_DAYS",
-    "DEFAULT_REMINDER_DAYS",
     "FAMILIES",
     "FIGURES",
     "Family",
     "Figure",
     "Filters",
     "Narrowing",
-    "OPEN_ASSIGNMENT_STATES",
-    "REACHED_ASSIGNMENT",
     "STANDING_ASSIGNMENT_EXCLUDED",
     "SubqueryCount",
     "TREND_SERIES",
@@ -90,7 +79,6 @@ __all__ = [
     "compute_dashboard",
     "current_answers_base",
     "dashboard_header",
-    "deadline_cutoffs",
     "deputies_base",
     "figure_rows",
     "figure_value_of",

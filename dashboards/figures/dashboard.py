@@ -57,6 +57,8 @@ def _grouped(family: Family, filters: Filters, units: list[dict[str, Any]]) -> d
         for key, value in row.items():
             target[key] += value or 0
     return result
+
+
 def dashboard_header(filters: Filters) -> dict[str, Any]:
     region = filters.region
     return {

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from activities.models import ActivityType, Attendance
-from dashboards.figures.families import OPEN_ASSIGNMENT_STATES, REACHED_ASSIGNMENT
 from dashboards.figures.filters import Filters
 from deputies.models import Mandate, MandateLevel
 from liaison_stations.models import StationAssignment
@@ -19,8 +18,16 @@ from suggestions.models import (
     OPEN_STATUSES,
     Assignment,
     OutcomeClass,
-    RatingValue,
     Status,
+)
+from suggestions.states import (
+    RUNNING_ASSIGNMENT_STATES,
+    answered_q,
+    due_soon_q,
+    handled_q,
+    long_overdue_q,
+    overdue_q,
+    satisfied_q,
 )
 
 
@@ -85,7 +92,7 @@ def _no_station(filters: Filters) -> Q:
 
 def _open_assignment(condition: Callable[[Filters], Q]) -> Callable[[Filters], Q]:
     def build(filters: Filters) -> Q:
-        assignments = Assignment.objects.filter(condition(filters), suggestion=OuterRef("pk"), state__in=OPEN_ASSIGNMENT_STATES)
+        assignments = Assignment.objects.filter(condition(filters), suggestion=OuterRef("pk"), state__in=RUNNING_ASSIGNMENT_STATES)
         return Q(Exists(assignments), status__in=OPEN_STATUSES)
 
     return build
@@ -151,9 +158,9 @@ def _figures() -> list[Figure]:
         Figure("reception_days", _("接待日"), "receptions"),
         Figure("suggestions_received", _("收到建议"), "suggestions"),
         Figure("suggestions_triage", _("待分办"), "suggestions", condition=lambda f: Q(status=Status.TRIAGE)),
-        Figure("suggestions_assigned", _("已交办"), "suggestions", condition=lambda f: Q(status__in=REACHED_ASSIGNMENT)),
+        Figure("suggestions_assigned", _("已交办"), "suggestions", condition=lambda f: handled_q()),
         Figure(
-            "suggestions_answered", _("已答复"), "suggestions", condition=lambda f: Q(status__in=[Status.ANSWERED, Status.CLOSED])
+            "suggestions_answered", _("已答复"), "suggestions", condition=lambda f: answered_q()
         ),
         Figure("suggestions_closed", _("已办结"), "suggestions", condition=lambda f: Q(status=Status.CLOSED)),
         Figure("suggestions_not_accepted", _("不予立案"), "suggestions", condition=lambda f: Q(status=Status.NOT_ACCEPTED)),
@@ -161,14 +168,14 @@ def _figures() -> list[Figure]:
             "suggestions_due_soon",
             _("临期催办"),
             "suggestions",
-            condition=_open_assignment(lambda f: Q(due_at__gte=f.today, due_at__lte=f.due_soon_until)),
+            condition=_open_assignment(lambda f: due_soon_q(f.today)),
         ),
-        Figure("suggestions_overdue", _("逾期督办"), "suggestions", condition=_open_assignment(lambda f: Q(due_at__lt=f.today))),
+        Figure("suggestions_overdue", _("逾期督办"), "suggestions", condition=_open_assignment(lambda f: overdue_q(f.today))),
         Figure(
             "suggestions_long_overdue",
             _("逾期通报"),
             "suggestions",
-            condition=_open_assignment(lambda f: Q(due_at__lt=f.long_overdue_before)),
+            condition=_open_assignment(lambda f: long_overdue_q(f.today)),
         ),
         Figure("answers_total", _("已答复(首次)"), "first_answers"),
         Figure("answers_on_time", _("按期答复"), "first_answers", condition=lambda f: Q(on_time=True)),
@@ -186,7 +193,7 @@ def _figures() -> list[Figure]:
             "ratings_satisfied",
             _("满意及基本满意"),
             "ratings",
-            condition=lambda f: Q(value__in=[RatingValue.SATISFIED, RatingValue.BASICALLY_SATISFIED]),
+            condition=lambda f: satisfied_q(),
         ),
         Figure("satisfaction_rate", _("满意率"), "ratings", "rate", numerator="ratings_satisfied", denominator="ratings_total"),
     ]

@@ -19,16 +19,15 @@ from suggestions.models import (
     Answer,
     Assignment,
     AssignmentRole,
-    AssignmentState,
     Rating,
-    Status,
     Suggestion,
 )
+from suggestions.states import ENDED_ASSIGNMENT_STATES, received_q
 
-OPEN_ASSIGNMENT_STATES = [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED, AssignmentState.RETURN_REQUESTED]
-# Assignments that still stand: a returned or withdrawn one no longer makes the department responsible.
-STANDING_ASSIGNMENT_EXCLUDED = [AssignmentState.RETURNED, AssignmentState.WITHDRAWN]
-REACHED_ASSIGNMENT = [Status.ASSIGNED, Status.RETURN_REQUESTED, Status.ACKNOWLEDGED, Status.ANSWERED, Status.CLOSED]
+# Defined once in suggestions.states.
+STANDING_ASSIGNMENT_EXCLUDED = ENDED_ASSIGNMENT_STATES
+
+
 def _within(queryset: QuerySet, filters: Filters, region_path: str) -> QuerySet:
     return in_scope(queryset, filters.user, region_path).filter(**{f"{region_path}__prefix__startswith": filters.region.prefix})
 
@@ -47,7 +46,7 @@ def _activities_filtered(filters: Filters, queryset: QuerySet | None = None) -> 
 
 
 def _suggestions_filtered(queryset: QuerySet, filters: Filters, prefix: str = "") -> QuerySet:
-    qs = queryset.exclude(**{f"{prefix}status": Status.DRAFT})
+    qs = queryset.filter(received_q(prefix))
     if filters.campaign:
         qs = qs.filter(**{f"{prefix}campaign": filters.campaign})
     if filters.date_from:

@@ -9,7 +9,6 @@ from typing import Any
 from django.utils import timezone
 
 from activities.models import Campaign
-from dashboards.figures.deadlines import DEFAULT_LONG_OVERDUE_DAYS, DEFAULT_REMINDER_DAYS, deadline_cutoffs
 from liaison_stations.models import LiaisonStation
 from regions.models import Region
 
@@ -24,8 +23,6 @@ class Filters:
     date_from: dt.date | None
     date_to: dt.date | None
     today: dt.date
-    due_soon_until: dt.date
-    long_overdue_before: dt.date
     # A station of the township: the dashboard and its lists narrowed to that station.
     station: LiaisonStation | None = None
     # Set only by the rollup refresh: participation is read from dashboards.Participation, rebuilt
@@ -36,13 +33,9 @@ class Filters:
     def build(
         cls, *, user, region: Region, campaign: Campaign | None, date_from=None, date_to=None, today=None, station=None
     ) -> Filters:
-        today = today or timezone.localdate()
-        due_soon_until, long_overdue_before = deadline_cutoffs(
-            today,
-            reminder_days=campaign.reminder_days if campaign else DEFAULT_REMINDER_DAYS,
-            long_overdue_days=campaign.long_overdue_days if campaign else DEFAULT_LONG_OVERDUE_DAYS,
-        )
-        return cls(user, region, campaign, date_from, date_to, today, due_soon_until, long_overdue_before, station)
+        # Due soon / overdue read the dates stored on each assignment (suggestions.states), so a
+        # suggestion's deadline state is the same whichever campaign view shows it.
+        return cls(user, region, campaign, date_from, date_to, today or timezone.localdate(), station)
 
     def query_params(self) -> dict[str, str]:
         """The filters as the query string every link carries (campaign is always explicit)."""

@@ -18,10 +18,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from suggestions.routing import measures
 from suggestions.routing.classifier import (
+    CORRECTIONS_CSV,
     DEFAULT_CONFIDENCE_THRESHOLD,
+    HARD_PROBE_CSV,
     PROBE_CSVS,
-    Classifier,
+    category_codes,
     default_classifier,
     load_examples,
 )
@@ -36,6 +39,79 @@ from suggestions.routing.evaluation import (
 )
 
 EXIT_USAGE = 2
+# The router before it looked for the ask (commit 0dba8c3 plus the hard probe's own section), measured by
+# this command when the hard probe was first scored: kept so that every later report shows the change.
+BEFORE = [
+    "## Before: the hard probe under the earlier router",
+    "",
+    "Measured by `make eval-routing` on the router as it was when the hard probe arrived (one TF-IDF logistic "
+    "regression over the whole text, temperature-scaled, threshold 0.85), before any change was made for it:",
+    "",
+    "| data | texts | top-1 | top-3 | sent to triage | auto-routed precision |",
+    "| --- | --- | --- | --- | --- | --- |",
+    "| `suggestions/data/suggestions_probe_hard.csv` | 177 | 61.6% | 89.8% | 60.5% | 78.6% |",
+    "| `suggestions/data/suggestions_probe.csv` | 80 | 93.8% | 100.0% | 17.5% | 100.0% |",
+    "| `suggestions/data/suggestions_probe2.csv` | 132 | 93.2% | 98.5% | 14.4% | 98.2% |",
+    "",
+]
+# The labelled multi-remit cases (lead and co-handlers), never trained on.
+COHANDLERS_CSV = HARD_PROBE_CSV.parent / "suggestions_cohandlers.csv"
+# The learning curve's chart, written next to the report.
+LEARNING_CHART = "routing_learning.svg"
+# How the settings were chosen: on the office's corrections held out (train on the bundled examples, score
+# the 200 corrections), never on a probe. Measured once with /tmp scripts of this branch's history.
+SETTINGS_CHOICE = [
+    "## How the settings were chosen",
+    "",
+    "On the office's corrections held out (trained on the bundled examples, scored on the 200 corrections at "
+    "threshold 0.85 with the triage rules), never on a probe:",
+    "",
+    "| features | top-1 | auto-routed precision | sent to triage |",
+    "| --- | --- | --- | --- |",
+    "| whole text only (ask and remit blocks off; the ask still decides triage) | 88.5% | 99.3% | 27.5% |",
+    "| whole text + ask blocks | 85.0% | 96.7% | 25.0% |",
+    "| whole text + ask blocks + remit similarity (shipped) | 86.5% | 97.4% | 24.5% |",
+    "",
+    "One text is 0.5 points here: the three are within four texts of each other. The shipped one keeps the ask "
+    "and the remits as features because they are what the office is shown (the words that decided come from the "
+    "ask's block as well as the whole text's) and it sends the fewest to triage; the whole-text-only model is a "
+    "one-line change (`_ASK_WEIGHT = _REMIT_WEIGHT = 0`) should more corrections show it ahead.",
+    "",
+]
+# What the run of 2026-12-07 measured against the issue's targets, and why the missed ones were missed.
+# Written from that run's figures (the sections below are recomputed on every run).
+FINDINGS = [
+    "## Targets: what was met, what was missed, and why",
+    "",
+    "Measured by this report's run of 2026-12-07 (the sections below recompute every figure on each run):",
+    "",
+    "- **Hard probe: missed.** Top-1 rose from 61.6% to 68.4% (target 85%); what is routed automatically is right "
+    "88.4% of the time, up from 78.6% (target 97%); 61.0% goes to triage (target ≤ 35%). The same router, scored "
+    "on the office's 200 corrections (hard cases by another writer, held out), reaches 86.5% top-1, 97.4% "
+    "auto-routed precision and 24.5% to triage: the gap is between writers. The probe's speech (dialect, stories "
+    "told through a third person, settings the examples never used) shares few words with the 206 hard examples "
+    "written for this branch, and a bag-of-words model cannot route phrasing it has not seen. Its calibration was "
+    "fit on held-out folds of the bundled examples, where it is right far more often than on the probe, so on the "
+    "probe its confidences run high: the triage rules (below 0.85, a close call, the ask pointing elsewhere) catch "
+    "most wrong answers but not enough for 97%.",
+    "- **Existing probes: met.** 95.0% and 94.7% top-1 (93.8% and 93.2% before); cross-validation 90.5% on 796 "
+    "labelled examples, now including the hard ones.",
+    "- **Co-handlers: missed.** 44.4% precision (12 of 27 proposals) against 80%. The proposal follows the setting "
+    "when the ask is elsewhere, which is right only when the lead is right, and on these texts the lead is right "
+    "38% of the time.",
+    "- **Learning loop: measured.** 195 corrections (five left out for sharing text with an unseen file) raise "
+    "top-1 on the probe from 68.4% to 72.9%, a point or so per 40 corrections. A rogue office filing all 200 "
+    "wrong costs 8.5 points with the per-office cap of 40 and 15.9 without it.",
+    "- **Time: slower.** 10.5–13.0 ms of CPU a text classified alone, 1.8–2.0 ms in a batch of 100 (two runs), against 3.3 and 0.7 ms "
+    "for the earlier router measured the same way (the text, its ask and its setting are each classified). "
+    "`make bench`'s routing step was not re-run on this branch (the shared machine ran at a load of 12–17 on two "
+    "cores all session): the routing target there is unverified for this change.",
+    "- **Next.** Corrections from several offices in real use (the loop above), hard examples written by several "
+    "people rather than one, and a sentence-level model for the ask once the corrections number in the hundreds.",
+    "",
+]
+# Held-out files whose misrouted texts the report does not list (see HOLDOUT_NOTES).
+UNSEEN_PROBES = {"suggestions_probe_hard.csv"}
 
 # What the report says about each bundled held-out file: how it was written and how clean a test it is.
 HOLDOUT_NOTES = {
@@ -52,6 +128,13 @@ HOLDOUT_NOTES = {
         "texts than the first probe's are. It is scored, never tuned against; its errors under the earlier "
         "model had been seen, which is the one way it was looked at."
     ),
+    "suggestions_probe_hard.csv": (
+        "The hard probe: 177 suggestions as residents and deputies really talk (quoted stories, dialect, no "
+        "department words), many told by a speaker or in a place that belongs to another remit than the ask. "
+        "Written from the category list and plain descriptions of residents' problems by someone who never saw "
+        "the training data or the earlier probes, and committed before any tuning. It is the unseen set: never "
+        "trained on, its texts never copied into examples, lexicon or remits, and its failures not read to write rules."
+    ),
 }
 
 
@@ -62,8 +145,15 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="cross-validate the classifier and report")
     evaluate.add_argument("--out", type=Path, help="also write the Markdown report to this file")
     evaluate.add_argument("--folds", type=int, default=5)
-    # Three seeds steady the figures on some 600 examples while keeping the run near a minute.
-    evaluate.add_argument("--repeats", type=int, default=3, help="repeat the split with this many seeds")
+    # One seed: each training now fits six models (five calibration folds and the final one).
+    evaluate.add_argument("--repeats", type=int, default=1, help="repeat the split with this many seeds")
+    evaluate.add_argument(
+        "--cache", type=Path, default=Path("var/routing-eval"),
+        help="keep trained models here and reuse them when examples and training code are unchanged ('' to turn off)",
+    )
+    evaluate.add_argument(
+        "--no-loop", dest="loop", action="store_false", help="skip the learning loop (eleven retrains) and the rogue office"
+    )
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.add_argument("--threshold", type=float, default=DEFAULT_CONFIDENCE_THRESHOLD)
     evaluate.add_argument(
@@ -79,6 +169,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    measures.TRAIN_CACHE = args.cache if args.cache and str(args.cache) not in ("", ".") else None
     examples = load_examples()
     holdout_paths = args.holdout or [path for path in PROBE_CSVS if path.exists()]
     try:
@@ -94,7 +185,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             print(f"eval: {path}: {len(leaked)} text(s) also appear in the training data, e.g. {leaked[0][0]!r}", file=sys.stderr)
             return EXIT_USAGE
     report = cross_validate(examples, folds=args.folds, threshold=args.threshold, seed=args.seed, repeats=args.repeats)
-    classifier = Classifier.train(examples)
+    classifier = measures.train(examples)
     try:
         holdouts = [
             evaluate_holdout(
@@ -104,18 +195,61 @@ def _evaluate(args: argparse.Namespace) -> int:
                 classifier=classifier,
                 source=_shown_path(path),
                 description=HOLDOUT_NOTES.get(path.name, ""),
+                show_misrouted=path.name not in UNSEEN_PROBES,
             )
             for path, held_out in holdout_sets
         ]
     except LeakedTextError as error:
         print(f"eval: {error}", file=sys.stderr)
         return EXIT_USAGE
-    markdown = render_markdown(report, holdouts)
+    extra = list(BEFORE) + FINDINGS + SETTINGS_CHOICE
+    if not args.holdout:
+        try:
+            extra += _further_measures(examples, holdout_sets, holdouts, classifier, args)
+        except LeakedTextError as error:
+            print(f"eval: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    markdown = render_markdown(report, holdouts, extra=extra)
     sys.stdout.write(markdown)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(markdown, encoding="utf-8")
     return 0
+
+
+def _further_measures(examples, holdout_sets, holdouts, classifier, args) -> list[str]:
+    """The hard probe against its targets, co-handlers, the learning loop and the time a text takes."""
+    hard_index = next(i for i, (path, _) in enumerate(holdout_sets) if path.name == HARD_PROBE_CSV.name)
+    hard = holdout_sets[hard_index][1]
+    report = holdouts[hard_index]
+    score = measures.ProbeScore(report.top1_accuracy, report.auto_routed_precision, report.triage_share)
+    lines = measures.hard_probe_section(score, args.threshold)
+    unseen = [text for _, held_out in holdout_sets for text, _ in held_out]
+    cases = measures.load_co_handler_cases(COHANDLERS_CSV)
+    unseen += [text for text, _, _ in cases]
+    # The corrections are trained on in the loop: any that shares a run with an unseen text is left out.
+    leaked = leaked_texts([text for text, _ in examples], [text for text, _, _ in cases])
+    if leaked:
+        raise LeakedTextError(f"{len(leaked)} co-handler case(s) also appear in the training data, e.g. {leaked[0][0]!r}")
+    corrections, dropped = usable_corrections(unseen)
+    lines += measures.co_handler_section(measures.evaluate_co_handlers(classifier, cases), _shown_path(COHANDLERS_CSV))
+    if args.loop:
+        points = measures.replay_corrections(examples, corrections, hard, args.threshold, start=classifier)
+        poison = measures.poisoned_office(examples, corrections, hard, category_codes(), args.threshold)
+        chart = (args.out.parent if args.out else Path("docs")) / LEARNING_CHART
+        chart.parent.mkdir(parents=True, exist_ok=True)
+        chart.write_text(measures.learning_svg(points), encoding="utf-8")
+        lines += measures.learning_section(points, poison, LEARNING_CHART, _shown_path(CORRECTIONS_CSV), dropped)
+    lines += measures.latency_section(*measures.latency_ms(classifier, [text for text, _ in hard]))
+    return lines
+
+
+def usable_corrections(unseen_texts) -> tuple[list[tuple[str, str]], int]:
+    """The office's corrections the learning loop may train on: those sharing no run of text with an
+    unseen (probe or co-handler) text. Returns them and how many were left out."""
+    corrections = load_examples(CORRECTIONS_CSV)
+    leaked = {text for text, _ in leaked_texts(list(unseen_texts), [text for text, _ in corrections])}
+    return [(text, category) for text, category in corrections if text not in leaked], len(leaked)
 
 
 def _shown_path(path: Path) -> str:

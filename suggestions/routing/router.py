@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config.transient import TRANSIENT_ERRORS
 from regions.models import Region
 from suggestions import services
 from suggestions.models import Department, RouterModel, RoutingRule, Status, Suggestion, TrainingExample
@@ -34,7 +36,9 @@ from suggestions.routing.classifier import (
     Prediction,
     default_classifier,
     load_examples,
+    triage_reasons,
 )
+from suggestions.routing.learning import Correction, training_set
 from suggestions.taxonomy import categories, department_type_for
 
 logger = logging.getLogger(__name__)
@@ -205,13 +209,26 @@ def threshold() -> float:
     return settings.ROUTER_CONFIDENCE_THRESHOLD
 
 
-def guesses_for(prediction: Prediction) -> list[dict]:
-    """The three best guesses as stored on the suggestion (code, Chinese name, confidence)."""
+def guesses_for(prediction: Prediction, reasons: Sequence[str] = ()) -> list[dict]:
+    """The three best guesses as stored on the suggestion (code, Chinese name, confidence).
+
+    The first also carries what the triage page explains: the ask found, the deciding words, the
+    proposed co-handlers (code and name) and why a person should decide.
+    """
     taxonomy = categories()
-    return [
+    guesses = [
         {"category": code, "name": taxonomy[code].name_zh, "confidence": round(confidence, 4), "source": "router"}
         for code, confidence in prediction.candidates
     ]
+    if guesses:
+        guesses[0].update({
+            "ask": prediction.ask[:200],
+            "ask_category": prediction.ask_category,
+            "words": list(prediction.words),
+            "co_handlers": [{"category": c, "name": taxonomy[c].name_zh} for c in prediction.co_handlers],
+            "reasons": [str(_REASONS[r]) for r in reasons],
+        })
+    return guesses
 
 
 def route(suggestion_id: int, *, batch_size: int | None = None) -> str:
@@ -226,13 +243,13 @@ def route(suggestion_id: int, *, batch_size: int | None = None) -> str:
     and written in a few statements, so a burst of submissions costs a few transactions instead of
     one each. Their own tasks then find them routed, or held by the batch, and stop ("skipped")
     without waiting for it. Should that batch fail, its own task retries it (a database error: the
-    retry batches the waiting ones again) or routes its own suggestion alone (any other error), and
+    retry batches the waiting ones again) or routes its own suggestion alone (any other error, a bug included), and
     the stuck-submission sweeper re-sends whatever is still waiting, so nothing is lost.
     """
     size = settings.ROUTING_BATCH_SIZE if batch_size is None else batch_size
     try:
         return _route(suggestion_id, size)
-    except DatabaseError:
+    except TRANSIENT_ERRORS:
         raise  # the task retries it (a deadlock, a dropped connection)
     except Exception:
         if size <= 1:
@@ -296,17 +313,47 @@ def classify_many(suggestions: Sequence[Suggestion]) -> list[Prediction]:
     return predictions
 
 
+# Why a suggestion went to triage, as the office reads it.
+_REASONS = {
+    "low_confidence": gettext_lazy("置信度低于阈值"),
+    "close_call": gettext_lazy("前两个类别接近"),
+    "ask_elsewhere": gettext_lazy("诉求指向的类别与全文判断不一致"),
+}
+
+
+def explain(prediction: Prediction, reasons: Sequence[str] = ()) -> str:
+    """What the router found, in the office's words: the ask, the deciding words, co-handlers, why triage."""
+    taxonomy = categories()
+    parts = []
+    if prediction.ask:
+        parts.append(_("找到的诉求：「%(ask)s」（单看诉求：%(name)s %(confidence).2f）。") % {
+            "ask": prediction.ask[:80], "name": taxonomy[prediction.ask_category].name_zh, "confidence": prediction.ask_confidence,
+        })
+    if prediction.words:
+        parts.append(_("起决定作用的词：%(words)s。") % {"words": "、".join(prediction.words)})
+    if prediction.co_handlers:
+        parts.append(_("建议协办：%(names)s。") % {"names": "、".join(taxonomy[c].name_zh for c in prediction.co_handlers)})
+    if reasons:
+        parts.append(_("转人工原因：%(reasons)s。") % {"reasons": "；".join(str(_REASONS[r]) for r in reasons)})
+    return "".join(parts)
+
+
 def decide(suggestions: Sequence[Suggestion]) -> list[services.RouterDecision]:
-    """Assign (confident, department found) or send to triage with the three best guesses."""
+    """Assign (confident, clear, the ask agreeing, department found) or send to triage with the guesses.
+
+    Triage when the confidence is below the threshold, when the best two categories are close, or
+    when the ask alone points to another category than the whole text (the setting outvoted it).
+    """
     limit = threshold()
     taxonomy = categories()
     predictions = classify_many(suggestions)
-    resolutions = resolve_many({(s.region, p.category) for s, p in zip(suggestions, predictions, strict=True) if p.confidence >= limit})
+    reasons = [triage_reasons(p, limit) for p in predictions]
+    resolutions = resolve_many({(s.region, p.category) for s, p, r in zip(suggestions, predictions, reasons, strict=True) if not r})
     decisions = []
-    for suggestion, prediction in zip(suggestions, predictions, strict=True):
+    for suggestion, prediction, why in zip(suggestions, predictions, reasons, strict=True):
         name = taxonomy[prediction.category].name_zh
-        decision = services.RouterDecision(suggestion, prediction.category, prediction.confidence, "", guesses=guesses_for(prediction))
-        if prediction.confidence >= limit:
+        decision = services.RouterDecision(suggestion, prediction.category, prediction.confidence, "", guesses=guesses_for(prediction, why))
+        if not why:
             resolution = resolutions[suggestion.region.pk, prediction.category]
             if resolution.lead is not None:
                 decision.note = _("系统分办：类别「%(name)s」，置信度 %(confidence).2f（阈值 %(threshold).2f）。") % {
@@ -314,15 +361,16 @@ def decide(suggestions: Sequence[Suggestion]) -> list[services.RouterDecision]:
                 }
                 if resolution.rule is not None:
                     decision.note += _("依据分办规则 #%(rule)s。") % {"rule": resolution.rule.pk}
+                decision.note += explain(prediction)
                 decision.lead, decision.co_handlers = resolution.lead, resolution.co_handlers
             else:
                 decision.note = _("类别「%(name)s」（置信度 %(confidence).2f）在本区划及上级均未找到承办单位，请人工分办。") % {
                     "name": name, "confidence": prediction.confidence,
                 }
         else:
-            decision.note = _("系统分办置信度 %(confidence).2f，低于阈值 %(threshold).2f，请人工分办。") % {
+            decision.note = _("系统分办置信度 %(confidence).2f（阈值 %(threshold).2f），请人工分办。") % {
                 "confidence": prediction.confidence, "threshold": limit,
-            }
+            } + explain(prediction, why)
         decisions.append(decision)
     return decisions
 
@@ -330,19 +378,28 @@ def decide(suggestions: Sequence[Suggestion]) -> list[services.RouterDecision]:
 # --- model versions -------------------------------------------------------------------------------
 
 
-def training_examples() -> list[tuple[str, str]]:
-    """Everything the router learns from: the bundled examples and every office decision kept."""
+def training_examples() -> tuple[list[tuple[str, str]], list[float]]:
+    """Everything the router learns from, with weights: the bundled examples, and every office decision
+    kept, each counted once and each county office's weight capped (``suggestions.routing.learning``)."""
     valid = categories()
-    kept = [(text, category) for text, category in TrainingExample.objects.values_list("text", "category") if category in valid]
-    return load_examples() + kept
+    kept = (
+        TrainingExample.objects.filter(category__in=list(valid))
+        .order_by("created_at", "pk")
+        .values_list("text", "category", "suggestion_id", "suggestion__region__prefix")
+    )
+    corrections = [
+        Correction(text, category, office=(prefix or "")[:6], key=str(suggestion_id or ""))
+        for text, category, suggestion_id, prefix in kept
+    ]
+    return training_set(load_examples(), corrections)
 
 
 def _metrics(classifier: Classifier, examples: list[tuple[str, str]]) -> dict:
-    # Training accuracy: cheap and enough to spot a broken retrain; the cross-validated figures are
-    # in docs/routing.md (make eval-routing), which takes a minute.
+    # Training accuracy: cheap and enough to spot a broken retrain; the held-out figures are in
+    # docs/routing.md (make eval-routing), which takes minutes.
     predictions = classifier.predict_many([text for text, _ in examples])
     correct = sum(p.category == category for p, (_, category) in zip(predictions, examples, strict=True))
-    routed = [p.category == category for p, (_, category) in zip(predictions, examples, strict=True) if p.confidence >= threshold()]
+    routed = [p.category == category for p, (_, category) in zip(predictions, examples, strict=True) if not triage_reasons(p, threshold())]
     return {
         "training_accuracy": round(correct / len(examples), 4) if examples else None,
         "training_auto_share": round(len(routed) / len(examples), 4) if examples else None,
@@ -352,8 +409,8 @@ def _metrics(classifier: Classifier, examples: list[tuple[str, str]]) -> dict:
 
 def router_retrain() -> RouterModel:
     """Train on the bundled examples, the lexicon and all kept decisions; store and activate a new version."""
-    examples = training_examples()
-    classifier = Classifier.train(examples)
+    examples, weights = training_examples()
+    classifier = Classifier.train(examples, weights=weights)
     data = classifier.dumps()
     metrics = _metrics(classifier, examples)
     with transaction.atomic():

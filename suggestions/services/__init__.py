@@ -17,6 +17,12 @@ from suggestions.services.calendar import (  # noqa: F401
     calendar_load_chinese_calendar,
     calendar_year_mark,
 )
+from suggestions.services.campaigns import (  # noqa: F401
+    campaign_attributed,
+    campaign_of_source,
+    campaign_running,
+    suggestion_set_campaign,
+)
 from suggestions.services.closing import (  # noqa: F401
     follow_up_record,
     suggestion_answer,
@@ -67,6 +73,10 @@ from suggestions.services.triage import (  # noqa: F401
 )
 
 __all__ = [
+    "campaign_attributed",
+    "campaign_of_source",
+    "campaign_running",
+    "suggestion_set_campaign",
     "CSV_KINDS",
     "DUE_FIELDS",
     "Policy",

@@ -10,7 +10,7 @@ from suggestions.models import (
     AssignmentState,
     Suggestion,
 )
-from suggestions.services.deadlines import RUNNING_ASSIGNMENT_STATES
+from suggestions.states import RUNNING_ASSIGNMENT_STATES
 
 
 def _lead_assignment(suggestion: Suggestion, states=RUNNING_ASSIGNMENT_STATES) -> Assignment | None:

@@ -11,21 +11,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from config.exceptions import PermissionRefused
 from suggestions.calendar import HOLIDAY_NAMES_ZH
 from suggestions.models import (
     CalendarDay,
     CalendarDayKind,
     CalendarYear,
 )
+from suggestions.permissions import may_edit_calendar
 from suggestions.services.deadlines import _recompute_deadlines
-from suggestions.services.permissions import _require
 
 
 def _require_calendar_editor(actor) -> None:
-    _require(
-        actor is None or actor.is_superuser or actor.role == Role.PROVINCIAL_OFFICE, _("只有省人大常委会可以维护工作日历。")
-    )
+    if not may_edit_calendar(actor):
+        raise PermissionRefused(_("只有省人大常委会可以维护工作日历。"))
+
+
 def calendar_day_add(*, actor, date: dt.date, kind: str, name: str = "", source: str = "manual") -> CalendarDay:
     """Add (or change) a holiday or a make-up working day; running deadlines it touches move."""
     _require_calendar_editor(actor)
@@ -142,6 +143,3 @@ def calendar_load_chinese_calendar(*, years: Iterable[int] | None = None) -> lis
         changed = [d.date for d in create + update] + [dt.date(y, 1, 1) for y in new_years]
         _recompute_deadlines(changed, actor=None, note=_("载入法定节假日安排"))
     return wanted
-
-
-# --- supervision (Celery beat) ---------------------------------------------------------------------

@@ -25,18 +25,11 @@ from suggestions.notifications import (
     notify_on_commit,
     offices_for,
 )
+from suggestions.permissions import require
 from suggestions.services.assignments import _close_open_assignments, _lead_assignment
 from suggestions.services.deadlines import DUE_FIELDS, _set_due, policy_for
 from suggestions.services.events import _event, _lock, _move
 from suggestions.services.inputs import _attach, _required_text, _validate_files
-from suggestions.services.permissions import (
-    _is_lead_deputy,
-    _is_office_for,
-    _may_act_for_deputy,
-    _require,
-    _require_handler,
-    _require_office,
-)
 from suggestions.transitions import TransitionNotAllowed
 
 
@@ -69,7 +62,7 @@ def suggestion_answer(
         assignment = _lead_assignment(suggestion, states=[AssignmentState.ACKNOWLEDGED])
         if assignment is None:
             raise TransitionNotAllowed(_("没有可以答复的主办交办件。"))
-        _require_handler(actor, assignment)
+        require("answer", actor, suggestion, assignment=assignment)
         now = timezone.now()
         answer = Answer.objects.create(
             suggestion=suggestion,
@@ -114,7 +107,7 @@ def suggestion_rate(suggestion_id: int, *, actor, value: str, comment: str = "")
         raise ValidationError({"comment": _("不满意时请说明理由。")})
     with transaction.atomic():
         suggestion = _lock(suggestion_id)
-        _require(_is_lead_deputy(actor, suggestion), _("只有领衔代表可以测评。"))
+        require("rate", actor, suggestion)
         transitions.check("rate" if value != RatingValue.UNSATISFIED else "rate_unsatisfied", suggestion.status)
         answer = suggestion.answers.select_related("assignment").filter(rating__isnull=True).order_by("-answered_at", "-id").first()
         if answer is None:
@@ -166,9 +159,7 @@ def suggestion_withdraw(suggestion_id: int, *, actor, note: str = "") -> Suggest
     """The lead deputy (or the office) withdraws it, at any state before the answer."""
     with transaction.atomic():
         suggestion = _lock(suggestion_id)
-        _require(
-            _may_act_for_deputy(actor, suggestion) or _is_office_for(actor, suggestion), _("只有领衔代表或人大常委会办公室可以撤回建议。")
-        )
+        require("withdraw", actor, suggestion)
         departments = _close_open_assignments(suggestion, to_state=AssignmentState.WITHDRAWN)
         suggestion.closed_at = timezone.now()
         _move(suggestion, "withdraw", actor=actor, note=note, fields=["closed_at"])
@@ -184,7 +175,7 @@ def suggestion_merge(suggestion_id: int, *, into: Suggestion, actor, note: str =
         raise ValidationError({"into": _("不能合并到自身。")})
     with transaction.atomic():
         suggestion = _lock(suggestion_id)
-        _require_office(actor, suggestion)
+        require("merge", actor, suggestion)
         target = Suggestion.objects.select_for_update().get(pk=into.pk)
         if target.status in (Status.MERGED, Status.WITHDRAWN, Status.DRAFT, Status.NOT_ACCEPTED):
             raise ValidationError({"into": _("目标建议状态为「%(status)s」，不能合并到它。") % {"status": target.get_status_display()}})
@@ -221,7 +212,7 @@ def follow_up_record(answer_id: int, *, actor, note: str) -> Answer:
     note = _required_text(note, "note", _("请填写回头看情况。"))
     with transaction.atomic():
         suggestion = _lock(Answer.objects.values_list("suggestion_id", flat=True).get(pk=answer_id))
-        _require_office(actor, suggestion)
+        require("follow_up", actor, suggestion)
         answer = Answer.objects.get(pk=answer_id)
         if answer.follow_up_date is None or answer.follow_up_done_at is not None:
             raise TransitionNotAllowed(_("该答复没有待完成的回头看。"))

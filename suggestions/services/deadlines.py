@@ -12,14 +12,12 @@ from django.utils import timezone
 from suggestions.calendar import WorkCalendar
 from suggestions.models import (
     Assignment,
-    AssignmentState,
     Status,
     Suggestion,
 )
 from suggestions.services.events import _event, _lock
+from suggestions.states import RUNNING_ASSIGNMENT_STATES
 
-# Assignments whose clock is running (the department still owes something).
-RUNNING_ASSIGNMENT_STATES = [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED, AssignmentState.RETURN_REQUESTED]
 # --- policy: deadlines per campaign ------------------------------------------------------------------
 
 
@@ -61,6 +59,8 @@ def _set_due(assignment: Assignment, due: dt.date, explanation: dict, policy: Po
 
 
 DUE_FIELDS = ["due_at", "due_explanation", "remind_at", "long_overdue_at"]
+
+
 def _recompute_deadlines(dates: Iterable[dt.date], *, actor, note: str) -> int:
     """Recompute running deadlines whose window covers any of ``dates``; each moved one gets an event."""
     dates = sorted(set(dates))

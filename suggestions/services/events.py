@@ -15,6 +15,8 @@ from suggestions.models import (
 SYSTEM_ROUTER = gettext_noop("系统分办")
 SYSTEM = gettext_noop("系统")
 SYSTEM_LABELS = (SYSTEM_ROUTER, SYSTEM)
+
+
 def _label(actor, system_label: str = SYSTEM) -> str:
     return actor.display_name[:64] if actor is not None else system_label
 

@@ -28,11 +28,11 @@ from suggestions.notifications import (
     notify_on_commit,
     offices_for,
 )
+from suggestions.permissions import require
 from suggestions.services.assignments import _close_open_assignments, _lead_assignment
 from suggestions.services.deadlines import DUE_FIELDS, _set_due, policy_for
 from suggestions.services.events import _lock_assignment, _move
 from suggestions.services.inputs import _required_text
-from suggestions.services.permissions import _require_handler, _require_office
 from suggestions.transitions import TransitionNotAllowed
 
 
@@ -48,7 +48,7 @@ def assignment_acknowledge(assignment_id: int, *, actor) -> Assignment:
     """The department signs for it (签收). The lead's acknowledgement moves the suggestion on."""
     with transaction.atomic():
         suggestion, assignment = _lock_assignment(assignment_id)
-        _require_handler(actor, assignment)
+        require("acknowledge", actor, suggestion, assignment=assignment)
         _require_assignment_state(assignment, [AssignmentState.ASSIGNED])
         assignment.state = AssignmentState.ACKNOWLEDGED
         assignment.acknowledged_at = timezone.now()
@@ -60,10 +60,10 @@ def assignment_acknowledge(assignment_id: int, *, actor) -> Assignment:
     return assignment
 
 
-def _lock_running_assignment(assignment_id: int, *, actor, role: str, wrong_role: str) -> tuple[Suggestion, Assignment]:
+def _lock_running_assignment(assignment_id: int, *, actor, action: str, role: str, wrong_role: str) -> tuple[Suggestion, Assignment]:
     """Lock an assignment of the actor's department that is still running (assigned or acknowledged) in ``role``."""
     suggestion, assignment = _lock_assignment(assignment_id)
-    _require_handler(actor, assignment)
+    require(action, actor, suggestion, assignment=assignment)
     if assignment.role != role:
         raise PermissionRefused(wrong_role)
     _require_assignment_state(assignment, [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED])
@@ -75,7 +75,7 @@ def assignment_request_return(assignment_id: int, *, actor, reason: str, suggest
     reason = _required_text(reason, "reason", _("请填写退回理由。"))
     with transaction.atomic():
         suggestion, assignment = _lock_running_assignment(
-            assignment_id, actor=actor, role=AssignmentRole.LEAD, wrong_role=_("协办单位不能申请退回，请向主办单位提出意见。")
+            assignment_id, actor=actor, action="request_return", role=AssignmentRole.LEAD, wrong_role=_("协办单位不能申请退回，请向主办单位提出意见。")
         )
         if assignment.return_deadline and timezone.localdate() > assignment.return_deadline:
             raise TransitionNotAllowed(
@@ -115,7 +115,7 @@ def _decide_request(model, request_id: int, *, actor, action: str, decision: str
     request = model.objects.get(pk=request_id)
     if request.decision != RequestDecision.PENDING:
         raise TransitionNotAllowed(_("该申请已经审核过了。"))
-    _require_office(actor, suggestion)
+    require(action, actor, suggestion)
     transitions.check(action, suggestion.status)
     request.decision = decision
     request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
@@ -173,7 +173,7 @@ def assignment_request_extension(assignment_id: int, *, actor, reason: str, requ
     reason = _required_text(reason, "reason", _("请填写延期理由。"))
     with transaction.atomic():
         suggestion, assignment = _lock_running_assignment(
-            assignment_id, actor=actor, role=AssignmentRole.LEAD, wrong_role=_("协办单位不能申请延期。")
+            assignment_id, actor=actor, action="request_extension", role=AssignmentRole.LEAD, wrong_role=_("协办单位不能申请延期。")
         )
         transitions.check("request_extension", suggestion.status)
         if requested_due_at is None or requested_due_at <= assignment.due_at:
@@ -251,7 +251,7 @@ def cohandler_opinion_submit(assignment_id: int, *, actor, opinion: str) -> Assi
     opinion = _required_text(opinion, "opinion", _("请填写协办意见。"))
     with transaction.atomic():
         suggestion, assignment = _lock_running_assignment(
-            assignment_id, actor=actor, role=AssignmentRole.CO_HANDLER, wrong_role=_("只有协办单位提交协办意见。")
+            assignment_id, actor=actor, action="opinion", role=AssignmentRole.CO_HANDLER, wrong_role=_("只有协办单位提交协办意见。")
         )
         assignment.opinion, assignment.opinion_at = opinion, timezone.now()
         assignment.state = AssignmentState.OPINION_SENT

@@ -17,6 +17,8 @@ def _required_text(value: str, field: str, message: str) -> str:
     if not value:
         raise ValidationError({field: message})
     return value
+
+
 def _attach(suggestion: Suggestion, files, *, actor, answer: Answer | None = None) -> None:
     for upload in files or ():
         content_type = validate_upload(upload)

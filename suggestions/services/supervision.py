@@ -27,6 +27,7 @@ from suggestions.notifications import (
     offices_for,
 )
 from suggestions.services.events import _event
+from suggestions.states import due_soon_q, long_overdue_q, overdue_q
 
 
 def _remind(assignment: Assignment, kind: str, due_at: dt.date, *, recipients, title: str, body: str = "") -> bool:
@@ -65,17 +66,17 @@ def supervise(*, today: dt.date | None = None) -> dict[str, int]:
     )
     lead = running.filter(role=AssignmentRole.LEAD, state__in=[AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED])
 
-    for a in lead.filter(remind_at__lte=today, due_at__gte=today).filter(_not_yet(ReminderKind.DUE_SOON)):
+    for a in lead.filter(due_soon_q(today)).filter(_not_yet(ReminderKind.DUE_SOON)):
         sent[ReminderKind.DUE_SOON] += _remind(
             a, ReminderKind.DUE_SOON, a.due_at, recipients=handlers_of([a.department_id]),
             title=_("催办：%(title)s 将于 %(due)s 到期") % {"title": a.suggestion.title, "due": a.due_at},
         )
-    for a in lead.filter(due_at__lt=today).filter(_not_yet(ReminderKind.OVERDUE)):
+    for a in lead.filter(overdue_q(today)).filter(_not_yet(ReminderKind.OVERDUE)):
         sent[ReminderKind.OVERDUE] += _remind(
             a, ReminderKind.OVERDUE, a.due_at, recipients=[*handlers_of([a.department_id]), *offices_for(a.suggestion)],
             title=_("督办：%(title)s 已于 %(due)s 逾期") % {"title": a.suggestion.title, "due": a.due_at},
         )
-    for a in lead.filter(long_overdue_at__lte=today).filter(_not_yet(ReminderKind.LONG_OVERDUE)):
+    for a in lead.filter(long_overdue_q(today)).filter(_not_yet(ReminderKind.LONG_OVERDUE)):
         recipients = [*handlers_of([a.department_id]), *offices_for(a.suggestion, roles=[Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE])]
         sent[ReminderKind.LONG_OVERDUE] += _remind(
             a, ReminderKind.LONG_OVERDUE, a.due_at, recipients=recipients,

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import region_in_scope
 from suggestions.calendar import WorkCalendar
 from suggestions.models import (
     Assignment,
@@ -33,10 +32,11 @@ from suggestions.notifications import (
     offices_for,
     send_notices_on_commit,
 )
+from suggestions.permissions import require
 from suggestions.services.deadlines import _set_due, policy_for
 from suggestions.services.events import SYSTEM_ROUTER, _lock, _move, _transition
 from suggestions.services.inputs import _required_text
-from suggestions.services.permissions import _require_office
+from suggestions.services.values import department_errors
 
 
 def suggestion_route_to_triage(suggestion_id: int, *, guesses, actor=None, note: str = "") -> Suggestion:
@@ -44,7 +44,7 @@ def suggestion_route_to_triage(suggestion_id: int, *, guesses, actor=None, note:
     with transaction.atomic():
         suggestion = _lock(suggestion_id)
         if actor is not None:
-            _require_office(actor, suggestion)
+            require("route_to_triage", actor, suggestion)
         suggestion.router_guesses = list(guesses or [])
         _move(
             suggestion,
@@ -139,13 +139,10 @@ def suggestion_assign(
     with transaction.atomic():
         suggestion = _lock(suggestion_id)
         if actor is not None:
-            _require_office(actor, suggestion)
-            for department in [lead, *co_handlers]:
-                if not region_in_scope(actor, department.region):
-                    raise ValidationError({"lead": _("承办单位「%(name)s」不在您的管辖范围内。") % {"name": department.name}})
-        for department in [lead, *co_handlers]:
-            if not department.active:
-                raise ValidationError({"lead": _("承办单位「%(name)s」已停用。") % {"name": department.name}})
+            require("assign", actor, suggestion)
+        errors = {**department_errors(actor, [lead], field="lead"), **department_errors(actor, co_handlers, field="co_handlers")}
+        if errors:
+            raise ValidationError(errors)
         from_triage = suggestion.status == Status.TRIAGE
         fields = []
         if category:
@@ -245,7 +242,7 @@ def suggestion_not_accept(suggestion_id: int, *, actor, reason: str) -> Suggesti
     reason = _required_text(reason, "reason", _("请填写不予立案的理由。"))
     with transaction.atomic():
         suggestion = _lock(suggestion_id)
-        _require_office(actor, suggestion)
+        require("not_accept", actor, suggestion)
         suggestion.not_accepted_reason = reason
         suggestion.closed_at = timezone.now()
         _move(suggestion, "not_accept", actor=actor, note=reason, fields=["not_accepted_reason", "closed_at"])

@@ -271,9 +271,10 @@ def test_a_visit_save_reads_the_chosen_deputies_once_and_writes_each_table_once(
     data = visit_data(tree, world, issues=_issue_rows(world, issues), photos=[png_upload("a.png"), png_upload("b.png")])
     # when the visit is saved: session, user, the user's region; the form's region, campaigns,
     # station, group and the deputies chosen anywhere on it (once, for the form and the service);
-    # the service's check of station and group; savepoint, activity, its history row, campaigns,
-    # attendance, issues, the issues' deputies, photos, release
-    with django_assert_num_queries(18):
+    # the service's check of station and group; the check for the same visit saved already;
+    # savepoint, activity, its history row, campaigns, attendance, issues, the issues' deputies,
+    # photos, release
+    with django_assert_num_queries(19):
         response = post(client, data)
     # then
     assert response.status_code == 302
@@ -289,8 +290,9 @@ def test_the_benchmarks_visit_costs_thirteen_queries(client_as, xuanen_staff, wo
     client.get(URL)
     data = visit_data(tree, world, issues=_issue_rows(world, 1), region=str(tree.zhushan.pk), station="", group="")
     # when: session, user, the user's region (which is also the place: not read again), campaigns,
-    # deputies; savepoint, activity, history, campaigns, attendance, issue, its deputies, release
-    with django_assert_num_queries(12):
+    # deputies; the check for the same visit saved already; savepoint, activity, history,
+    # campaigns, attendance, issue, its deputies, release
+    with django_assert_num_queries(13):
         response = post(client, data)
     # then
     assert response.status_code == 302

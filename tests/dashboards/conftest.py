@@ -105,6 +105,21 @@ def county_item(tree):
 @pytest.fixture
 def data(tree, campaign, county_item):
     """Data in two counties: 宣恩县 (two townships) and 洪湖市."""
+    return two_counties(tree, campaign, county_item)
+
+
+@pytest.fixture(scope="module")
+def module_data(module_db, module_tree):
+    """``(campaign, county_item, data)`` made once for a module whose every test reads the same data
+    (tests/conftest.py ``module_db``); such a module overrides ``campaign``, ``county_item`` and ``data``
+    with fixtures that hand each test ``fresh()`` instances of these."""
+    with module_db.unblock():
+        campaign = DashCampaignFactory(region=module_tree.province)
+        county_item = DashStandardItemFactory(region=module_tree.xuanen)
+        return campaign, county_item, two_counties(module_tree, campaign, county_item)
+
+
+def two_counties(tree, campaign, county_item) -> dict:
     xuanen_dept = DashDepartmentFactory(region=tree.xuanen, name="宣恩县交通运输局")
     honghu_dept = DashDepartmentFactory(region=tree.honghu, name="洪湖市交通运输局")
     zhushan = populate(tree.zhushan, size=2, campaign=campaign, department=xuanen_dept, county_item=county_item)

@@ -10,8 +10,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from dashboards.figures import Filters, compute_dashboard, deadline_cutoffs
-from suggestions.models import CalendarDay, CalendarDayKind, CalendarYear
+from dashboards.figures import Filters, compute_dashboard
 from tests.factories.dashboards import DashActivityFactory, DashCampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,22 +110,6 @@ def test_the_page_carries_chart_data_as_json_and_no_inline_script(tree, xuanen_o
     assert set(charts) == {"activities_by_type", "categories", "outcomes", "trend"}
 
 
-def test_the_cutoffs_count_working_days_with_holidays_and_make_up_days():
-    friday = dt.date(2026, 10, 9)
-    assert friday.weekday() == 4
-    CalendarYear.objects.create(year=2026)  # the year's holidays are published: its exceptions count
-    # plain weeks: 1 working day after Friday is Monday; 5 working days back from Friday is the Friday before
-    assert deadline_cutoffs(friday, reminder_days=1, long_overdue_days=5) == (dt.date(2026, 10, 12), dt.date(2026, 10, 2))
-    # Monday a holiday and the Saturday a make-up working day
-    CalendarDay.objects.create(date=dt.date(2026, 10, 12), kind=CalendarDayKind.HOLIDAY)
-    assert deadline_cutoffs(friday, reminder_days=1, long_overdue_days=5)[0] == dt.date(2026, 10, 13)
-    CalendarDay.objects.create(date=dt.date(2026, 10, 10), kind=CalendarDayKind.WORKDAY)
-    assert deadline_cutoffs(friday, reminder_days=1, long_overdue_days=5)[0] == dt.date(2026, 10, 10)
-    # a holiday inside the last week pushes the long-overdue cut-off back a day
-    CalendarDay.objects.create(date=dt.date(2026, 10, 7), kind=CalendarDayKind.HOLIDAY)
-    assert deadline_cutoffs(friday, reminder_days=1, long_overdue_days=5)[1] == dt.date(2026, 10, 1)
-
-
 def test_the_api_needs_as_many_queries_for_6_cities_as_for_2(
     tree, provincial, campaign, county_item, api_as, django_assert_num_queries
 ):
@@ -167,13 +150,3 @@ def test_an_ended_mandate_does_not_count_at_its_level(tree, xuanen_office, clien
     rows = client_as(xuanen_office).get(f"/dashboard/{tree.xuanen.code}/").context["by_level"]
     counts = {row["label"]: row["cells"][0]["value"] for row in rows}
     assert (counts["乡(镇)"], counts["县(市、区)"]) == (1, 0)
-
-
-def test_the_cutoffs_follow_the_deadlines_calendar_in_a_year_not_yet_published():
-    # 2027's schedule is not published: a holiday row there is a guess, and like the due dates the
-    # cut-offs count weekends only
-    friday = dt.date(2027, 10, 8)
-    CalendarDay.objects.create(date=dt.date(2027, 10, 11), kind=CalendarDayKind.HOLIDAY)
-    assert deadline_cutoffs(friday, reminder_days=1, long_overdue_days=5)[0] == dt.date(2027, 10, 11)
-    CalendarYear.objects.create(year=2027)
-    assert deadline_cutoffs(friday, reminder_days=1, long_overdue_days=5)[0] == dt.date(2027, 10, 12)

@@ -6,8 +6,27 @@ import pytest
 
 from dashboards.figures import CHILD_TABLE, FIGURES, Filters, compute_dashboard
 from dashboards.presentation import list_url
+from tests.conftest import fresh
 
 pytestmark = pytest.mark.django_db
+
+
+# Every test here reads the two-county data: it is made once for the module, and each test gets
+# its own re-read instances (what a test writes is rolled back before the next).
+@pytest.fixture
+def campaign(module_data, db):
+    return fresh(module_data[0])
+
+
+@pytest.fixture
+def county_item(module_data, db):
+    return fresh(module_data[1])
+
+
+@pytest.fixture
+def data(module_data, db):
+    return fresh(module_data[2])
+
 
 # Figures the test data must make non-zero, so equality is not 0 == 0.
 MUST_COUNT = [

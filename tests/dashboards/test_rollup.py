@@ -16,11 +16,29 @@ from dashboards import rollup
 from dashboards.figures import Filters, compute_dashboard
 from dashboards.models import DashboardRollup, Participation
 from dashboards.tasks import LOCK, refresh_rollups
+from tests.conftest import fresh
 from tests.dashboards.conftest import add_city
 from tests.dashboards.test_dashboard_numbers_are_lists import MUST_COUNT
 from tests.factories.dashboards import DashActivityFactory, DashCampaignFactory
 
 pytestmark = pytest.mark.django_db
+
+
+# Every test here reads the two-county data: it is made once for the module, and each test gets
+# its own re-read instances (what a test writes is rolled back before the next).
+@pytest.fixture
+def campaign(module_data, db):
+    return fresh(module_data[0])
+
+
+@pytest.fixture
+def county_item(module_data, db):
+    return fresh(module_data[1])
+
+
+@pytest.fixture
+def data(module_data, db):
+    return fresh(module_data[2])
 
 
 def _without_as_of(data: dict) -> dict:

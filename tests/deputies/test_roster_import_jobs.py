@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def background(monkeypatch):
     # Every upload counts as large, and progress is reported every 50 rows.
     monkeypatch.setattr(roster, "BACKGROUND_MIN_BYTES", 0)
-    monkeypatch.setattr(roster, "PROGRESS_EVERY", 50)
+    monkeypatch.setattr("deputies.roster.importing.PROGRESS_EVERY", 50)
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def test_it_refuses_a_large_roster_with_a_bad_row_and_changes_nothing(
 
 def test_the_progress_counts_rows_and_problems_while_checking(background, xuanen_office, monkeypatch):
     seen = []
-    monkeypatch.setattr(roster, "PROGRESS_EVERY", 25)
+    monkeypatch.setattr("deputies.roster.importing.PROGRESS_EVERY", 25)
     rows = [make_row(i) for i in range(100)]
     rows[10]["出生日期"] = "not a date"
     upload = xlsx_file(rows)

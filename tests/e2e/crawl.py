@@ -31,7 +31,7 @@ SKIP_ALL = re.compile(r"^/accounts/logout|^/i18n/|^/admin/|/export|\.xlsx")
 # Latin words that are part of the Chinese interface on purpose.
 ALLOWED_LATIN = {
     "excel", "xlsx", "csv", "qr", "pdf", "api", "token", "id", "url", "http", "https", "www",
-    "english", "demo", "ok", "gb", "mb", "kb", "sms", "app", "jpg", "jpeg", "png", "webp", "xmh",
+    "english", "demo", "ok", "gb", "mb", "kb", "sms", "app", "jpg", "jpeg", "png", "webp", "xmh", "word", "docx", "svg",
 }
 # Text that is data, not interface: user names, codes, e-mails, numbers with units.
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -122,7 +122,7 @@ def english_words(texts: list[str], data_words: set[str]) -> list[str]:
 
 class Crawler:
     def __init__(self, context, base_url: str, *, shots: Path | None = None, max_pages: int = 60,
-                 per_pattern: int = 2, data_words: set[str] | None = None, label: str = ""):
+                 per_pattern: int = 1, data_words: set[str] | None = None, label: str = ""):
         self.context = context
         self.base = base_url.rstrip("/")
         self.host = urlsplit(self.base).netloc
@@ -243,9 +243,9 @@ def main(argv: list[str]) -> int:  # pragma: no cover - a tool for working on th
             crawler = Crawler(context, base, shots=Path("tests/e2e/screenshots/crawl-dev") / f"{user}-{width}",
                               data_words={user, *user.split("-")})
             result = crawler.run(page)
-            print(f"== {user} @ {width}: {len(result.visited)} pages")
+            print(f"== {user} @ {width}: {len(result.visited)} pages", flush=True)
             for finding in result.findings:
-                print("  ", finding)
+                print("  ", finding, flush=True)
             total += len(result.findings)
             context.close()
         browser.close()

@@ -65,3 +65,12 @@ def cases_data(tree, campaign, data):
 def no_libreoffice(monkeypatch):
     """As on a machine without LibreOffice: the .docx is written, the PDF says why not."""
     monkeypatch.setattr(document, "soffice", lambda: None)
+
+
+@pytest.fixture
+def in_process(monkeypatch):
+    """The generation task runs in this process on commit, broker or not."""
+    from reports import services
+    from reports.tasks import generate_campaign_report
+
+    monkeypatch.setattr(generate_campaign_report, "delay", lambda report_id: services.report_run(report_id))

@@ -78,7 +78,7 @@ def _edit(client, report, **data):
 
 
 def test_the_office_edits_are_kept_and_generation_writes_a_docx_without_libreoffice(
-    tree, xuanen_office, xuanen_report, data, cases_data, client_as, no_libreoffice, django_capture_on_commit_callbacks
+    tree, xuanen_office, xuanen_report, data, cases_data, client_as, no_libreoffice, in_process, django_capture_on_commit_callbacks
 ):
     client = client_as(xuanen_office)
     with django_capture_on_commit_callbacks(execute=True):
@@ -103,7 +103,7 @@ def test_the_office_edits_are_kept_and_generation_writes_a_docx_without_libreoff
     assert (status["state"], status["percent"], status["finished"]) == ("done", 100, True)
 
 
-def test_the_office_swaps_a_typical_case(tree, xuanen_office, xuanen_report, data, cases_data, client_as, no_libreoffice,
+def test_the_office_swaps_a_typical_case(tree, xuanen_office, xuanen_report, data, cases_data, client_as, no_libreoffice, in_process,
                                          django_capture_on_commit_callbacks):
     client = client_as(xuanen_office)
     offered = [int(v) for v, _label in client.get(f"/reports/{xuanen_report.pk}/").context["form"].fields["cases"].choices]
@@ -140,3 +140,25 @@ def test_a_second_generate_while_one_is_queued_does_nothing(tree, xuanen_office,
     services.report_run(xuanen_report.pk)  # a second delivery of the task
     xuanen_report.refresh_from_db()
     assert xuanen_report.state == ReportState.DONE
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_generates_the_report(tree, xuanen_office, campaign, client_as):
+    from tests.worker import WorkerProcess, purge_queue, wait_for
+
+    # given a worker on the broker and a draft report
+    purge_queue()
+    report = CampaignReport.objects.create(region=tree.xuanen, campaign=campaign, created_by=xuanen_office)
+    worker = WorkerProcess(concurrency=1).start()
+    try:
+        # when the office asks for it
+        response = _edit(client_as(xuanen_office), report, generate="1")
+        # then the worker process writes the documents and the row says so
+        finished = wait_for(lambda: CampaignReport.objects.filter(pk=report.pk, state=ReportState.DONE).exists(), timeout=180)
+    finally:
+        worker.stop()
+    assert response.status_code == 302
+    assert finished, f"the worker did not generate the report; see {worker.log_path}"
+    report.refresh_from_db()
+    assert report.docx.name.endswith(".docx") and report.percent == 100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -71,6 +72,9 @@ def test_it_refuses_a_wrong_answer_and_keeps_the_text(client, voice):
     page = response.content.decode()
     assert "回答不正确" in page and "垃圾收运不及时" in page
     assert not ResidentMessage.objects.exists()
+    # a new question comes with an empty answer box, not the wrong answer to the old one
+    answer_box = re.search(r'<input[^>]*name="answer"[^>]*>', page).group(0)
+    assert "value=" not in answer_box
 
 
 def test_it_refuses_a_form_sent_back_too_fast(client, voice):

@@ -81,8 +81,9 @@ def test_classify_suggestions_writes_one_row_per_input_row_and_touches_no_sugges
     path = tmp_path / "input.csv"
     path.write_text("id,text\nr1,村里公路坑洼严重，建议修缮\nr2,学校食堂卫生差\nr3,\n", encoding="utf-8-sig")
     lines = _run("classify_suggestions", str(path)).splitlines()
-    assert lines[0] == "id,category,confidence"
+    assert lines[0] == "id,category,confidence,decision,co_handlers"
     assert [line.split(",")[0] for line in lines[1:]] == ["r1", "r2", "r3"]
+    assert {line.split(",")[3] for line in lines[1:]} <= {"auto", "triage"}
     assert lines[1].split(",")[1] == "transport"
     assert all(0 <= float(line.split(",")[2]) <= 1 for line in lines[1:])
     suggestion.refresh_from_db()
@@ -122,6 +123,20 @@ def test_the_triage_page_shows_the_three_guesses_with_names_and_confidence(in_tr
     assert f"置信度 {round(in_triage.router_guesses[0]['confidence'] * 100)}%" in page
 
 
+def test_the_triage_page_shows_the_ask_found_the_deciding_words_and_why(in_triage, office, client_as):
+    # given a suggestion the router sent to triage (threshold above any confidence)
+    top = in_triage.router_guesses[0]
+
+    page = client_as(office).get(f"/suggestions/{in_triage.pk}/").content.decode()
+
+    # then the office reads what the router found and why it did not decide
+    assert top["ask"] and top["ask"] in page
+    assert top["words"] and "、".join(top["words"]) in page
+    assert "置信度低于阈值" in top["reasons"]
+    assert "置信度低于阈值" in page
+    assert "找到的诉求" in in_triage.events.get(to_status="triage").note
+
+
 def test_one_click_on_a_guess_prefills_the_category_and_its_department(in_triage, office, county, client_as):
     response = client_as(office).get(f"/suggestions/{in_triage.pk}/?guess=transport")
     form = {k: f for k, _, f in response.context["action_forms"]}["assign"]
@@ -147,7 +162,22 @@ def test_the_offices_correction_becomes_a_training_example(in_triage, office, co
     example = TrainingExample.objects.get(suggestion=in_triage)
     assert (example.category, example.source) == ("education", "triage")
     assert in_triage.title in example.text
-    assert (example.text, "education") in router.training_examples()
+    examples, weights = router.training_examples()
+    assert (example.text, "education") in examples
+    assert len(weights) == len(examples)
+
+
+def test_a_suggestion_corrected_twice_counts_once_the_latest_winning(in_triage, office, county):
+    # given the office corrects a suggestion, and it is corrected again later
+    services.suggestion_assign(in_triage.pk, lead=county.education, actor=office, category="education")
+    text = TrainingExample.objects.get().text
+    TrainingExample.objects.create(text=text + "（补充）", category="transport", suggestion=in_triage)
+
+    examples, weights = router.training_examples()
+
+    # then only the latest correction of that suggestion is learned from, with full weight
+    kept = list(zip(examples[len(load_examples()):], weights[len(load_examples()):], strict=True))
+    assert kept == [((text + "（补充）", "transport"), 1.0)]
 
 
 def test_the_triage_queue_links_each_guess_to_a_prefilled_assignment(in_triage, office, client_as):

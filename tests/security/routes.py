@@ -332,6 +332,9 @@ DESCRIBED: dict[str, Described] = {
     ),
     "password_change_done": Described(build=lambda w: listing("password_change_done"), get=ALL_ROLES),
     "api-me": Described(build=lambda w: listing("api-me"), get=ALL_ROLES),
+    "api-logout": Described(
+        build=lambda w: listing("api-logout"), post=ALL_ROLES, post_status=204, note="revokes the caller's own API tokens"
+    ),
     "history": Described(
         build=lambda w: target(w.deputy_a, "history", "deputies.deputy", w.deputy_a.pk),
         get=OFFICES,

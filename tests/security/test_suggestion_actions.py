@@ -22,7 +22,7 @@ from tests.security.routes import CONGRESS_OFFICE, DEPUTY, HANDLER, ROLES_WITH_O
 
 pytestmark = pytest.mark.django_db
 
-PAGE_ACTIONS = sorted(__import__("suggestions.views", fromlist=["ACTIONS"]).ACTIONS)
+PAGE_ACTIONS = sorted(__import__("suggestions.page_actions", fromlist=["PAGE_ACTIONS"]).PAGE_ACTIONS)
 API_ACTIONS = sorted(a.url_path for a in SuggestionViewSet.get_extra_actions() if a.detail and "post" in a.mapping)
 
 

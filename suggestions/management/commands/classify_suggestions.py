@@ -11,7 +11,7 @@ from suggestions.routing.evaluation import InputFormatError, classify_csv
 
 
 class Command(BaseCommand):
-    help = "Read INPUT.csv (columns id,text) and write id,category,confidence to standard output."
+    help = "Read INPUT.csv (columns id,text) and write id,category,confidence,decision,co_handlers to standard output."
 
     def add_arguments(self, parser):
         parser.add_argument("input", help="CSV file with id and text columns")
@@ -20,6 +20,6 @@ class Command(BaseCommand):
         try:
             # utf-8-sig: spreadsheets often save CSV with a byte-order mark.
             with open(input, encoding="utf-8-sig", newline="") as handle:
-                classify_csv(handle, self.stdout, router.active_classifier())
+                classify_csv(handle, self.stdout, router.active_classifier(), router.threshold())
         except (OSError, UnicodeDecodeError, csv.Error, InputFormatError) as error:
             raise CommandError(f"{input}: {error}") from None

@@ -1,0 +1,54 @@
+"""The one scope helper every selector uses (a user's region and everything below it).
+
+A user sees their region and everything below it; an object outside that answers 404. Scope is a
+single indexed prefix filter on ``Region.prefix`` (see regions.models), never a recursive query.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from regions.models import Region
+
+
+def scope_region(user) -> Region | None:
+    """The region a user may see; ``None`` means everything (superusers)."""
+    return None if user.is_superuser else user.region
+
+
+def has_scope(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.region_id))
+
+
+def in_scope(queryset: QuerySet, user, region_field: str = "region") -> QuerySet:
+    """Filter ``queryset`` to objects whose ``region_field`` lies inside the user's region.
+
+    ``region_field`` is the path to a Region foreign key (``"region"``, ``"station__region"``).
+    Anonymous users and users without a region see nothing.
+    """
+    if not has_scope(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{region_field}__prefix__startswith": user.region.prefix})
+
+
+def region_in_scope(user, region: Region | None) -> bool:
+    if region is None or not has_scope(user):
+        return False
+    return user.is_superuser or region.prefix.startswith(user.region.prefix)
+
+
+def regions_in_scope(user) -> QuerySet:
+    if not has_scope(user):
+        return Region.objects.none()
+    return Region.objects.within(scope_region(user))
+
+
+def get_in_scope_or_404(queryset: QuerySet, user, region_field: str = "region", **lookup) -> Model:
+    """Fetch one object inside the user's scope, or 404 — the same answer as for a missing id."""
+    try:
+        return in_scope(queryset, user, region_field).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,329 @@
+"""The report's further measures: co-handler proposals, the learning loop, and the time a text takes.
+
+Used by ``make eval-routing`` (``python -m suggestions.routing eval``) next to ``evaluation``; no database.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import inspect
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from suggestions.routing import ask, classifier, features
+from suggestions.routing.classifier import DEFAULT_CONFIDENCE_THRESHOLD, Classifier, triage_reasons
+from suggestions.routing.learning import OFFICE_CAP, Correction, training_set
+
+# The issue's targets on the hard probe and for co-handler proposals.
+TARGET_HARD_TOP1 = 0.85
+TARGET_HARD_TRIAGE = 0.35
+TARGET_CO_HANDLER_PRECISION = 0.80
+# The replay: corrections fed in batches of this many, as if from this many county offices in turn.
+REPLAY_BATCH = 20
+REPLAY_OFFICES = 10
+
+
+# Where trained models of an evaluation are kept between runs (None: not kept). A model is reused only
+# for the same examples, weights, and code and data that shape training.
+TRAIN_CACHE: Path | None = None
+
+
+def _training_fingerprint(examples: Sequence[tuple[str, str]], weights: Sequence[float] | None) -> str:
+    digest = hashlib.sha256()
+    shaping = [
+        inspect.getsource(ask), inspect.getsource(features),
+        inspect.getsource(classifier._build_pipeline), inspect.getsource(classifier._fit_pipeline),
+        repr([getattr(classifier, name) for name in sorted(vars(classifier)) if name.isupper() and name.startswith("_")]),
+        features.LEXICON_CSV.read_text(encoding="utf-8"), features.REMITS_CSV.read_text(encoding="utf-8"),
+        json.dumps([list(examples), None if weights is None else [round(w, 6) for w in weights]], ensure_ascii=False),
+    ]
+    for part in shaping:
+        digest.update(part.encode("utf-8"))
+    return digest.hexdigest()[:24]
+
+
+def train(examples: Sequence[tuple[str, str]], weights: Sequence[float] | None = None) -> Classifier:
+    """``Classifier.train``, reusing a model kept in ``TRAIN_CACHE`` by an earlier run when one fits."""
+    if TRAIN_CACHE is None:
+        return Classifier.train(examples, weights=weights)
+    path = TRAIN_CACHE / f"{_training_fingerprint(examples, weights)}.joblib"
+    if path.exists():
+        try:
+            return Classifier.loads(path.read_bytes())
+        except ValueError:
+            pass
+    trained = Classifier.train(examples, weights=weights)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(trained.dumps())
+    return trained
+
+
+@dataclass(frozen=True)
+class CoHandlerReport:
+    cases: int
+    lead_top1: float
+    proposed: int  # co-handlers proposed over all cases
+    right: int  # of those, labelled co-handlers of the case
+    labelled: int  # labelled co-handlers over all cases
+    cases_with_proposal: int
+
+    @property
+    def precision(self) -> float | None:
+        return self.right / self.proposed if self.proposed else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.right / self.labelled if self.labelled else None
+
+
+def load_co_handler_cases(path: Path) -> list[tuple[str, str, tuple[str, ...]]]:
+    """``(text, lead, co-handlers)`` rows of a labelled multi-remit file (``id,lead,co_handlers,text``)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [
+            (row["text"], row["lead"], tuple(code for code in row["co_handlers"].split(";") if code))
+            for row in csv.DictReader(handle)
+        ]
+
+
+def evaluate_co_handlers(classifier: Classifier, cases: Sequence[tuple[str, str, tuple[str, ...]]]) -> CoHandlerReport:
+    """How often the lead is right, and how many proposed co-handlers the labels name."""
+    predictions = classifier.predict_many([text for text, _, _ in cases])
+    proposed = right = labelled = with_proposal = lead_right = 0
+    for prediction, (_, lead, co_handlers) in zip(predictions, cases, strict=True):
+        lead_right += prediction.category == lead
+        proposed += len(prediction.co_handlers)
+        right += len(set(prediction.co_handlers) & set(co_handlers))
+        labelled += len(co_handlers)
+        with_proposal += bool(prediction.co_handlers)
+    return CoHandlerReport(len(cases), lead_right / len(cases), proposed, right, labelled, with_proposal)
+
+
+@dataclass(frozen=True)
+class ProbeScore:
+    top1: float
+    auto_precision: float | None
+    triage_share: float
+
+
+def score_probe(classifier: Classifier, probe: Sequence[tuple[str, str]], threshold: float) -> ProbeScore:
+    predictions = classifier.predict_many([text for text, _ in probe])
+    correct = np.array([p.category == category for p, (_, category) in zip(predictions, probe, strict=True)])
+    auto = np.array([not triage_reasons(p, threshold) for p in predictions], dtype=bool)
+    return ProbeScore(float(correct.mean()), float(correct[auto].mean()) if auto.any() else None, float(1 - auto.mean()))
+
+
+@dataclass(frozen=True)
+class LearningPoint:
+    corrections: int  # replayed so far
+    score: ProbeScore
+
+
+def replay_corrections(
+    bundled: Sequence[tuple[str, str]],
+    corrections: Sequence[tuple[str, str]],
+    probe: Sequence[tuple[str, str]],
+    threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
+    batch: int = REPLAY_BATCH,
+    *,
+    start: Classifier | None = None,
+) -> list[LearningPoint]:
+    """Retrain after each batch of corrections, as ``retrain_router`` does (dedupe, per-office cap),
+    and score the fixed probe each time; the first point is the model before any correction
+    (``start``, when given, is that model, already trained on ``bundled``)."""
+    points = [LearningPoint(0, score_probe(start or train(bundled), probe, threshold))]
+    for end in range(batch, len(corrections) + batch, batch):
+        end = min(end, len(corrections))
+        replayed = [
+            Correction(text, category, office=f"county-{i % REPLAY_OFFICES}")
+            for i, (text, category) in enumerate(corrections[:end])
+        ]
+        examples, weights = training_set(bundled, replayed)
+        points.append(LearningPoint(end, score_probe(train(examples, weights), probe, threshold)))
+    return points
+
+
+@dataclass(frozen=True)
+class PoisonResult:
+    capped: ProbeScore
+    uncapped: ProbeScore
+
+
+def poisoned_office(
+    bundled: Sequence[tuple[str, str]],
+    corrections: Sequence[tuple[str, str]],
+    probe: Sequence[tuple[str, str]],
+    codes: Sequence[str],
+    threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
+) -> PoisonResult:
+    """One office files every correction under the wrong category (the next code): the probe with the
+    per-office cap, and without it."""
+    wrong = [Correction(text, codes[(codes.index(category) + 1) % len(codes)], office="rogue") for text, category in corrections]
+    scores = []
+    for cap in (OFFICE_CAP, float(len(wrong))):
+        examples, weights = training_set(bundled, wrong, cap)
+        scores.append(score_probe(train(examples, weights), probe, threshold))
+    return PoisonResult(*scores)
+
+
+def latency_ms(classifier: Classifier, texts: Sequence[str], batch: int = 100) -> tuple[float, float]:
+    """Milliseconds a text: classified alone (as one routing task with nothing waiting), and in a batch."""
+    texts = list(texts)
+    classifier.predict(texts[0])  # warm: jieba's dictionary, caches
+    start = time.process_time()
+    for text in texts:
+        classifier.predict(text + "。")  # a fresh string: no segmentation cached
+    alone = (time.process_time() - start) * 1000 / len(texts)
+    start = time.process_time()
+    for i in range(0, len(texts), batch):
+        classifier.predict_many([text + "！" for text in texts[i : i + batch]])
+    batched = (time.process_time() - start) * 1000 / len(texts)
+    return alone, batched
+
+
+def learning_svg(points: Sequence[LearningPoint], target: float = TARGET_HARD_TOP1) -> str:
+    """A small line chart of top-1 on the probe against corrections replayed (SVG, no library needed)."""
+    width, height, left, bottom, top, right = 480, 250, 48, 32, 28, 16
+    low, high = 0.5, 1.0
+    xmax = max(point.corrections for point in points) or 1
+
+    def x(value: float) -> float:
+        return left + (width - left - right) * value / xmax
+
+    def y(value: float) -> float:
+        return top + (height - top - bottom) * (high - value) / (high - low)
+
+    path = " ".join(f"{x(p.corrections):.1f},{y(p.score.top1):.1f}" for p in points)
+    lines = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        'font-family="sans-serif" font-size="11">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
+    ]
+    for tick in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0):
+        lines.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#ddd"/>')
+        lines.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick:.0%}</text>')
+    for point in points:
+        lines.append(f'<text x="{x(point.corrections):.1f}" y="{height - bottom + 14}" text-anchor="middle">{point.corrections}</text>')
+    lines += [
+        f'<line x1="{left}" x2="{width - right}" y1="{y(target):.1f}" y2="{y(target):.1f}" stroke="#c33" stroke-dasharray="4 3"/>',
+        f'<text x="{width - right}" y="{y(target) - 4:.1f}" text-anchor="end" fill="#c33">target {target:.0%}</text>',
+        f'<polyline points="{path}" fill="none" stroke="#1f5fa8" stroke-width="2"/>',
+        *(f'<circle cx="{x(p.corrections):.1f}" cy="{y(p.score.top1):.1f}" r="3" fill="#1f5fa8"/>' for p in points),
+        f'<text x="{(left + width - right) / 2:.0f}" y="{height - 4}" text-anchor="middle">corrections replayed</text>',
+        f'<text x="{left}" y="14">top-1 on the hard probe</text>',
+        "</svg>",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+def hard_probe_section(score: ProbeScore, threshold: float) -> list[str]:
+    """The hard probe against the issue's targets, in one table."""
+    def met(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
+    precision_ok = score.auto_precision is not None and score.auto_precision >= 0.97
+    return [
+        "## The hard probe against its targets",
+        "",
+        f"The router as shipped (bundled examples, lexicon and remits; threshold {threshold:.2f}), on "
+        "`suggestions/data/suggestions_probe_hard.csv`:",
+        "",
+        "| measure | value | target | |",
+        "| --- | --- | --- | --- |",
+        f"| top-1 | {_percent(score.top1)} | ≥ {TARGET_HARD_TOP1:.0%} | {met(score.top1 >= TARGET_HARD_TOP1)} |",
+        f"| precision of what is routed automatically | {_percent(score.auto_precision)} | ≥ 97% | {met(precision_ok)} |",
+        f"| sent to triage | {_percent(score.triage_share)} | ≤ {TARGET_HARD_TRIAGE:.0%} | "
+        f"{met(score.triage_share <= TARGET_HARD_TRIAGE)} |",
+        "",
+    ]
+
+
+def co_handler_section(report: CoHandlerReport, source: str) -> list[str]:
+    precision = report.precision
+    return [
+        f"## Co-handlers: `{source}`",
+        "",
+        f"{report.cases} labelled multi-remit cases (a lead and the departments that co-handle). The router proposes "
+        "as co-handlers the category the setting points to when the ask is elsewhere, and a second category the "
+        "whole text leans to; `other` never co-handles. A proposal counts as right when the labels name it as a "
+        "co-handler of that case. Proposals are shown to the office at triage (and written by "
+        "`classify_suggestions`); they are not assigned by themselves.",
+        "",
+        "| measure | value | target |",
+        "| --- | --- | --- |",
+        f"| lead right (top-1) | {_percent(report.lead_top1)} | |",
+        f"| cases with a proposal | {report.cases_with_proposal} of {report.cases} | |",
+        f"| precision of proposed co-handlers | {_percent(precision)} ({report.right} of {report.proposed}) | "
+        f"≥ {TARGET_CO_HANDLER_PRECISION:.0%} |",
+        f"| recall of labelled co-handlers | {_percent(report.recall)} ({report.right} of {report.labelled}) | |",
+        "",
+    ]
+
+
+def learning_section(
+    points: Sequence[LearningPoint], poison: PoisonResult | None, chart: str, source: str, dropped: int = 0
+) -> list[str]:
+    lines = [
+        "## Learning from the office's corrections",
+        "",
+        f"`{source}` holds 200 hard cases an office would correct (written independently of the training data and "
+        f"of the probe). {dropped} of them share a run of text with an unseen probe or co-handler text and are left "
+        f"out, so that the probe stays unseen; the other {points[-1].corrections} are replayed in batches of {REPLAY_BATCH}, as if made by {REPLAY_OFFICES} county offices "
+        "in turn; after each batch the router is retrained as `retrain_router` retrains it (the bundled examples plus "
+        "the corrections so far, each counted once, each office's weight capped at "
+        f"{OFFICE_CAP:.0f} examples) and scored on the fixed unseen hard probe.",
+        "",
+        f"![top-1 on the hard probe after each batch of corrections]({chart})",
+        "",
+        "| corrections replayed | top-1 | auto-routed precision | sent to triage |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| {p.corrections} | {_percent(p.score.top1)} | {_percent(p.score.auto_precision)} | {_percent(p.score.triage_share)} |"
+        for p in points
+    ]
+    lines.append("")
+    if poison is not None:
+        lines += [
+            "### One office that files everything wrong",
+            "",
+            "The same 200 texts filed by one office, each under the wrong category, then a retrain:",
+            "",
+            "| | top-1 on the hard probe | auto-routed precision | sent to triage |",
+            "| --- | --- | --- | --- |",
+            f"| no corrections | {_percent(points[0].score.top1)} | {_percent(points[0].score.auto_precision)} | "
+            f"{_percent(points[0].score.triage_share)} |",
+            f"| rogue office, weight capped at {OFFICE_CAP:.0f} | {_percent(poison.capped.top1)} | "
+            f"{_percent(poison.capped.auto_precision)} | {_percent(poison.capped.triage_share)} |",
+            f"| rogue office, no cap | {_percent(poison.uncapped.top1)} | {_percent(poison.uncapped.auto_precision)} | "
+            f"{_percent(poison.uncapped.triage_share)} |",
+            "",
+        ]
+    return lines
+
+
+def latency_section(alone: float, batched: float) -> list[str]:
+    return [
+        "## Time a text takes",
+        "",
+        "Measured on this run, on the hard probe's texts (each made new so that nothing is cached), in CPU time of "
+        "this process (the machine is shared, so wall-clock time says more about the neighbours): the whole text, "
+        "its ask and its setting are each classified, and the deciding words are read off the model.",
+        "",
+        "| how | ms a text |",
+        "| --- | --- |",
+        f"| alone (a routing task with nothing else waiting) | {alone:.1f} |",
+        f"| in batches of 100 (a routing task in a burst) | {batched:.1f} |",
+        "",
+        "`make bench` measures the routing worker end to end against its target (`docs/benchmarks.md`).",
+        "",
+    ]
