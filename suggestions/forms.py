@@ -186,8 +186,26 @@ class CalendarDayForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=32, required=False)
 
 
+# The calendar CSV's headers in Chinese, as an office writes them; the English ones still work.
+CALENDAR_HEADERS = {"日期": "date", "类型": "kind", "名称": "name"}
+
+
 class CalendarImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV 文件（表头：date,kind,name；kind 为 holiday 或 workday）"))
+    file = forms.FileField(label=_("CSV 文件（表头：日期,类型,名称；类型填 节假日 或 调休上班）"))
+
+    def clean_file(self):
+        """Chinese headers become the import's own names; the rows are left as they are."""
+        from django.core.files.base import ContentFile
+
+        upload = self.cleaned_data["file"]
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("文件须为 UTF-8 编码的 CSV。")) from None
+        head, newline, rest = text.partition("\n")
+        header = ",".join(CALENDAR_HEADERS.get(h.strip(), h.strip()) for h in head.rstrip("\r").split(","))
+        return ContentFile((header + newline + rest).encode("utf-8"), name=upload.name)
 
 
 def merge_target_lookup(value: str) -> Q:

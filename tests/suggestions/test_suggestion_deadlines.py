@@ -212,3 +212,20 @@ def test_load_calendar_is_idempotent_and_keeps_hand_edits(calendar_loaded, provi
     assert CalendarDay.objects.count() == before
     assert CalendarDay.objects.get(date=dt.date(2026, 10, 1)).name == "国庆节（省定）"
     assert CalendarYear.objects.get(year=2026).source == "chinesecalendar"
+
+
+def test_the_calendar_page_takes_a_csv_with_chinese_headers(client, provincial):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # given the office's sheet, headed in Chinese and with the kinds in Chinese
+    csv = "日期,类型,名称\n2027-02-16,节假日,春节\n2027-02-20,调休上班,春节\n".encode()
+    client.force_login(provincial)
+    # when it is imported from the calendar page
+    response = client.post(
+        "/suggestions/calendar/?year=2027", {"form": "import", "file": SimpleUploadedFile("2027.csv", csv, "text/csv")}
+    )
+    # then both days are in the calendar
+    assert response.status_code == 302
+    assert set(CalendarDay.objects.filter(date__year=2027).values_list("date", "kind")) == {
+        (dt.date(2027, 2, 16), "holiday"), (dt.date(2027, 2, 20), "workday"),
+    }
