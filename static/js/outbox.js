@@ -112,6 +112,7 @@
         return sendOne(item).then(function (response) {
           if (response.ok) { done += 1; return remove(item.key).then(function () { items = items.filter(function (i) { return i.key !== item.key; }); return next(); }); }
           if (response.status === 401 || response.status === 403) { return refresh("登录已过期：请重新登录，登录后会自动继续发送。"); }
+          if (response.status >= 500 || response.status === 429) { return refresh("服务器暂时无法处理，稍后自动重试。"); }
           return response.json().catch(function () { return null; }).then(function (body) {
             item.error = messageOf(body);
             return put(item).then(next);
@@ -192,7 +193,7 @@
     });
   }
   if ("serviceWorker" in navigator && script.getAttribute("data-sw")) {
-    navigator.serviceWorker.register(script.getAttribute("data-sw"), { scope: "/" }).then(warm, function () {});
+    navigator.serviceWorker.register(script.getAttribute("data-sw"), { scope: "/" }).then(warm, function (e) { console.warn("service worker not installed:", e); });
   }
 
   window.addEventListener("online", flush);

@@ -3,7 +3,7 @@
    Built on Workbox, vendored in static/vendor/: nothing is fetched from a CDN. */
 /* global importScripts, workbox, OFFLINE */
 importScripts(OFFLINE.workbox + "workbox-sw.js");
-workbox.setConfig({ modulesPathPrefix: OFFLINE.workbox, debug: false });
+workbox.setConfig({ modulePathPrefix: OFFLINE.workbox, debug: false });
 
 const { precacheAndRoute } = workbox.precaching;
 const { registerRoute } = workbox.routing;
@@ -24,7 +24,7 @@ registerRoute(
   new NetworkFirst({
     cacheName: OFFLINE.pageCache,
     networkTimeoutSeconds: 6,
-    matchOptions: { ignoreSearch: true },
+    matchOptions: { ignoreSearch: true, ignoreVary: true },
     // A login page reached by redirect (an expired session) must not be kept as the form.
     plugins: [{ cacheWillUpdate: async ({ response }) => (response.ok && !response.redirected ? response : null) }],
   }),
