@@ -23,6 +23,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from bench.harness import celery_worker, login, p95, say, token_for
 
@@ -193,9 +194,14 @@ def visit_clerk(base: str, clerk) -> tuple:
 def visit_writer(prepared: tuple, stop: float, rate: float, timings: Timings) -> None:
     clerk, session, url, today, campaign, deputies = prepared
 
+    saved = [0]
+
     def save():
+        # A different day per save: the same place, day and deputies is held back as a double tap.
+        day = today - timedelta(days=saved[0] % 300)
+        saved[0] += 1
         data = {
-            "csrfmiddlewaretoken": session.cookies.get("csrftoken"), "type": "visit", "date": today.isoformat(),
+            "csrfmiddlewaretoken": session.cookies.get("csrftoken"), "type": "visit", "date": day.isoformat(),
             "start_time": "09:30", "region": clerk.region_id, "deputies": deputies, "households_visited": 5,
             "enterprises_visited": 0, "people_reached": 12, "person_times": 0, "summary": "入户走访，听取意见。",
             "issues-TOTAL_FORMS": 1, "issues-INITIAL_FORMS": 0, "issues-MIN_NUM_FORMS": 0, "issues-MAX_NUM_FORMS": 50,

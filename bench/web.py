@@ -6,6 +6,7 @@ import os
 import statistics
 import threading
 import time
+from datetime import timedelta
 
 from bench.harness import DASHBOARDS, LISTS, Pending, login, p95, say, token_for
 
@@ -231,7 +232,9 @@ def measure_visit_posts(base: str, cfg: dict) -> dict:
         timings = []
         for n in range(cfg["visit_posts"]):
             data = {
-                "csrfmiddlewaretoken": session.cookies.get("csrftoken"), "type": "visit", "date": today.isoformat(),
+                "csrfmiddlewaretoken": session.cookies.get("csrftoken"), "type": "visit",
+                # A different day per save: the same place, day and deputies is held back as a double tap.
+                "date": (today - timedelta(days=n)).isoformat(),
                 "start_time": "09:30", "region": clerk.region_id, "deputies": deputies, "households_visited": 5 + n,
                 "enterprises_visited": 0, "people_reached": 12, "person_times": 0, "summary": "入户走访，听取意见。",
                 "issues-TOTAL_FORMS": 1, "issues-INITIAL_FORMS": 0, "issues-MIN_NUM_FORMS": 0, "issues-MAX_NUM_FORMS": 50,

@@ -5,9 +5,9 @@ the path from a row to the deputy, the date that decides which rule version appl
 the thing that earned it (an activity, a suggestion, a message, a meeting, an office entry). Scoring
 (``duty.scoring``) counts these sets in SQL; the scored record lists their rows.
 
-Which suggestions count is decided in ONE place, ``counted_suggestions``: drafts and withdrawn
-suggestions are not duties done. When the product's own definition gets its single home (the
-one-truth work on suggestions), this function is the one line to re-point.
+Which suggestions count is the product's own definition, ``suggestions.states.received_q`` (submitted
+and not withdrawn: drafts and withdrawn suggestions are not duties done); ``counted_suggestions`` is
+the one place this app asks it.
 """
 
 from __future__ import annotations
@@ -21,14 +21,13 @@ from django.urls import reverse
 from activities.models import Attendance
 from duty.models import ACTIVITY_KINDS, EntryKind, OfficeEntry, ReportMeeting, RuleKind
 from residents.models import ResidentMessage
-from suggestions.models import Answer, CoSignature, OutcomeClass, Rating, RatingValue, Status, Suggestion
-
-NOT_DUTIES = (Status.DRAFT, Status.WITHDRAWN)
+from suggestions.models import Answer, CoSignature, OutcomeClass, Rating, RatingValue, Suggestion
+from suggestions.states import received_q
 
 
 def counted_suggestions() -> QuerySet[Suggestion]:
     """The suggestions the record of duty counts: submitted ones only (no drafts, nothing withdrawn)."""
-    return Suggestion.objects.filter(submitted_at__isnull=False).exclude(status__in=NOT_DUTIES)
+    return Suggestion.objects.filter(received_q(), submitted_at__isnull=False)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ app_name = "residents"
 
 urlpatterns = [
     path("s/<str:key>/", views.public_form, name="public_form"),
+    path("q/<str:token>.svg", views.challenge_picture, name="challenge_picture"),
     path("m/<str:token>/", views.follow_up, name="follow_up"),
     path("", views.inbox, name="inbox"),
     path("<int:pk>/", views.detail, name="detail"),

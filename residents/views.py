@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from config.exceptions import Conflict, PermissionRefused
 from liaison_stations.selectors import get_station
@@ -65,6 +65,17 @@ def public_form(request, key):
         if status == 200:
             status = 400
     return render(request, "residents/public_form.html", {"form": form, "station": station}, status=status)
+
+
+@never_cache
+@require_GET
+def challenge_picture(request, token):
+    """The QR form's question as a picture (no login: the form is opened by strangers)."""
+    from residents import challenge
+
+    response = HttpResponse(challenge.svg(token), content_type="image/svg+xml")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
 
 
 @never_cache

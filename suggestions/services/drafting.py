@@ -99,9 +99,15 @@ def suggestion_update_draft(suggestion_id: int, *, actor, title: str, content: s
         suggestion = _lock(suggestion_id)
         check_draft_editable(actor, suggestion)
         co_signers = [c.deputy for c in suggestion.co_signatures.select_related("deputy__region")]
+        # The campaign is checked when the author changes it (an attributed one may be a township's theme
+        # the author does not see) — and whenever the region moves, whether it still covers it.
+        unchanged = (campaign.pk if campaign else None) == suggestion.campaign_id
         errors = suggestion_value_errors(
-            actor=actor, region=region, lead_deputy=suggestion.lead_deputy, co_signers=co_signers, campaign=campaign
+            actor=actor, region=region, lead_deputy=suggestion.lead_deputy, co_signers=co_signers,
+            campaign=None if unchanged else campaign,
         )
+        if unchanged and campaign is not None and not campaign.applies_to(region):
+            campaign = None  # the region moved out of it: attributed again at submission
         if errors:
             raise ValidationError(errors)
         suggestion.title = _required_text(title, "title", _("请填写标题。"))

@@ -32,7 +32,8 @@ def _post(client, station, *, text="村口的路灯坏了两个月，晚上出�
 def test_it_shows_the_form_without_login(client, voice):
     response = client.get(_form_url(voice.station))
     assert response.status_code == 200
-    assert "等于几" in response.content.decode()
+    assert "请计算图中算式的结果" in response.content.decode()
+    assert "challenge_picture" not in response.content.decode() and "/voice/q/" in response.content.decode()
     assert voice.station.name in response.content.decode()
 
 

@@ -92,6 +92,8 @@ RESIDENT_PUBLIC = {
     "(signed station key, human check, rate limits; an unknown key is a 404)",
     "residents:follow_up": "the resident's private link to their message and its reply (an unguessable token; "
     "an unknown token is a 404; shows no one's personal data)",
+    "residents:challenge_picture": "the QR form's question drawn as a picture for anonymous residents (a bad token "
+    "draws noise only; GET only)",
 }
 
 RESIDENT_ROUTES = {

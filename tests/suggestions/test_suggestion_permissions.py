@@ -72,6 +72,6 @@ def test_the_office_is_offered_triage_moves_and_the_deputy_only_withdraw(submitt
     suggestion = submitted()
     assert suggestion.status == Status.TRIAGE
     office = actions_for(xuanen_office, selectors.suggestion_detail(xuanen_office, suggestion.pk))
-    assert office == {"assign", "not_accept", "merge", "withdraw"}
+    assert office == {"assign", "not_accept", "merge", "withdraw", "set_campaign"}
     deputy = actions_for(world.deputy_user, selectors.suggestion_detail(world.deputy_user, suggestion.pk))
     assert deputy == {"withdraw"}
