@@ -25,6 +25,9 @@ from django.utils.translation import gettext as _
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+# The largest OFFSET PostgreSQL accepts (a bigint); SQLite binds no larger integer either.
+MAX_OFFSET = 2**63 - 1
+
 
 def estimated_count(queryset) -> int | None:
     """PostgreSQL's estimate of how many rows ``queryset`` has (the planner's, from table statistics);
@@ -89,6 +92,10 @@ class EstimatingPaginator(DjangoPaginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        # A page whose rows would start past the largest offset the database takes (a signed 64-bit
+        # integer) has no rows: the same "invalid page" 404 as any page past the end, not a 500.
+        if number > MAX_OFFSET // self.per_page:
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
 

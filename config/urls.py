@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.errors import forbidden, not_found, server_error
 from config.offline import service_worker
 from config.ping import PingView
 from health.views import healthz
@@ -49,6 +50,7 @@ urlpatterns = [
 ]
 
 
-handler404 = "config.errors.not_found"
-handler403 = "config.errors.forbidden"
-handler500 = "config.errors.server_error"
+# The views themselves (not dotted strings), so the URLconf names the handlers it serves.
+handler404 = not_found
+handler403 = forbidden
+handler500 = server_error
