@@ -43,7 +43,9 @@ def test_neutralise_prefixes_every_formula_start_and_restore_undoes_it(value):
 def test_the_ledgers_and_the_roster_carry_no_formula(world, client_as):
     from suggestions.models import Status, Suggestion
 
-    world.deputy_a.name = HOSTILE[0]
+    # A deputy's name holds at most 32 characters (PostgreSQL enforces it): a short formula of the same kind.
+    hostile_name = '=HYPERLINK("http://e.x","点我")'
+    world.deputy_a.name = hostile_name
     world.deputy_a.save(update_fields=["name"])
     activity = world.activity_a
     activity.summary = HOSTILE[1]
@@ -51,7 +53,7 @@ def test_the_ledgers_and_the_roster_carry_no_formula(world, client_as):
     Suggestion.objects.create(title=HOSTILE[3], content="x", region=world.tree.zhushan, lead_deputy=world.own_deputy_a, status=Status.TRIAGE)
     office = client_as(world.insiders[CONGRESS_OFFICE])
 
-    _assert_inert(office.get(reverse("deputies:export")).content, HOSTILE[0])
+    _assert_inert(office.get(reverse("deputies:export")).content, hostile_name)
     _assert_inert(office.get(reverse("activities:export")).content, HOSTILE[1])
     _assert_inert(office.get(reverse("suggestions:export")).content, HOSTILE[3])
 
