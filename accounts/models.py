@@ -63,3 +63,23 @@ class User(AbstractUser):
     @property
     def is_handler(self) -> bool:
         return self.role == Role.DEPARTMENT_HANDLER
+
+
+class IdempotencyKey(models.Model):
+    """One API create sent with an ``Idempotency-Key`` header (config/idempotency.py): the key is
+    unique per user, so a resend after a timeout, a double tap or a second tab replays the first
+    answer instead of creating a second row."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # What was asked: method, path and a digest of the body. The same key with another body is refused.
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(default=0)
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

@@ -14,6 +14,7 @@ from activities.models import Activity, ActivityPhoto, Campaign, IssueRaised
 from activities.services import ActivityInput, IssueInput
 from config.api import FastRepresentation, prefetch_list, prefetched
 from config.exceptions import PermissionRefused
+from config.idempotency import idempotent_create
 from deputies.models import Deputy, DeputyGroup
 from liaison_stations.models import LiaisonStation
 from regions.models import Region
@@ -190,6 +191,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         )
 
     @extend_schema(responses={201: ActivitySerializer})
+    @idempotent_create
     def create(self, request, *args, **kwargs):
         if not selectors.can_log_activities(request.user):
             raise PermissionRefused(_("您的角色不能登记履职活动。"))

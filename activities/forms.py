@@ -140,10 +140,23 @@ class DeputyChoiceField(BoundedModelMultipleChoiceField):
         self.widget.choices = _ListedDeputies(self, [int(v) for v in ids if str(v).isdigit()])
 
 
+class RegionSelect(forms.Select):
+    """Each option also carries the region's code (``data-code``): the offline outbox sends the
+    API, which names regions by code (static/js/outbox.js)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-code"] = instance.code
+        return option
+
+
 class RegionChoiceField(forms.ModelChoiceField):
     """Where the activity took place. The user's own region (the form's default, always among the
     choices) is the one already loaded for the user's scope, not read a second time."""
 
+    widget = RegionSelect
     own = None
 
     def to_python(self, value):

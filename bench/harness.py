@@ -12,8 +12,10 @@ machine's load beside them.
 
 from __future__ import annotations
 
+import html
 import os
 import platform
+import re
 import socket
 import subprocess
 import sys
@@ -206,6 +208,22 @@ def gunicorn(workers: int = 3, extra: dict | None = None):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def refused(response) -> str:
+    """Why a form post was not saved: the status and the field errors the page shows (the error
+    summary's "label：message" items and each field's or issue row's own messages), not the page's head."""
+    page = response.text
+    found = []
+    for anchor, text in re.findall(r'<li><a href="#([^"]*)">(.*?)</a></li>', page, re.S):
+        found.append(f"{anchor.removeprefix('id_')}: {html.unescape(re.sub(r'<[^>]+>', '', text)).strip()}")
+    for text in re.findall(r'<p class="error"[^>]*>(.*?)</p>', page, re.S):
+        message = html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+        if not any(message in f for f in found):
+            found.append(message)
+    if not found:
+        return f"{response.status_code} {page[:300]}"
+    return f"{response.status_code}; field errors: " + "; ".join(found)
 
 
 def login(base: str, username: str):

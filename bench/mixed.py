@@ -23,9 +23,8 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 
-from bench.harness import celery_worker, login, p95, say, token_for
+from bench.harness import celery_worker, login, p95, refused, say, token_for
 
 WORKING_SECONDS_PER_YEAR = 250 * 8 * 3600
 WRITE_RATE_FACTOR = 10
@@ -180,25 +179,27 @@ def visit_clerk(base: str, clerk) -> tuple:
     from django.utils import timezone
 
     from activities.models import Campaign
+    from bench.web import free_days
     from deputies.models import Deputy
 
     url = base + reverse("activities:visit")
     today = timezone.localdate()
     campaign = Campaign.objects.filter(year=today.year).order_by("id").first()
     deputies = list(Deputy.objects.filter(region=clerk.region).order_by("id").values_list("id", flat=True)[:3])
+    days = free_days(clerk.region_id, deputies, today, 300)
     session = login(base, clerk.username)
     session.get(url, timeout=60)
-    return clerk, session, url, today, campaign, deputies
+    return clerk, session, url, days, campaign, deputies
 
 
 def visit_writer(prepared: tuple, stop: float, rate: float, timings: Timings) -> None:
-    clerk, session, url, today, campaign, deputies = prepared
+    clerk, session, url, days, campaign, deputies = prepared
 
     saved = [0]
 
     def save():
-        # A different day per save: the same place, day and deputies is held back as a double tap.
-        day = today - timedelta(days=saved[0] % 300)
+        # A different free day per save: the same place, day and deputies is held back as a double tap.
+        day = days[saved[0] % len(days)]
         saved[0] += 1
         data = {
             "csrfmiddlewaretoken": session.cookies.get("csrftoken"), "type": "visit", "date": day.isoformat(),
@@ -217,7 +218,7 @@ def visit_writer(prepared: tuple, stop: float, rate: float, timings: Timings) ->
             return
         timings.add("visit", (time.perf_counter() - started) * 1000)
         if response.status_code != 302:
-            timings.error("visit", f"{response.status_code} {response.text[:200]}")
+            timings.error("visit", refused(response))
         session.cookies.pop("messages", None)  # the page a browser lands on would have shown and cleared it
 
     _paced(stop, rate, save)
@@ -410,25 +411,28 @@ def measure_mixed(base: str, cfg: dict, scale: str) -> dict:
     sampler = StatementSampler(_dsn(), connection.settings_dict["NAME"])
     before = table_counters()
     prepared = [visit_clerk(base, clerk) for clerk in clerks]
-    with celery_worker():
-        stop = time.perf_counter() + seconds
-        sampler.start()
-        writers = [threading.Thread(target=visit_writer, args=(p, stop, per_second["visit"] / len(prepared), timings)) for p in prepared]
-        writers.append(threading.Thread(target=api_writer, args=(base, "suggestion", suggestions, stop, per_second["suggestion"], timings)))
-        writers.append(threading.Thread(target=api_writer, args=(base, "assignment", assignments, stop, per_second["assignment"], timings)))
-        for w in writers:
-            w.start()
-        t0 = time.perf_counter()
-        run_readers(base, plans, connections=readers, stop=stop, timings=timings)
-        elapsed = time.perf_counter() - t0
-        for w in writers:
-            w.join(timeout=120)
-        sampler.halt.set()
-        sampler.join(timeout=5)
-    after = table_counters()
-    # The benchmark's own visits and suggestions do not stay in the data (assigned suggestions do).
-    Activity.objects.filter(id__gt=started_at, created_by__in=clerks).delete()
-    Suggestion.objects.filter(id__gt=last_suggestion, title__contains="（压测").delete()
+    try:
+        with celery_worker():
+            stop = time.perf_counter() + seconds
+            sampler.start()
+            writers = [threading.Thread(target=visit_writer, args=(p, stop, per_second["visit"] / len(prepared), timings)) for p in prepared]
+            writers.append(threading.Thread(target=api_writer, args=(base, "suggestion", suggestions, stop, per_second["suggestion"], timings)))
+            writers.append(threading.Thread(target=api_writer, args=(base, "assignment", assignments, stop, per_second["assignment"], timings)))
+            for w in writers:
+                w.start()
+            t0 = time.perf_counter()
+            run_readers(base, plans, connections=readers, stop=stop, timings=timings)
+            elapsed = time.perf_counter() - t0
+            for w in writers:
+                w.join(timeout=120)
+            sampler.halt.set()
+            sampler.join(timeout=5)
+        after = table_counters()
+    finally:
+        # The benchmark's own visits and suggestions do not stay in the data (assigned suggestions do),
+        # even when the run stops half-way.
+        Activity.objects.filter(id__gt=started_at, created_by__in=clerks).delete()
+        Suggestion.objects.filter(id__gt=last_suggestion, title__contains="（压测").delete()
 
     lists = [t for kind in ("deputies", "activities", "suggestions") for t in timings.values.get(kind, [])]
     reads = lists + timings.values.get("dashboard", [])

@@ -8,7 +8,7 @@ import threading
 import time
 from datetime import timedelta
 
-from bench.harness import DASHBOARDS, LISTS, Pending, login, p95, say, token_for
+from bench.harness import DASHBOARDS, LISTS, Pending, login, p95, refused, say, token_for
 
 # --- measurements ----------------------------------------------------------------------------------------
 
@@ -195,6 +195,28 @@ def measure_lists(base: str, cfg: dict) -> dict:
     return result
 
 
+def free_days(region_id: int, deputies: list[int], today, count: int) -> list:
+    """``count`` days, from today back, on which the place has no visit with exactly these deputies.
+
+    A clerk does not log the same visit twice: the form holds back the same place, date, type and
+    deputies as a double tap (until 仍然保存 is ticked). The bench's saves are new visits, so they
+    skip any day already taken, whether by the data or by an earlier run that died before cleaning up.
+    """
+    from collections import defaultdict
+
+    from activities.models import ActivityType, Attendance
+
+    earliest = today - timedelta(days=count + 400)
+    sets = defaultdict(set)
+    for activity, day, deputy in Attendance.objects.filter(
+        activity__region_id=region_id, activity__type=ActivityType.VISIT, activity__date__gte=earliest
+    ).values_list("activity_id", "activity__date", "deputy_id"):
+        sets[(activity, day)].add(deputy)
+    taken = {day for (_, day), chosen in sets.items() if chosen == set(deputies)}
+    days = (today - timedelta(days=n) for n in range(count + 400))
+    return [day for day in days if day not in taken][:count]
+
+
 def measure_visit_posts(base: str, cfg: dict) -> dict:
     """p95 of saving the visit form (activities:visit) with concurrent township clerks."""
     from concurrent.futures import ThreadPoolExecutor
@@ -216,14 +238,14 @@ def measure_visit_posts(base: str, cfg: dict) -> dict:
     plans = []
     for clerk in clerks:
         deputies = list(Deputy.objects.filter(region=clerk.region).order_by("id").values_list("id", flat=True)[:3])
-        plans.append((clerk, deputies))
+        plans.append((clerk, deputies, free_days(clerk.region_id, deputies, today, cfg["visit_posts"])))
     started_at = timezone.now()
     # Every clerk is logged in and has the form open before the first save is timed: sixteen
     # password checks (PBKDF2, deliberately slow) queued on two workers are not part of saving.
     ready = threading.Barrier(len(plans))
 
     def client(plan):
-        clerk, deputies = plan
+        clerk, deputies, days = plan
         session = login(base, clerk.username)
         form = session.get(base + url, timeout=60)
         if form.status_code != 200:
@@ -233,8 +255,8 @@ def measure_visit_posts(base: str, cfg: dict) -> dict:
         for n in range(cfg["visit_posts"]):
             data = {
                 "csrfmiddlewaretoken": session.cookies.get("csrftoken"), "type": "visit",
-                # A different day per save: the same place, day and deputies is held back as a double tap.
-                "date": (today - timedelta(days=n)).isoformat(),
+                # A different free day per save: the same place, day and deputies is held back as a double tap.
+                "date": days[n].isoformat(),
                 "start_time": "09:30", "region": clerk.region_id, "deputies": deputies, "households_visited": 5 + n,
                 "enterprises_visited": 0, "people_reached": 12, "person_times": 0, "summary": "入户走访，听取意见。",
                 "issues-TOTAL_FORMS": 1, "issues-INITIAL_FORMS": 0, "issues-MIN_NUM_FORMS": 0, "issues-MAX_NUM_FORMS": 50,
@@ -246,17 +268,19 @@ def measure_visit_posts(base: str, cfg: dict) -> dict:
             response = session.post(base + url, data=data, headers={"Referer": base + url}, timeout=60, allow_redirects=False)
             timings.append((time.perf_counter() - started) * 1000)
             if response.status_code != 302:
-                raise RuntimeError(f"visit form answered {response.status_code}: {response.text[:300]}")
+                raise RuntimeError(f"visit form refused the save: {refused(response)}")
             # A browser follows the redirect, and the page it lands on shows (and so clears) the
             # "saved" message. The bench does not load that page; it drops the message cookie the page
             # would have emptied, or the next save would carry every earlier message back and forth.
             session.cookies.pop("messages", None)
         return timings
 
-    with ThreadPoolExecutor(len(plans)) as pool:
-        timings = [t for chunk in pool.map(client, plans) for t in chunk]
-    # The benchmark's own visits do not stay in the data.
-    Activity.objects.filter(created_by__in=clerks, created_at__gte=started_at).delete()
+    try:
+        with ThreadPoolExecutor(len(plans)) as pool:
+            timings = [t for chunk in pool.map(client, plans) for t in chunk]
+    finally:
+        # The benchmark's own visits do not stay in the data, even when a save was refused.
+        Activity.objects.filter(created_by__in=clerks, created_at__gte=started_at).delete()
     say(f"  走访登记：{len(timings)} 次保存，{len(plans)} 个并发，p95 {p95(timings):.0f} ms")
     return {"visit_post_p95_ms": round(p95(timings), 1), "visit_post_median_ms": round(statistics.median(timings), 1),
             "visit_posts": len(timings), "visit_clients": len(plans)}

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.errors import forbidden, not_found, server_error
+from config.offline import service_worker
 from config.ping import PingView
 from health.views import healthz
 
@@ -32,6 +33,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
+    path("sw.js", service_worker, name="service_worker"),
     path("deputies/", include("deputies.urls")),
     path("stations/", include("liaison_stations.urls")),
     path("activities/", include("activities.urls")),

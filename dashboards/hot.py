@@ -86,5 +86,5 @@ def hot_issue_messages(user, issue: HotIssue) -> tuple[list[ResidentMessage], in
     """The cluster's latest residents' messages the user may see (text, station, village: never the
     resident's name or phone on a dashboard), and how many there are."""
     qs = residents.messages_visible_to(user).filter(hot_issues=issue)
-    shown = list(qs.select_related("station", "region").order_by("-created_at", "-id")[:MESSAGES_SHOWN])
+    shown = list(qs.select_related("station", "region", "region__parent", "region__parent__parent").order_by("-created_at", "-id")[:MESSAGES_SHOWN])
     return shown, qs.count()

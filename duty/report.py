@@ -51,7 +51,7 @@ def figures(deputy: Deputy, year: int) -> dict:
     ).count()
     mandates = mandates_in_year(year).filter(deputy=deputy)
     cards = _cards(mandates, year)
-    score_totals(cards, year, mandates.values("deputy_id"))
+    score_totals(cards, year, mandates)
     return {
         "deputy": deputy,
         "year": year,

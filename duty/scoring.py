@@ -18,12 +18,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from activities.models import Attendance
-from duty.models import ACTIVITY_KINDS, PointRule, PointScheme
-from duty.record import Source, bound, source, within
+from duty.models import PointRule, PointScheme
+from duty.record import source, within
 
 ZERO = Decimal("0")
 
@@ -94,76 +94,29 @@ def add_capped(total: Decimal, delta: Decimal, ceiling: Decimal | None) -> Decim
     return min(total, max(total + delta, -ceiling))
 
 
-def _buckets(src: Source, breaks: list[dt.date]):
-    """A SQL expression giving the index of the period (between consecutive ``breaks``) of a row."""
-    whens = [When(**{f"{src.when}__lt": bound(src, b)}, then=Value(i)) for i, b in enumerate(breaks)]
-    return Case(*whens, default=Value(len(breaks)), output_field=IntegerField())
+def score_totals(cards: list[Scorecard], year: int, mandates: QuerySet) -> None:
+    """Fill ``points`` and ``by_kind`` of every scorecard from one set-based statement
+    (``duty.totals``) plus one query for the year's rule dates, whatever the number of deputies.
+    ``mandates`` are the mandates in play (the cards were made from them)."""
+    from duty.totals import per_kind_sql, points
 
-
-def score_totals(cards: list[Scorecard], year: int, deputy_ids: QuerySet) -> None:
-    """Fill ``points`` and ``by_kind`` of every scorecard: one query for the rules and one per rule
-    kind in use, whatever the number of deputies. ``deputy_ids`` is a subquery of the deputies in play."""
-    schemes = list({c.scheme.pk: c.scheme for c in cards}.values())
-    if not schemes:
-        return
-    versions = versions_of(schemes)
-    start, end = year_bounds(year)
-    kinds = sorted({kind for per_scheme in versions.values() for kind in per_scheme})
-    # One set of period breaks for every kind (finer than a kind needs is harmless: each period still
-    # lies inside one version of each kind).
-    breaks = sorted({v.effective_from for s in versions.values() for vs in s.values() for v in vs if start < v.effective_from < end})
-    # deputy id (and congress, for office entries) → bucket → count, per kind
-    counts: dict[str, dict[tuple, dict[int, int]]] = {kind: defaultdict(dict) for kind in kinds}
-    per_congress: dict[str, bool] = {}
-    # Attended activities of every type in use: one query grouped by type.
-    by_type = {ACTIVITY_KINDS[k]: k for k in kinds if k in ACTIVITY_KINDS}
-    if by_type:
-        src = source(next(iter(by_type.values())))
-        rows = (
-            Attendance.objects.filter(within(src, start, end), activity__type__in=list(by_type), deputy_id__in=deputy_ids)
-            .annotate(bucket=_buckets(src, breaks))
-            .values("deputy_id", "activity__type", "bucket")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
-            counts[by_type[row["activity__type"]]][(row["deputy_id"],)][row["bucket"]] = row["n"]
-    for kind in kinds:
-        src = source(kind)
-        per_congress[kind] = src.per_congress
-        if kind in ACTIVITY_KINDS:
-            continue
-        group = [src.deputy, "bucket"] + (["congress_region_id"] if src.per_congress else [])
-        rows = (
-            src.rows.filter(within(src, start, end), **{f"{src.deputy}__in": deputy_ids})
-            .annotate(bucket=_buckets(src, breaks))
-            .values(*group)
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        table = counts[kind]
-        for row in rows:
-            key = (row[src.deputy], row["congress_region_id"]) if src.per_congress else (row[src.deputy],)
-            table[key][row["bucket"]] = row["n"]
-    starts = [start] + breaks
     for card in cards:
-        total = ZERO
-        by_kind = {}
-        for kind, kind_versions in versions[card.scheme.pk].items():
-            src_key = (card.deputy_id, card.congress_region_id) if per_congress[kind] else (card.deputy_id,)
-            per_bucket = counts[kind].get(src_key)
-            if not per_bucket:
-                by_kind[kind] = ZERO
-                continue
-            running = ZERO
-            for index, n in sorted(per_bucket.items()):
-                version = version_on(kind_versions, starts[index])
-                if version is not None and n:
-                    running = add_capped(running, version.points * n, version.ceiling)
-            by_kind[kind] = running
-            total += running
-        card.points = total
-        card.by_kind = by_kind
+        card.points, card.by_kind = ZERO, {}
+    if not cards:
+        return
+    built = per_kind_sql(mandates, year)
+    if built is None:
+        return
+    sql, params = built
+    by_card = {(c.deputy_id, c.congress_region_id): c for c in cards}
+    with connection.cursor() as cursor:
+        cursor.execute(sql + "SELECT deputy_id, congress_id, kind, points FROM per_kind", params)  # noqa: S608 - see duty.totals
+        for deputy_id, congress_id, kind, value in cursor.fetchall():
+            card = by_card.get((deputy_id, congress_id))
+            if card is not None:
+                card.by_kind[kind] = points(value)
+    for card in cards:
+        card.points = sum(card.by_kind.values(), ZERO)
 
 
 def score_lines(cards: list[Scorecard], year: int) -> None:

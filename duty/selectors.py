@@ -120,7 +120,7 @@ def ranking(user, year: int, filters: RankingFilters = RankingFilters()) -> list
     """The reader's scorecards for ``year``, highest first: a fixed number of set-based queries."""
     mandates = _mandates_visible(user, year, filters)
     cards = _cards(mandates, year)
-    score_totals(cards, year, mandates.values("deputy_id"))
+    score_totals(cards, year, mandates)
     cards.sort(key=lambda c: (-c.points, c.name, c.deputy_id, c.congress_region_id))
     return cards
 
@@ -164,19 +164,33 @@ def share_above_threshold(user, region: Region, year: int) -> list[ShareRow]:
     and how many reach their congress's threshold. Set-based: the same queries as one ranking."""
     if not region_in_scope(user, region):
         raise Http404
+    from django.db import connection
+
+    from duty.totals import per_kind_sql
+
     mandates = mandates_in_year(year).filter(congress_region__prefix__startswith=region.prefix)
-    cards = _cards(mandates, year)
-    score_totals(cards, year, mandates.values("deputy_id"))
     children = list(Region.objects.filter(parent=region).order_by("code"))
-    prefixes = {c.pk: c.prefix for c in children}
-    congress_prefix = dict(Region.objects.filter(pk__in={c.congress_region_id for c in cards}).values_list("pk", "prefix"))
     rows = {None: ShareRow(region, 0, 0)} | {c.pk: ShareRow(c, 0, 0) for c in children}
-    for card in cards:
-        prefix = congress_prefix[card.congress_region_id]
-        child = next((pk for pk, p in prefixes.items() if prefix.startswith(p)), None)
-        row = rows[child]
-        row.scored += 1
-        row.above += card.points >= card.scheme.threshold
+    built = per_kind_sql(mandates, year)
+    if built is not None:
+        sql, params = built
+        # Each scorecard's total, compared with its congress's threshold and counted per child region
+        # whose prefix the congress region's starts with (none: ``region``'s own congress).
+        share = """
+, totals AS (SELECT deputy_id, congress_id, SUM(points) AS points FROM per_kind GROUP BY deputy_id, congress_id)
+SELECT child.id, COUNT(*), SUM(CASE WHEN COALESCE(t.points, 0) >= cd.threshold THEN 1 ELSE 0 END)
+FROM cards AS cd
+JOIN regions_region AS congress ON congress.id = cd.congress_id
+LEFT JOIN regions_region AS child
+  ON child.parent_id = %s AND SUBSTR(congress.prefix, 1, LENGTH(child.prefix)) = child.prefix
+LEFT JOIN totals AS t ON t.deputy_id = cd.deputy_id AND t.congress_id = cd.congress_id
+GROUP BY child.id
+"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql + share, [*params, region.pk])
+            for child_id, scored, above in cursor.fetchall():
+                if child_id in rows:
+                    rows[child_id].scored, rows[child_id].above = scored, int(above or 0)
     own = [rows[None]] if rows[None].scored else []
     return own + [rows[c.pk] for c in children]
 

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from config.idempotency import idempotent_create
 from suggestions import selectors, services
 from suggestions.filters import CalendarDayFilter, SuggestionFilter
 from suggestions.models import (
@@ -76,6 +77,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return self._done(pk)
 
     @extend_schema(request=SuggestionCreateSerializer, responses={201: SuggestionDetailSerializer})
+    @idempotent_create
     def create(self, request):
         data = SuggestionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -45,6 +45,7 @@ def deputy(tree, deputy_user):
     )
     DashRatingFactory(answer=answer, deputy=deputy, value=RatingValue.SATISFIED)
     DashSuggestionFactory(region=tree.zhushan, lead_deputy=deputy, title="还在起草的建议", status=Status.DRAFT)
+    DashSuggestionFactory(region=tree.zhushan, lead_deputy=deputy, title="已撤回的建议", status=Status.WITHDRAWN)
     other = DashSuggestionFactory(
         region=tree.zhushan, lead_deputy=DashDeputyFactory(region=tree.zhushan), title="关于饮水安全的建议"
     )
@@ -56,6 +57,7 @@ def test_a_deputy_sees_their_own_record_with_everything_it_gathers(deputy, deput
     response = client_as(deputy_user).get("/dashboard/record/")
     assert response.status_code == 200
     html = response.content.decode()
+    led = {s.title: s for s in response.context["led"]}
     for text in (
         "李代表",
         "宣恩县第十九届人大代表",
@@ -63,11 +65,12 @@ def test_a_deputy_sees_their_own_record_with_everything_it_gathers(deputy, deput
         "东门社区联络站",
         "关于村道硬化的建议",
         "关于饮水安全的建议",
-        "还在起草的建议",
     ):
         assert text in html
+    # drafts and withdrawn suggestions are not duties done: the record counts submitted ones only
+    assert "还在起草的建议" not in html and "已撤回的建议" not in html
+    assert set(led) == {"关于村道硬化的建议"}
     assert response.context["activities_count"] == 4  # all of their own, wherever held
-    led = {s.title: s for s in response.context["led"]}
     assert (led["关于村道硬化的建议"].outcome, led["关于村道硬化的建议"].rating_value) == ("A", RatingValue.SATISFIED)
     assert "A类" in html and "满意" in html
     assert response.context["phone"] == "138****5678"

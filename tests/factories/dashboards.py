@@ -131,6 +131,10 @@ class DashAssignmentFactory(factory.django.DjangoModelFactory):
     role = AssignmentRole.LEAD
     assigned_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=9))
     due_at = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=60))
+    # The services store the reminder start and the long-overdue day with the due date (the default
+    # policy: 5 working days either side, a calendar week here); every surface reads these stored dates.
+    remind_at = factory.LazyAttribute(lambda a: a.due_at and a.due_at - dt.timedelta(days=7))
+    long_overdue_at = factory.LazyAttribute(lambda a: a.due_at and a.due_at + dt.timedelta(days=7))
 
 
 class DashAnswerFactory(factory.django.DjangoModelFactory):

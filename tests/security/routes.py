@@ -274,6 +274,7 @@ PUBLIC = {
     "api-docs": "the API documentation page, no data",
     "set_language": "switching the interface language",
     "admin:login": "the admin's own sign-in page",
+    "service_worker": "the offline service worker's script (/sw.js), the same for everyone; no data",
 }
 # A public route whose dummy URL is rightly a 404 (a signed key, a private token): name → build(world)
 # giving the Target the matrix reaches it through instead.
@@ -648,3 +649,10 @@ from tests.security.routes_residents import RESIDENT_PUBLIC, RESIDENT_ROUTES  # 
 PUBLIC.update(RESIDENT_PUBLIC)
 PUBLIC_TARGETS.update(RESIDENT_PUBLIC_TARGETS)
 DESCRIBED.update(RESIDENT_ROUTES)
+
+# reports, duty (and the suggestions API's campaign correction).
+from tests.security.routes_reports_duty import REPORT_DUTY_PUBLIC, REPORT_DUTY_PUBLIC_TARGETS, REPORT_DUTY_ROUTES  # noqa: E402
+
+PUBLIC.update(REPORT_DUTY_PUBLIC)
+PUBLIC_TARGETS.update(REPORT_DUTY_PUBLIC_TARGETS)
+DESCRIBED.update(REPORT_DUTY_ROUTES)

@@ -1,0 +1,70 @@
+"""The installable app's service worker, served from the site root so its scope is the whole site.
+
+The worker itself is ``static/js/sw.js``; this view puts a small ``OFFLINE`` object before it: the
+vendored Workbox folder, the assets to precache (with a revision, so a deploy refreshes them) and
+the pages that open offline. Pages are cached at run time (NetworkFirst), never precached here: they
+need the user's session.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+WORKBOX = "vendor/workbox-7.4.1/"
+PAGE_CACHE = "pages-v1"
+# The shell and the assets of the visit / suggestion / resident message forms.
+PRECACHE = [
+    "css/app.css",
+    "js/app.js",
+    "js/activities.js",
+    "js/suggestions.js",
+    "js/similar.js",
+    "js/residents.js",
+    "js/outbox.js",
+    "vendor/idb-8.0.4/idb.umd.js",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "manifest.webmanifest",
+]
+# Pages kept for offline use: the home page and the forms, by exact path, and the resident message
+# form (/voice/s/<station key>/) by prefix.
+PAGES = ["/", "/activities/new/", "/suggestions/new/"]
+PAGE_PREFIXES = ["/voice/s/"]
+
+
+def _revision(path: str) -> str:
+    found = finders.find(path)
+    if not found:
+        return ""
+    with open(found, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()[:16]
+
+
+@functools.cache
+def _script() -> str:
+    config = {
+        "workbox": static(WORKBOX),
+        "precache": [{"url": static(p), "revision": _revision(p)} for p in PRECACHE],
+        "pages": PAGES,
+        "pagePrefixes": PAGE_PREFIXES,
+        "pageCache": PAGE_CACHE,
+    }
+    with open(finders.find("js/sw.js"), encoding="utf-8") as fh:
+        body = fh.read()
+    return f"const OFFLINE = {json.dumps(config)};\n{body}"
+
+
+@require_GET
+@cache_control(no_cache=True, max_age=0)
+def service_worker(request):
+    response = HttpResponse(_script(), content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    return response

@@ -1,0 +1,55 @@
+"""The installable app: the manifest linked from every page, its icons, and the service worker served
+from the site root with the vendored Workbox and the assets it precaches."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_manifest_names_the_app_and_its_icons_exist():
+    manifest = json.loads(open(finders.find("manifest.webmanifest"), encoding="utf-8").read())
+    assert manifest["name"] == "代表行动"
+    assert manifest["start_url"].startswith("/")
+    for icon in manifest["icons"]:
+        assert finders.find(icon["src"].removeprefix("/static/")), icon["src"]
+
+
+def test_every_signed_in_page_links_the_manifest_and_loads_the_outbox(client_as, xuanen_staff):
+    html = client_as(xuanen_staff).get("/").content.decode()
+    assert re.search(r'<link rel="manifest" href="/static/manifest.webmanifest">', html)
+    assert 'src="/static/js/outbox.js" data-sw="/sw.js"' in html
+
+
+def test_the_login_page_links_the_manifest_without_the_outbox(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert 'rel="manifest"' in html
+    assert "outbox.js" not in html
+
+
+def test_the_service_worker_is_served_from_the_root_with_workbox_and_a_revisioned_precache(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert response["Service-Worker-Allowed"] == "/"
+    assert "no-cache" in response["Cache-Control"]
+    body = response.content.decode()
+    config = json.loads(body.split("\n", 1)[0].removeprefix("const OFFLINE = ").removesuffix(";"))
+    assert config["workbox"] == "/static/vendor/workbox-7.4.1/"
+    assert finders.find("vendor/workbox-7.4.1/workbox-sw.js")
+    urls = {entry["url"] for entry in config["precache"]}
+    assert {"/static/js/activities.js", "/static/js/outbox.js", "/static/css/app.css"} <= urls
+    assert all(entry["revision"] for entry in config["precache"])
+    assert "/activities/new/" in config["pages"]
+    assert "importScripts(OFFLINE.workbox" in body
+
+
+def test_the_visit_form_gives_each_place_its_code_and_the_api_to_queue_for(client_as, xuanen_staff, tree):
+    html = client_as(xuanen_staff).get("/activities/new/").content.decode()
+    assert 'data-offline-api="/api/v1/activities/"' in html
+    assert f'data-code="{tree.zhushan.code}"' in html

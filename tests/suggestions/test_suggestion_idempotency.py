@@ -1,0 +1,32 @@
+"""Never twice for suggestions: the same Idempotency-Key on POST /api/v1/suggestions/ creates one suggestion."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from suggestions.models import Suggestion
+
+pytestmark = pytest.mark.django_db
+BODY = {"title": "关于修缮椒园镇至珠山镇公路的建议", "content": "坑洼严重，雨天积水。", "region": "422825"}
+
+
+def test_a_resent_suggestion_is_created_once(world, api_as):
+    client, key = api_as(world.deputy_user), str(uuid.uuid4())
+    first = client.post("/api/v1/suggestions/", BODY, format="json", headers={"Idempotency-Key": key})
+    assert first.status_code == 201, first.content
+    again = client.post("/api/v1/suggestions/", BODY, format="json", headers={"Idempotency-Key": key})
+    assert again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert Suggestion.objects.count() == 1
+
+
+def test_the_same_key_on_a_changed_suggestion_is_a_422(world, api_as):
+    client, key = api_as(world.deputy_user), str(uuid.uuid4())
+    assert client.post("/api/v1/suggestions/", BODY, format="json", headers={"Idempotency-Key": key}).status_code == 201
+    changed = client.post("/api/v1/suggestions/", {**BODY, "title": "另一条建议"}, format="json", headers={"Idempotency-Key": key})
+    assert changed.status_code == 422
+    assert "Idempotency-Key" in changed.json()
+    assert Suggestion.objects.get().title == BODY["title"]
