@@ -151,5 +151,5 @@ def _page(message: str) -> str:
     title = escape(_("提交有误"))
     return (
         '<!doctype html><html lang="zh-hans"><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-        f"<title>{title}</title><h1>{title}</h1><p>{escape(message)}</p></html>"
+        f"<title>{title}</title><h1>{title}</h1><p class='error' role='alert'>{escape(message)}</p></html>"
     )
