@@ -31,7 +31,9 @@ def lockout_username(request, credentials: dict | None = None) -> str | None:
     if credentials:
         value = credentials.get(field)
     else:
-        value = getattr(request, "data", request.POST).get(field)
+        data = getattr(request, "data", request.POST)
+        # A JSON body need not be an object ([null, null] is valid JSON): no username then.
+        value = data.get(field) if hasattr(data, "get") else None
     if value is None:
         return None
     return str(value)[:LOCKOUT_USERNAME_LENGTH]

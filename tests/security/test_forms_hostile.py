@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -324,19 +323,10 @@ DASHBOARD_PAGES = [
     ("dashboards:list", lambda w: reverse("dashboards:list", args=[w.tree.zhushan.code, "suggestions_received"])),
     ("dashboards:deputy_record", lambda w: reverse("dashboards:deputy_record", args=[w.deputy_a.pk])),
 ]
-ON_POSTGRES = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-NUL_IN_THE_DRILL_LIST = pytest.mark.xfail(
-    ON_POSTGRES,
-    strict=True,
-    reason="issue #24: a NUL byte in the drill list's category filter reaches PostgreSQL and answers 500 "
-    "(DataError: text fields cannot contain NUL bytes)",
-)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "url_for"),
-    [pytest.param(n, u, id=n, marks=[NUL_IN_THE_DRILL_LIST] if n == "dashboards:list" else []) for n, u in DASHBOARD_PAGES],
+    [pytest.param(n, u, id=n) for n, u in DASHBOARD_PAGES],
 )
 def test_hostile_dashboard_filters_never_break_a_page(name, url_for, world):
     from tests.security.hostile import FormField

@@ -327,3 +327,10 @@ def test_production_answers_the_api_in_json_only_never_the_browsable_forms():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["JSONRenderer"]
+
+
+def test_a_token_request_whose_json_is_not_an_object_is_a_400_not_a_500(db):
+    # Found by schemathesis: the lock-out's username lookup called .get() on a JSON list.
+    response = APIClient().post("/api/v1/auth/token/", "[null, null]", content_type="application/json")
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
