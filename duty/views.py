@@ -144,12 +144,25 @@ def _record(request, pk: int):
     year = _year(request)
     deputy, cards = selectors.deputy_scorecards(request.user, pk, year)
     labels = dict(RuleKind.choices)
+    user = request.user
+    may_record = user.is_superuser or user.is_office or user.is_township_staff
+    # A link is drawn only where the reader may open it: suggestions they can see, office pages for offices.
+    suggestion_ids = {line.target_id for card in cards for line in card.lines if line.target_kind == "suggestion"}
+    openable = set()
+    if suggestion_ids:
+        from suggestions.selectors import suggestions_visible_to
+
+        openable = set(suggestions_visible_to(user).filter(pk__in=suggestion_ids).values_list("pk", flat=True))
+    kinds = {"activity": _("活动"), "suggestion": _("建议"), "message": _("群众留言"), "report_meeting": _("述职会"), "office_entry": _("登记出席/缺席")}
     for card in cards:
         for line in card.lines:
             line.label = labels[line.rule]
+            line.kind_label = kinds.get(line.target_kind, line.target_kind)
             line.url = link_for(line.target_kind, line.target_id)
-    user = request.user
-    may_record = user.is_superuser or user.is_office or user.is_township_staff
+            if line.target_kind == "suggestion" and line.target_id not in openable:
+                line.url = None
+            elif line.target_kind in ("office_entry", "report_meeting") and not may_record:
+                line.url = None
     return render(
         request,
         "duty/record.html",

@@ -121,7 +121,7 @@ def test_a_residents_message_reaches_the_deputy_is_answered_and_becomes_a_routed
     shot(page, "inbox")
     page.click(f"a[href='{detail}']")
     page.wait_for_url(f"**{detail}")
-    card = page.locator("main .card").first.inner_text()
+    card = page.locator("main .card:not(.outbox)").first.inner_text()
     assert "王大妈" in card and "13900001111" in card
     page.fill("textarea[name=reply]", REPLY)
     page.click(f"form[action='/voice/{message.pk}/reply/'] button[type=submit]")
