@@ -308,8 +308,12 @@ CELERY_BEAT_SCHEDULE = {
     # Supervision (催办/督办/通报, sign-off, co-handler opinions, 回头看): each step is sent once per
     # due date (Reminder's unique constraint), so the tick rate only bounds how late it goes out.
     "suggestions-supervise": {"task": "suggestions.tasks.supervise", "schedule": env_float("SUPERVISE_EVERY_SECONDS", 900.0)},
-    # Re-sends routing for suggestions stuck in "submitted" (broker down, worker killed).
-    "suggestions-sweep-submitted": {"task": "suggestions.tasks.sweep_stuck_submissions", "schedule": 300.0},
+    # Every minute, so nothing waits much longer than a minute once the broker is back: routes the
+    # suggestions still "submitted" after 30 s, and delivers the side effects (notices, similar-
+    # suggestion indexing) still not done after 30 s (broker down, worker killed). A tick that a
+    # stopped worker never took expires instead of piling up behind the next.
+    "suggestions-sweep-submitted": {"task": "suggestions.tasks.sweep_stuck_submissions", "schedule": 60.0, "options": {"expires": 55}},
+    "suggestions-sweep-side-effects": {"task": "suggestions.tasks.sweep_side_effects", "schedule": 60.0, "options": {"expires": 55}},
     # Hot issues (热点问题): the week's clustering of suggestions and residents' messages, Monday 03:00.
     "residents-hot-issues": {"task": "residents.tasks.compute_hot_issues", "schedule": crontab(minute=0, hour=3, day_of_week=1)},
 

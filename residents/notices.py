@@ -3,14 +3,13 @@ township, in the same inbox (消息) as suggestion notifications, with a link to
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from regions.models import PREFIX_LENGTH, RegionLevel
 from residents import selectors
-from suggestions.models import Notification
+from suggestions.notifications import Notice, send_notices_on_commit
 
 
 def recipients_of(message) -> list[int]:
@@ -24,15 +23,14 @@ def recipients_of(message) -> list[int]:
     return sorted(set(deputies) | set(clerks))
 
 
-def notify_message_received(message) -> None:
-    """Put a notice in each recipient's inbox; called after the message is committed."""
-    url = reverse("residents:detail", args=[message.pk])
+def message_notice(message) -> Notice:
+    """The notice each recipient gets: the station's name, the start of the text, a link to the message."""
     title = _("新的群众留言：%(station)s") % {"station": message.station.name}
     body = message.text[:80] + ("…" if len(message.text) > 80 else "")
-    Notification.objects.bulk_create(
-        [Notification(user_id=pk, title=title[:200], body=body, url=url) for pk in recipients_of(message)]
-    )
+    # Inbox only, as before the outbox: a resident's message is not mailed or texted to anyone.
+    return Notice(tuple(recipients_of(message)), title[:200], body, url=reverse("residents:detail", args=[message.pk]), email=False)
 
 
 def notify_on_commit(message) -> None:
-    transaction.on_commit(lambda: notify_message_received(message))
+    """Record the notice in the outbox inside the caller's transaction; the worker puts it in the inboxes."""
+    send_notices_on_commit([message_notice(message)])

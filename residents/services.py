@@ -84,12 +84,14 @@ def message_submit(*, station, text: str, region=None, name: str = "", phone: st
     if errors:
         raise ValidationError(errors)
     check_rate(station_id=station.pk, submitter_hash=submitter_hash)
-    message = ResidentMessage.objects.create(
-        station=station, region=region or station.region, text=text, name=name, phone=phone, submitter_hash=submitter_hash
-    )
+    with transaction.atomic():
+        message = ResidentMessage.objects.create(
+            station=station, region=region or station.region, text=text, name=name, phone=phone, submitter_hash=submitter_hash
+        )
+        # The station's deputies and the township's clerks find it in 消息 (residents/notices.py):
+        # recorded in the outbox with the message, sent by the worker.
+        notices.notify_on_commit(message)
     logger.info("resident message %s received at station %s", message.pk, station.pk)
-    # The station's deputies and the township's clerks find it in 消息 (residents/notices.py).
-    notices.notify_on_commit(message)
     return message
 
 

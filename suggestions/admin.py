@@ -9,6 +9,7 @@ from suggestions.models import (
     Handler,
     RouterModel,
     RoutingRule,
+    SideEffect,
     Suggestion,
     SuggestionEvent,
     TrainingExample,
@@ -84,3 +85,19 @@ class TrainingExampleAdmin(admin.ModelAdmin):
     list_display = ["category", "source", "suggestion", "created_at"]
     list_filter = ["source", "category"]
     raw_id_fields = ["suggestion"]
+
+
+@admin.register(SideEffect)
+class SideEffectAdmin(admin.ModelAdmin):
+    """The outbox, to look at: rows not done (the sweeper delivers them every minute) and the error of
+    any that keep failing (left alone after ``side_effects.MAX_ATTEMPTS``). Read-only: the worker writes it."""
+
+    list_display = ["pk", "kind", "created_at", "done_at", "attempts"]
+    list_filter = ["kind", ("done_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["kind", "payload", "created_at", "done_at", "attempts", "last_error"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

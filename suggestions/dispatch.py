@@ -1,9 +1,9 @@
 """Sending the suggestions' Celery tasks from the services — by registered name, so the services never
 import ``suggestions.tasks`` (which imports the services): no import cycle.
 
-A broker that is down is logged, not raised: what triggered the task is already saved, and the
-sweepers re-send what matters once the broker is back, so a deputy's submission never turns into an
-error page because Redis is away.
+A broker that is down is logged, not raised: what triggered the task is already saved (a suggestion
+still ``submitted``, an outbox row in ``SideEffect``), and the sweepers deliver it once the broker is
+back, so a deputy's submission never turns into an error page because Redis is away.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.db import transaction
 logger = logging.getLogger("suggestions.tasks")
 
 ROUTE = "suggestions.tasks.route_suggestion"
-INDEX_SIMILARITY = "suggestions.tasks.index_similarity"
+DELIVER_SIDE_EFFECTS = "suggestions.tasks.deliver_side_effects"
 
 # A submission waits for the dispatch inside its request: give up on a missing broker in about a
 # second rather than kombu's default of several attempts with growing waits.
@@ -42,6 +42,8 @@ def dispatch_routing_on_commit(suggestion_id: int) -> None:
     transaction.on_commit(lambda: dispatch_routing(suggestion_id))
 
 
-def index_similarity_on_commit(suggestion_id: int) -> None:
-    """Similar-suggestion lookups read stored terms; the worker writes them once the text is saved."""
-    transaction.on_commit(lambda: send_safely(INDEX_SIMILARITY, suggestion_id))
+def deliver_side_effects_on_commit(effect_ids: list[int]) -> None:
+    """Once the transaction that wrote these outbox rows commits, ask the worker to deliver them now;
+    should the message be lost (broker down, worker killed), the side-effect sweeper delivers them."""
+    if effect_ids:
+        transaction.on_commit(lambda: send_safely(DELIVER_SIDE_EFFECTS, list(effect_ids)))

@@ -377,10 +377,44 @@ class Reminder(models.Model):
         constraints = [models.UniqueConstraint(fields=["assignment", "kind", "due_at"], name="reminder_once_per_step")]
 
 
+class SideEffectKind(models.TextChoices):
+    NOTICE = "notice", _("消息通知")
+    INDEX_SIMILARITY = "index_similarity", _("相似建议索引")
+
+
+class SideEffect(models.Model):
+    """Work owed to others once a change commits (a notice, similar-suggestion indexing): the outbox.
+
+    A service writes the row in the same transaction as the change that causes it, so a rolled-back
+    change owes nothing and a committed one cannot lose it; the worker delivers it and sets ``done_at``
+    in one transaction (``suggestions.side_effects``). Routing needs no row: a suggestion still
+    ``submitted`` is its own record of the work owed.
+    """
+
+    kind = models.CharField(_("类型"), max_length=32, choices=SideEffectKind.choices)
+    payload = models.JSONField(_("内容"), default=dict)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("发件箱记录")
+        verbose_name_plural = _("发件箱记录")
+        # The sweeper's query: what is not done yet, oldest first; done rows stay out of the index.
+        indexes = [models.Index(fields=["created_at"], condition=models.Q(done_at__isnull=True), name="side_effect_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
 class Notification(models.Model):
     """The in-app inbox."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # The outbox row that sent it: one message per user per row, however often the row is delivered.
+    # No index of its own: the unique constraint's leads with it.
+    side_effect = models.ForeignKey(SideEffect, null=True, blank=True, on_delete=models.SET_NULL, db_index=False, related_name="notifications")
     suggestion = models.ForeignKey(Suggestion, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
@@ -393,6 +427,7 @@ class Notification(models.Model):
         verbose_name_plural = _("消息")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+        constraints = [models.UniqueConstraint(fields=["side_effect", "user"], name="notification_once_per_side_effect")]
 
 
 class RoutingRule(models.Model):

@@ -1,24 +1,25 @@
 """Notifications: the in-app inbox, email, and SMS through a pluggable backend.
 
-Services never call these inside their transaction: they defer ``notify`` with
-``transaction.on_commit`` so a rolled-back move sends nothing.
+Services record what to send in the outbox (``send_notices_on_commit``, ``notify_on_commit``) inside
+their transaction: a rolled-back move sends nothing, and a committed one is sent by the worker even if
+a worker is killed or the broker is down on the way (``suggestions.side_effects``).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from accounts.models import Role, User
-from suggestions.models import Notification, Suggestion
+from suggestions import side_effects
+from suggestions.models import Notification, SideEffect, SideEffectKind, Suggestion
 
 logger = logging.getLogger(__name__)
 
@@ -66,31 +67,53 @@ def deputies_of(suggestion: Suggestion, *, co_signers: bool = False) -> QuerySet
 
 @dataclass(frozen=True)
 class Notice:
-    """One message to some users: what ``notify`` sends, kept so a batch can send many at once."""
+    """One message to some users: what ``notify`` sends, kept so a batch can send many at once.
+
+    ``url`` defaults to the suggestion's page; ``email`` False keeps it to the inbox (and SMS if ``sms``).
+    """
 
     user_ids: tuple[int, ...]
     title: str
     body: str = ""
     suggestion_id: int | None = None
     sms: bool = False
+    url: str = ""
+    email: bool = True
+
+    def as_payload(self) -> dict:
+        """What the outbox row keeps (JSON)."""
+        return {**asdict(self), "user_ids": list(dict.fromkeys(self.user_ids))}
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> Notice:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in payload.items() if k in known}
+        return cls(**{**values, "user_ids": tuple(values.get("user_ids", ()))})
 
 
-def send_notices(notices: Iterable[Notice]) -> None:
+def send_notices(notices: Iterable[Notice], *, side_effect_ids: Iterable[int | None] | None = None) -> None:
     """Put each message in its users' inboxes (one query for the users, one insert for all), then
-    email them, and text them as well where ``sms`` (reminders, new assignments)."""
-    notices = [n for n in notices if n.user_ids]
-    if not notices:
+    email them, and text them as well where ``sms`` (reminders, new assignments).
+
+    With ``side_effect_ids`` (the outbox rows being delivered, one per notice) each inbox message
+    names its row, and a row's message to a user is written once however often the row is delivered."""
+    notices = list(notices)
+    sources = list(side_effect_ids) if side_effect_ids is not None else [None] * len(notices)
+    pairs = [(n, source) for n, source in zip(notices, sources, strict=True) if n.user_ids]
+    if not pairs:
         return
-    users = {u.pk: u for u in User.objects.filter(pk__in={i for n in notices for i in n.user_ids}, is_active=True)}
+    users = {u.pk: u for u in User.objects.filter(pk__in={i for n, _s in pairs for i in n.user_ids}, is_active=True)}
     rows, outbox = [], []
-    for notice in notices:
-        url = reverse("suggestions:detail", args=[notice.suggestion_id]) if notice.suggestion_id else ""
+    for notice, source in pairs:
+        url = notice.url or (reverse("suggestions:detail", args=[notice.suggestion_id]) if notice.suggestion_id else "")
         for user in (users[i] for i in dict.fromkeys(notice.user_ids) if i in users):
-            rows.append(Notification(user=user, suggestion_id=notice.suggestion_id, title=notice.title[:200], body=notice.body, url=url))
+            rows.append(Notification(
+                user=user, suggestion_id=notice.suggestion_id, title=notice.title[:200], body=notice.body, url=url, side_effect_id=source,
+            ))
             outbox.append((user, notice, url))
-    Notification.objects.bulk_create(rows)
+    Notification.objects.bulk_create(rows, ignore_conflicts=any(source is not None for _n, source in pairs))
     for user, notice, url in outbox:
-        if user.email:
+        if notice.email and user.email:
             try:
                 send_mail(f"[代表行动] {notice.title}", f"{notice.body}\n\n{url}".strip(), None, [user.email])
             except Exception:  # a mail server being down must not undo the move; the inbox has it
@@ -108,10 +131,16 @@ def notify(user_ids: Iterable[int], *, title: str, body: str = "", suggestion_id
 
 
 def send_notices_on_commit(notices: Iterable[Notice]) -> None:
-    """Send after the current transaction commits (nothing for one that rolls back)."""
+    """Record the notices in the outbox, in the current transaction: the worker sends them once it
+    commits (nothing for one that rolls back), and the sweeper does should that task be lost."""
     notices = [n for n in notices if n.user_ids]
     if notices:
-        transaction.on_commit(lambda: send_notices(notices))
+        side_effects.record(SideEffectKind.NOTICE, [n.as_payload() for n in notices])
+
+
+def deliver_notices(effects: list[SideEffect]) -> None:
+    """The outbox's handler for notices: send the locked rows' notices (``side_effects.deliver``)."""
+    send_notices([Notice.from_payload(e.payload) for e in effects], side_effect_ids=[e.pk for e in effects])
 
 
 # --- recipients of many suggestions at once (the router's batches) -----------------------------------
@@ -150,7 +179,7 @@ def office_ids_by_suggestion(suggestions: Iterable[Suggestion], *, roles: Iterab
 
 
 def notify_on_commit(users: Iterable[User] | QuerySet, **kwargs) -> None:
-    """Resolve the recipients now (inside the transaction) and send after it commits."""
+    """Resolve the recipients now (inside the transaction) and record the notice in the outbox."""
     ids = [u.pk for u in users]
     if ids:
-        transaction.on_commit(lambda: notify(ids, **kwargs))
+        send_notices_on_commit([Notice(tuple(ids), **kwargs)])

@@ -72,6 +72,13 @@ def index_suggestion(suggestion_id: int) -> int:
     return len(vector)
 
 
+def index_side_effects(effects) -> None:
+    """The outbox's handler for indexing: (re)write the terms of each suggestion the rows name, once each."""
+    for suggestion_id in dict.fromkeys(e.payload.get("suggestion_id") for e in effects):
+        if suggestion_id is not None:
+            index_suggestion(suggestion_id)
+
+
 def lookup_statuses_filter(*, now=None) -> Q:
     """Open suggestions, and those answered or closed within the recent window."""
     since = (now or timezone.now()) - timezone.timedelta(days=settings.SIMILAR_RECENT_DAYS)

@@ -8,11 +8,9 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.utils import timezone
 
 from config.transient import TRANSIENT_ERRORS
-from suggestions import services
-from suggestions.models import Status, Suggestion
+from suggestions import services, side_effects
 
 logger = logging.getLogger(__name__)
 
@@ -23,9 +21,13 @@ RETRY = {
     "retry_backoff_max": 300,
     "max_retries": settings.TASK_MAX_RETRIES,
 }
+# Also the project's defaults (CELERY_TASK_ACKS_LATE, CELERY_TASK_REJECT_ON_WORKER_LOST), said again
+# where losing a message would lose work: the message is acknowledged only once the task has run, and
+# one whose worker died is given back to the broker for another worker.
+DURABLE = {"acks_late": True, "reject_on_worker_lost": True}
 
 
-@shared_task(name="suggestions.tasks.route_suggestion", **RETRY)
+@shared_task(name="suggestions.tasks.route_suggestion", **RETRY, **DURABLE)
 def route_suggestion(suggestion_id: int) -> str:
     """Route a submitted suggestion: assign it when the router is confident, else send it to triage.
 
@@ -42,26 +44,45 @@ def supervise() -> dict:
     return services.supervise()
 
 
-# Longer than a routing task takes even on a busy worker, so a healthy task is never sent twice.
-STUCK_AFTER = dt.timedelta(minutes=10)
+# A suggestion still ``submitted`` this long after its last change has probably lost its task (the
+# broker was down when it was submitted, or a worker was killed holding it). Short, so that after an
+# outage the next beat tick (every minute) routes what waited; one the queue still holds is routed
+# once all the same (the router locks the row and checks the status).
+STUCK_AFTER = dt.timedelta(seconds=30)
+# Beat sends the sweepers every minute: one run stops within this, the next goes on.
+SWEEP_BUDGET_SECONDS = 40.0
 
 
-@shared_task(name="suggestions.tasks.sweep_stuck_submissions", **RETRY)
+@shared_task(name="suggestions.tasks.sweep_stuck_submissions", **RETRY, **DURABLE)
 def sweep_stuck_submissions(older_than_seconds: float | None = None) -> int:
-    """Beat: re-send routing for suggestions still ``submitted`` long after submission, so a broker
-    that was down or a worker killed mid-task loses nothing (routing twice equals routing once)."""
+    """Beat (every minute): route here, in batches, the suggestions still ``submitted`` after
+    ``STUCK_AFTER``, so a broker that was down or a worker killed mid-task loses nothing and delays a
+    suggestion by about a minute; returns how many were waiting (routing twice equals routing once)."""
+    from suggestions.routing import router
+
     age = STUCK_AFTER if older_than_seconds is None else dt.timedelta(seconds=older_than_seconds)
-    ids = list(
-        Suggestion.objects.filter(status=Status.SUBMITTED, updated_at__lt=timezone.now() - age).values_list("pk", flat=True)[:1000]
-    )
-    for suggestion_id in ids:
-        route_suggestion.delay(suggestion_id)
-    return len(ids)
+    return router.route_waiting(older_than=age, budget_seconds=SWEEP_BUDGET_SECONDS)
 
 
-@shared_task(name="suggestions.tasks.index_similarity", **RETRY)
+@shared_task(name="suggestions.tasks.deliver_side_effects", **RETRY, **DURABLE)
+def deliver_side_effects(effect_ids: list[int]) -> int:
+    """Deliver outbox rows just committed (notices, indexing); returns how many this run delivered.
+    A row already delivered, or held by another worker, is left alone."""
+    return side_effects.deliver(effect_ids)
+
+
+@shared_task(name="suggestions.tasks.sweep_side_effects", **RETRY, **DURABLE)
+def sweep_side_effects(older_than_seconds: float | None = None) -> int:
+    """Beat (every minute): deliver the outbox rows older than about 30 s that are still not done."""
+    age = side_effects.SWEEP_AFTER if older_than_seconds is None else dt.timedelta(seconds=older_than_seconds)
+    return side_effects.sweep(older_than=age, budget_seconds=SWEEP_BUDGET_SECONDS)
+
+
+@shared_task(name="suggestions.tasks.index_similarity", **RETRY, **DURABLE)
 def index_similarity(suggestion_id: int) -> int:
-    """Store a suggestion's terms for similar-suggestion lookups (rewrites them; idempotent)."""
+    """Store a suggestion's terms for similar-suggestion lookups (rewrites them; idempotent). The
+    services now record indexing in the outbox (``deliver_side_effects``); this stays for messages
+    sent before that and still in a queue."""
     from suggestions.similarity import index_suggestion
 
     return index_suggestion(suggestion_id)

@@ -27,8 +27,9 @@ def database_url_for_current_connection() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, *, concurrency: int = 2, log_path: Path | None = None, extra_env: dict | None = None):
+    def __init__(self, *, concurrency: int = 2, log_path: Path | None = None, extra_env: dict | None = None, extra_args: list | None = None):
         self.concurrency = concurrency
+        self.extra_args = list(extra_args or [])  # e.g. ["--beat", "--schedule", path]: beat inside the worker
         self.log_path = log_path or ROOT / "var" / "test-worker.log"
         self.extra_env = extra_env or {}
         self.process: subprocess.Popen | None = None
@@ -47,7 +48,7 @@ class WorkerProcess:
             [
                 sys.executable, "-m", "celery", "-A", "config", "worker",
                 "--loglevel=INFO", f"--concurrency={self.concurrency}", "--pool=prefork",
-                "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h",
+                "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h", *self.extra_args,
             ],
             cwd=ROOT,
             env=self.env(),
@@ -88,3 +89,13 @@ def wait_for(predicate, *, timeout: float = 60.0, interval: float = 0.2):
             return value
         time.sleep(interval)
     return predicate()
+
+
+class StallingSMSBackend:
+    """An SMS gateway that hangs (``SMS_BACKEND=tests.worker.StallingSMSBackend`` in a worker's
+    environment): it writes the file named by ``SMS_STALL_MARKER`` and waits, so a test can SIGKILL
+    the worker in the middle of delivering a notice."""
+
+    def send(self, phone: str, text: str) -> None:
+        Path(os.environ["SMS_STALL_MARKER"]).write_text(text, encoding="utf-8")
+        time.sleep(float(os.environ.get("SMS_STALL_SECONDS", "300")))

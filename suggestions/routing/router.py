@@ -12,6 +12,7 @@ keep exactly one version active, under a row lock.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import operator
 import threading
@@ -23,6 +24,7 @@ from functools import reduce
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -282,6 +284,30 @@ def _route(suggestion_id: int, size: int) -> str:
     if own is None:
         return "skipped"
     return "assigned" if own.lead is not None else "triage"
+
+
+def route_waiting(*, older_than: dt.timedelta, budget_seconds: float = 40.0) -> int:
+    """The stuck-submission sweeper: route here the suggestions still ``submitted`` whose last change
+    is older than ``older_than``, oldest first, each call of ``route`` taking a batch, until none is
+    left or ``budget_seconds`` have passed (the next sweep goes on). Returns how many were waiting.
+
+    Routing here rather than re-sending tasks: after an outage the suggestions are routed within a
+    minute of the broker's return, and a long queue is not filled with second copies of its tasks.
+    One that fails is logged and left for the next sweep; it does not stop the others."""
+    waiting = Suggestion.objects.filter(status=Status.SUBMITTED, updated_at__lt=timezone.now() - older_than)
+    found = waiting.count()
+    deadline = time.monotonic() + budget_seconds
+    passed: list[int] = []
+    while found and time.monotonic() < deadline:
+        suggestion_id = waiting.exclude(pk__in=passed).order_by("submitted_at", "pk").values_list("pk", flat=True).first()
+        if suggestion_id is None:
+            break
+        passed.append(suggestion_id)
+        try:
+            route(suggestion_id)
+        except Exception:
+            logger.exception("the sweeper could not route suggestion %s; the next sweep tries again", suggestion_id)
+    return found
 
 
 def _waiting(suggestion_id: int) -> bool:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import PermissionRefused
 from suggestions import transitions
-from suggestions.dispatch import dispatch_routing_on_commit, index_similarity_on_commit
+from suggestions.dispatch import dispatch_routing_on_commit
 from suggestions.models import (
     CoSignature,
     Status,
@@ -27,6 +27,7 @@ from suggestions.services.events import _event, _lock, _move
 from suggestions.services.inputs import _attach, _required_text, _validate_files
 from suggestions.services.numbering import next_number
 from suggestions.services.values import suggestion_value_errors
+from suggestions.side_effects import index_similarity_on_commit
 from suggestions.transitions import TransitionNotAllowed
 
 

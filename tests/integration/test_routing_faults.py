@@ -15,18 +15,15 @@ from django.db.models import Count, Q
 
 from config.celery import app
 from suggestions import services
-from suggestions.models import AssignmentRole, RouterModel, Status, Suggestion
-from suggestions.routing import router
-from suggestions.routing.classifier import default_classifier
+from suggestions.models import AssignmentRole, Status, Suggestion
 from suggestions.tasks import route_suggestion, sweep_stuck_submissions
-from tests.factories.suggestions import DepartmentFactory, deputy_user
 from tests.worker import WorkerProcess, purge_queue, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 # A killed worker's reserved messages come back only after the visibility timeout; the shortest the
 # settings allow keeps the redelivery path in play, and the sweeper (run by hand below, by beat in
-# production) re-sends whatever is still ``submitted`` without waiting for it.
+# production) routes whatever is still ``submitted`` without waiting for it.
 # Batches of ten: two hundred submissions are twenty batches, so a kill lands in the middle of them.
 WORKER_ENV = {"CELERY_VISIBILITY_TIMEOUT": "60", "ROUTING_BATCH_SIZE": "10"}
 ROUTING_ACTIONS = ["assign", "route_to_triage"]
@@ -36,18 +33,6 @@ TEXTS = [
     ("关于增加乡村学校教师编制的建议", "村小教师严重不足，一名教师要教多个年级，建议增加编制。"),  # education: assigned
     ("关于加强农村饮水安全保障的建议", "部分村组夏季缺水，水质检测不及时，建议完善供水管网。"),  # water: no department, triage
 ]
-
-
-@pytest.fixture
-def county(tree):
-    router.reset_cache()
-    # A stored version, as in production: each worker process loads these bytes (milliseconds)
-    # instead of training the bundled model (seconds), far inside the short time limits used here.
-    RouterModel.objects.create(version=1, data=default_classifier().dumps(), examples=150, active=True)
-    user, deputy = deputy_user(tree.zhushan)
-    DepartmentFactory(region=tree.xuanen, type="transport", name="宣恩县交通运输局")
-    DepartmentFactory(region=tree.xuanen, type="education", name="宣恩县教育局")
-    return user, deputy
 
 
 @pytest.fixture
@@ -127,7 +112,7 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(county, tree, worke
     first.kill()
     done_before_restart = _routed(ids)
     assert done_before_restart < len(ids), "the batch finished before the kill; nothing was tested"
-    # and restarted, with the sweeper re-sending what is still submitted (beat does this every 5 minutes)
+    # and restarted, with the sweeper routing what is still submitted beside it (beat: every minute)
     worker()
     sweep_stuck_submissions(older_than_seconds=0)
     # then every one ends up routed exactly once
@@ -152,10 +137,10 @@ def test_a_submission_while_redis_is_down_is_saved_and_routed_when_it_returns(co
     suggestion = Suggestion.objects.get(pk=response.json()["id"])
     assert suggestion.status == Status.SUBMITTED
     assert "not dispatched" in caplog.text
-    # when Redis is back and the sweeper runs
+    # when Redis is back and the sweeper runs (beat: every minute; here in this process)
     worker()
     assert sweep_stuck_submissions(older_than_seconds=0) == 1
-    # then the real worker routes it
+    # then it is routed
     assert wait_for(lambda: _routed([suggestion.pk]) == 1, timeout=90)
     _assert_routed_exactly_once([suggestion.pk])
     suggestion.refresh_from_db()

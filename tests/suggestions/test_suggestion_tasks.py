@@ -76,9 +76,9 @@ def test_the_sweeper_re_routes_a_suggestion_stuck_in_submitted(world, xuanen_off
         actor=world.deputy_user, title="标题", content="内容", region=xuanen_office.region, lead_deputy=world.deputy
     )
     services.suggestion_submit(draft.pk, actor=world.deputy_user)  # the on-commit dispatch never happens here
-    clock.set(dt.datetime(2026, 3, 3, 9, 5, tzinfo=dt.UTC))
+    clock.set(dt.datetime(2026, 3, 3, 9, 0, 20, tzinfo=dt.UTC))
     assert sweep_stuck_submissions() == 0  # too early: the first dispatch may still be running
-    clock.set(dt.datetime(2026, 3, 3, 9, 30, tzinfo=dt.UTC))
+    clock.set(dt.datetime(2026, 3, 3, 9, 1, tzinfo=dt.UTC))  # the next beat tick, a minute on
     assert sweep_stuck_submissions() == 1
     draft.refresh_from_db()
     assert draft.status == Status.TRIAGE
