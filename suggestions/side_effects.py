@@ -23,6 +23,7 @@ import traceback
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -99,11 +100,9 @@ def _deliver_chunk(ids: list[int]) -> set[int]:
             by_kind.setdefault(row.kind, []).append(row)
         for kind, effects in by_kind.items():
             import_string(HANDLERS[kind])(effects)
-        now = timezone.now()
-        for row in rows:
-            row.done_at, row.attempts = now, row.attempts + 1
-        SideEffect.objects.bulk_update(rows, ["done_at", "attempts"])
-    return {row.pk for row in rows}
+        done = [row.pk for row in rows]
+        SideEffect.objects.filter(pk__in=done).update(done_at=timezone.now(), attempts=F("attempts") + 1)
+    return set(done)
 
 
 def _record_failure(effect_id: int) -> None:

@@ -186,6 +186,17 @@ def client_as(client):
     return make
 
 
+@pytest.fixture
+def side_effects_in_process(monkeypatch):
+    """The outbox's prompt task (notices, indexing) runs in this process when the transaction commits,
+    as in the embedded mode, even where a broker is configured; every other task goes where it would.
+    For tests about who is told, not about the worker (tests/integration covers a real one)."""
+    from config.celery import app
+
+    task = app.tasks["suggestions.tasks.deliver_side_effects"]
+    monkeypatch.setattr(task, "apply_async", lambda args=None, kwargs=None, **_options: task.apply(args, kwargs))
+
+
 # --- services --------------------------------------------------------------------------------
 
 

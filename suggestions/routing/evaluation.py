@@ -61,8 +61,10 @@ PRODUCTION_NOTES = """## How routing runs in production
   (the same is written in the timeline note).
 - **Nothing lost, nothing doubled.** `acks_late` with `task_reject_on_worker_lost`; retries with backoff
   (at most `TASK_MAX_RETRIES`) for database errors; time limits below the broker's visibility timeout;
-  beat runs `sweep_stuck_submissions` every 5 minutes to re-send anything `submitted` for over 10
-  minutes. A second delivery finds the suggestion no longer `submitted` and stops.
+  beat runs `sweep_stuck_submissions` every minute, which routes (in batches, in the worker) anything
+  `submitted` for over 30 seconds, so after a broker outage suggestions are routed about a minute after
+  it returns. A second delivery finds the suggestion no longer `submitted` and stops. The notices a
+  routing decision sends are written to the outbox in its transaction (docs/side_effects.md).
   `tests/integration/test_routing_faults.py` kills a worker mid-batch, submits with Redis down and
   delivers a task twice, against real Redis and a real worker.
 - **Learning.** Every assignment an office makes from triage with a category (including after an approved

@@ -2,7 +2,8 @@
 
 Each service runs in one transaction: it locks the suggestion row (``select_for_update``), checks the
 move against the transition table (``TransitionNotAllowed`` → 409 / a page message), saves with
-``update_fields``, appends a ``SuggestionEvent`` and defers notifications to ``on_commit``.
+``update_fields``, appends a ``SuggestionEvent`` and records its notifications in the outbox in the
+same transaction; the worker sends them after the commit (``suggestions.side_effects``).
 ``actor=None`` is a system move (the router, beat) and is labelled so on the timeline.
 
 This package re-exports every public name, so ``from suggestions import services`` and

@@ -11,7 +11,7 @@ from tests.factories.suggestions import SuggestionFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_merge_notifies_the_deputies_of_both_suggestions(voice, tree, xuanen_office, django_capture_on_commit_callbacks):
+def test_merge_notifies_the_deputies_of_both_suggestions(voice, tree, xuanen_office, side_effects_in_process, django_capture_on_commit_callbacks):
     from deputies.models import Deputy
 
     other = Deputy.objects.get(user=voice.other_deputy_user)

@@ -12,7 +12,7 @@ from residents.models import ResidentMessage
 from suggestions.models import Notification
 from tests.factories.accounts import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("side_effects_in_process")]
 
 
 def _submit(station):

@@ -92,7 +92,7 @@ def test_the_batch_is_capped_and_takes_the_oldest_first(county, submit, settings
     assert [statuses[s.pk] for s in burst] == [Status.ASSIGNED, Status.ASSIGNED, Status.SUBMITTED, Status.SUBMITTED, Status.ASSIGNED]
 
 
-def test_notices_of_a_batch_reach_each_suggestions_people(county, submit, settings, xuanen_office, django_capture_on_commit_callbacks):
+def test_notices_of_a_batch_reach_each_suggestions_people(county, submit, settings, xuanen_office, side_effects_in_process, django_capture_on_commit_callbacks):
     settings.ROUTER_CONFIDENCE_THRESHOLD = 0.3
     handler = handler_user(county.transport)
     road, water = submit(), submit(*WATER)

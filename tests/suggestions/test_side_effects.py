@@ -218,3 +218,35 @@ def test_a_row_another_worker_holds_is_left_to_it(world, xuanen_office, broker_d
         thread.join()
     assert side_effects.deliver([row.pk]) == 1
     assert SuggestionTerm.objects.filter(suggestion=draft).exists()
+
+
+def test_the_command_delivers_what_is_owed_now_and_can_retry_rows_that_gave_up(world, xuanen_office, broker_down, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh_one = _create(world, xuanen_office)
+        gave_up = _create(world, xuanen_office)
+    SideEffect.objects.filter(payload__suggestion_id=gave_up.pk).update(attempts=side_effects.MAX_ATTEMPTS, last_error="boom")
+    out = StringIO()
+    call_command("deliver_side_effects", stdout=out)
+    assert "1 delivered, 1 still owed" in out.getvalue()  # the fresh row, not waiting the sweeper's 30 s
+    assert SuggestionTerm.objects.filter(suggestion=fresh_one).exists()
+    call_command("deliver_side_effects", "--retry-failed", stdout=out)
+    assert "1 failed rows will be tried again" in out.getvalue() and "1 delivered, 0 still owed" in out.getvalue()
+
+
+def test_beat_sweeps_every_minute_and_drops_ticks_nobody_took(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    for name, task in [("suggestions-sweep-submitted", "suggestions.tasks.sweep_stuck_submissions"),
+                       ("suggestions-sweep-side-effects", "suggestions.tasks.sweep_side_effects")]:
+        assert schedule[name]["task"] == task
+        assert schedule[name]["schedule"] == 60.0
+        assert schedule[name]["options"]["expires"] < 60
+
+
+def test_the_tasks_that_carry_side_effects_survive_a_lost_worker():
+    for name in ("route_suggestion", "deliver_side_effects", "sweep_side_effects", "sweep_stuck_submissions"):
+        task = app.tasks[f"suggestions.tasks.{name}"]
+        assert task.acks_late and task.reject_on_worker_lost, name
