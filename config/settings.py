@@ -314,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
     # stopped worker never took expires instead of piling up behind the next.
     "suggestions-sweep-submitted": {"task": "suggestions.tasks.sweep_stuck_submissions", "schedule": 60.0, "options": {"expires": 55}},
     "suggestions-sweep-side-effects": {"task": "suggestions.tasks.sweep_side_effects", "schedule": 60.0, "options": {"expires": 55}},
+    # The same for the worker's jobs with a progress bar: a roster import or a campaign report whose
+    # task was lost (queued for over a minute, or left mid-run by a dead worker) is sent again.
+    "deputies-sweep-roster-imports": {"task": "deputies.tasks.sweep_roster_imports", "schedule": 60.0, "options": {"expires": 55}},
+    "reports-sweep-campaign-reports": {"task": "reports.tasks.sweep_campaign_reports", "schedule": 60.0, "options": {"expires": 55}},
     # Hot issues (热点问题): the week's clustering of suggestions and residents' messages, Monday 03:00.
     "residents-hot-issues": {"task": "residents.tasks.compute_hot_issues", "schedule": crontab(minute=0, hour=3, day_of_week=1)},
 

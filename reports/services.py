@@ -122,8 +122,21 @@ def report_generate(*, actor, report: CampaignReport) -> bool:
             started_at=None, finished_at=None,
         )
         if claimed == 1:
-            transaction.on_commit(lambda: generate_campaign_report.delay(report.pk))
+            # Robust: a broker that is down is logged, not a 500; the sweeper sends it once it is back.
+            transaction.on_commit(lambda: generate_campaign_report.delay(report.pk), robust=True)
     return claimed == 1
+
+
+def reports_owed(*, queued_for: dt.timedelta) -> list[int]:
+    """Generations whose task was lost: queued ``queued_for`` after they were asked for (the broker
+    was down, or a worker died holding the message), or left running by a dead worker (STALE_MINUTES).
+    Sending one again is harmless: a generation is claimed once."""
+    now = timezone.now()
+    owed = CampaignReport.objects.filter(
+        Q(state=ReportState.QUEUED, requested_at__lt=now - queued_for)
+        | Q(state=ReportState.RUNNING, started_at__lt=now - dt.timedelta(minutes=STALE_MINUTES))
+    )
+    return list(owed.order_by("pk").values_list("pk", flat=True)[:100])
 
 
 def _filename(report: CampaignReport, ext: str) -> str:

@@ -54,6 +54,7 @@ from deputies.roster.jobs import (  # noqa: F401
     import_job_run,
     import_job_start,
     import_job_status,
+    import_jobs_owed,
 )
 from deputies.roster.reading import (  # noqa: F401
     read_rows,
@@ -85,6 +86,7 @@ __all__ = [
     "import_job_run",
     "import_job_start",
     "import_job_status",
+    "import_jobs_owed",
     "import_roster",
     "parse_date",
     "parse_level",

@@ -35,9 +35,26 @@ def import_job_start(*, actor, upload):
         job = ImportJob(created_by=actor, original_name=upload.name[:200], rows_total=total)
         job.file.save(upload.name, upload, save=False)
         job.save()
-        # By name, not by import: the tasks module imports this one (no cycle).
-        transaction.on_commit(lambda: current_app.tasks[RUN_IMPORT_TASK].delay(job.pk))
+        # By name, not by import: the tasks module imports this one (no cycle). Robust: a broker that
+        # is down is logged instead of answering 500 for a job that is saved; the sweeper sends it.
+        transaction.on_commit(lambda: current_app.tasks[RUN_IMPORT_TASK].delay(job.pk), robust=True)
     return job
+
+
+def import_jobs_owed(*, queued_for) -> list[int]:
+    """Jobs whose task was lost: still queued ``queued_for`` after their last change (the broker was
+    down when they were saved, or a worker died holding the message), or left mid-run by a dead worker
+    (no progress for STALE_JOB_MINUTES). Sending one again is harmless: the job is claimed once."""
+    from datetime import timedelta
+
+    from deputies.models import ImportJob, ImportJobState
+
+    now = timezone.now()
+    owed = ImportJob.objects.filter(
+        Q(state=ImportJobState.QUEUED, updated_at__lt=now - queued_for)
+        | Q(state__in=[ImportJobState.CHECKING, ImportJobState.WRITING], updated_at__lt=now - timedelta(minutes=STALE_JOB_MINUTES))
+    )
+    return list(owed.order_by("pk").values_list("pk", flat=True)[:100])
 
 
 def import_job_run(job_id: int) -> None:
