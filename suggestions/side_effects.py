@@ -40,7 +40,8 @@ HANDLERS = {
 }
 # Older than this and not done, the prompt task has missed it: the sweeper delivers it.
 SWEEP_AFTER = dt.timedelta(seconds=30)
-# A row that failed this often is left for an operator (admin: 待办副作用, with its last error).
+# A row that failed this often is left for an operator (admin: 发件箱记录, with its last error;
+# `manage.py deliver_side_effects --retry-failed` tries it again).
 MAX_ATTEMPTS = 10
 # Rows delivered per transaction: a router batch's notices go in a few statements, not one each.
 CHUNK = 100
