@@ -82,7 +82,10 @@ class Notice:
 
     def as_payload(self) -> dict:
         """What the outbox row keeps (JSON)."""
-        return {**asdict(self), "user_ids": list(dict.fromkeys(self.user_ids))}
+        # str(): a title or body may hold lazy translations (a choice's label), resolved in the language now active.
+        return {
+            **asdict(self), "user_ids": list(dict.fromkeys(self.user_ids)), "title": str(self.title), "body": str(self.body), "url": str(self.url),
+        }
 
     @classmethod
     def from_payload(cls, payload: dict) -> Notice:
