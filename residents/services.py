@@ -115,6 +115,27 @@ def message_release(message_id: int, *, actor) -> ResidentMessage:
     return message
 
 
+def messages_review(message_ids, *, actor, release: bool) -> int:
+    """Release or discard many held messages at once (a flood's queue, one page of 群众留言 → 待审核):
+    only held messages the actor may review are touched; returns how many. The released are notified."""
+    if not selectors.may_review(actor):
+        raise PermissionRefused(_("待审核留言由乡镇人大工作人员和县级人大常委会审核。"))
+    with transaction.atomic():
+        held = list(
+            selectors.messages_visible_to(actor)
+            .select_for_update(of=("self",))
+            .filter(pk__in=list(message_ids), status=MessageStatus.HELD)
+            .select_related("station", "station__region")
+        )
+        ResidentMessage.objects.filter(pk__in=[m.pk for m in held]).update(
+            status=MessageStatus.NEW if release else MessageStatus.DISCARDED, reviewed_by=actor, reviewed_at=timezone.now()
+        )
+        if release:
+            for message in held:
+                notices.notify_on_commit(message)
+    return len(held)
+
+
 def message_discard(message_id: int, *, actor) -> ResidentMessage:
     """不予处理: a held message (a flood, an advertisement) is kept for the record but goes no further."""
     with transaction.atomic():

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/reply/", views.reply, name="reply"),
     path("<int:pk>/adopt/", views.adopt, name="adopt"),
+    path("held/review/", views.review_held, name="review_held"),
     path("<int:pk>/release/", views.release, name="release"),
     path("<int:pk>/discard/", views.discard, name="discard"),
     path("stations/<int:station_pk>/poster/", views.poster, name="poster"),

@@ -131,6 +131,8 @@ def inbox(request):
             "personal": selectors.sees_personal_data(request.user),
             "poster_stations": selectors.poster_stations(request.user),
             "held_count": selectors.held_count(request.user),
+            "reviewing": filterset.form.is_valid() and filterset.form.cleaned_data.get("status") == MessageStatus.HELD
+            and selectors.may_review(request.user),
         },
     )
 
@@ -207,6 +209,25 @@ def _review(request, pk, service, done: str):
     else:
         messages.success(request, done)
     return redirect(message)
+
+
+@login_required
+@require_POST
+def review_held(request):
+    """The held list's bulk buttons: release or discard the ticked messages, or discard the whole page."""
+    if not selectors.may_review(request.user):
+        raise Http404
+    action = request.POST.get("action")
+    if action not in ("release", "discard", "discard_page"):
+        raise Http404
+    posted = request.POST.getlist("page_ids" if action == "discard_page" else "ids")
+    ids = [int(v) for v in posted[:PAGE_SIZE * 2] if v.isdigit() and len(v) < 18]
+    count = services.messages_review(ids, actor=request.user, release=action == "release")
+    if action == "release":
+        messages.success(request, _("已放行 %(n)d 条留言，联络站代表将收到通知。") % {"n": count})
+    else:
+        messages.success(request, _("已将 %(n)d 条留言标记为不予处理。") % {"n": count})
+    return redirect(reverse("residents:inbox") + "?status=held")
 
 
 @login_required

@@ -131,12 +131,40 @@ def test_the_inbox_lists_held_messages_only_under_their_filter(client_as, voice,
     assert held.reply == "" and passed.reply == ""
 
 
+def test_a_clerk_discards_a_floods_page_at_once_and_releases_the_genuine_one(client_as, voice, xuanen_staff, django_capture_on_commit_callbacks):
+    flood = [_held(voice.station, text=f"广告广告广告{n}") for n in range(3)]
+    genuine = _held(voice.station, text="小区门口的排水沟堵了，下雨就积水。")
+    client = client_as(xuanen_staff)
+    page = client.get(reverse("residents:inbox"), {"status": "held"}).content.decode()
+    assert reverse("residents:review_held") in page and f'name="ids" value="{genuine.pk}"' in page
+    url = reverse("residents:review_held")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"action": "release", "ids": [genuine.pk]}).status_code == 302
+    assert client.post(url, {"action": "discard_page", "page_ids": [m.pk for m in flood] + [genuine.pk]}).status_code == 302
+    statuses = dict(ResidentMessage.objects.values_list("pk", "status"))
+    assert statuses[genuine.pk] == MessageStatus.NEW
+    assert {statuses[m.pk] for m in flood} == {MessageStatus.DISCARDED}
+    # only the released one was notified (to the station's deputy and the clerk)
+    assert set(Notification.objects.values_list("url", flat=True)) == {reverse("residents:detail", args=[genuine.pk])}
+
+
+def test_another_countys_bulk_review_changes_nothing(client_as, voice, honghu_staff, honghu_office):
+    held = _held(voice.station)
+    for user in (honghu_staff, honghu_office):
+        response = client_as(user).post(reverse("residents:review_held"), {"action": "release", "ids": [held.pk]})
+        assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.status == MessageStatus.HELD and held.reviewed_by is None
+    assert not Notification.objects.exists()
+
+
 def test_the_stations_deputy_never_sees_a_held_message(client_as, api_as, voice):
     held = _held(voice.station, text="待审核的留言内容甲")
     client = client_as(voice.deputy_user)
     assert "待审核的留言内容甲" not in client.get(reverse("residents:inbox"), {"status": "held"}).content.decode()
     assert client.get(reverse("residents:detail", args=[held.pk])).status_code == 404
     assert client.post(reverse("residents:release", args=[held.pk])).status_code == 404
+    assert client.post(reverse("residents:review_held"), {"action": "release", "ids": [held.pk]}).status_code == 404
     assert api_as(voice.deputy_user).get("/api/v1/resident-messages/", {"status": "held"}).json()["count"] == 0
     held.refresh_from_db()
     assert held.status == MessageStatus.HELD

@@ -143,6 +143,14 @@ RESIDENT_ROUTES = {
         refused=(404,),
         refused_redirect_to="/voice/",
     ),
+    "residents:review_held": Described(
+        # A list route (ids in the body): outsiders' posts must change nothing (test_held_messages.py) and
+        # show nothing of 宣恩县's; those who may not review get 404.
+        build=lambda w: listing("residents:review_held", marker=_held_message(w).text),
+        post=REVIEWS_MESSAGES,
+        post_data=lambda w, t: {"action": "discard", "ids": [_held_message(w).pk]},
+        refused=(404,),
+    ),
     "residents:poster": Described(
         build=lambda w: target(w.station_a, "residents:poster", station_pk=w.station_a.pk), get=STATION_ROLES
     ),
