@@ -70,6 +70,7 @@ class MandateForm(forms.ModelForm):
         self.fields["congress_region"].queryset = in_scope_or_above(
             Region.objects.filter(level__in=[RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP]),
             user,
+            region_field="",
         ).order_by("code")
         self.fields["congress_region"].error_messages["invalid_choice"] = _("该区划不在您的管辖范围内。")
 

@@ -42,14 +42,15 @@ def ancestor_prefixes(region: Region) -> list[str]:
 def in_scope_or_above(queryset: QuerySet, user, region_field: str = "region") -> QuerySet:
     """Like ``in_scope``, plus the objects of the regions above the user's own: what an office may name
     but not edit — the city or province congress a county's deputies also sit in, the checklist items
-    and campaigns the province set for every station. Never a sibling region's (another county's)."""
+    and campaigns the province set for every station. Never a sibling region's (another county's).
+    ``region_field=""`` filters regions themselves."""
     if not has_scope(user):
         return queryset.none()
     if user.is_superuser:
         return queryset
+    path = f"{region_field}__" if region_field else ""
     return queryset.filter(
-        Q(**{f"{region_field}__prefix__startswith": user.region.prefix})
-        | Q(**{f"{region_field}__prefix__in": ancestor_prefixes(user.region)})
+        Q(**{f"{path}prefix__startswith": user.region.prefix}) | Q(**{f"{path}prefix__in": ancestor_prefixes(user.region)})
     )
 
 

@@ -130,12 +130,11 @@ def test_the_same_body_with_honghus_own_reference_is_accepted(world, honghu, api
     }[field]
     if field == "region":
         own = own[path.split("/")[3]]
-    if path == "/api/v1/memberships/" and field == "group":
+    # 洪湖市's deputy is already in its group and at its station: a second row would be a duplicate.
+    if path == "/api/v1/memberships/":
         honghu.group.memberships.all().delete()
-    if path == "/api/v1/station-assignments/" and field == "station":
+    if path == "/api/v1/station-assignments/":
         StationAssignment.objects.filter(station=honghu.station).delete()
-    if path == "/api/v1/activities/" and field == "group":
-        own = honghu.group.pk
     data[field] = own
     response = api_as(honghu.office).post(path, data, format="json")
     assert response.status_code == 201, response.content.decode()
