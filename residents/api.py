@@ -43,7 +43,7 @@ class ResidentMessageViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = MessageFilter
 
     def get_queryset(self):
-        return selectors.message_list(self.request.user)
+        return selectors.inbox_messages(self.request.user, self.request.query_params)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -109,6 +109,13 @@ def message_list(user) -> QuerySet[ResidentMessage]:
     return messages_visible_to(user).select_related("station", "region", "region__parent", "region__parent__parent", "suggestion")
 
 
+def inbox_messages(user, params) -> QuerySet[ResidentMessage]:
+    """The inbox's and the list endpoint's rows: what was passed on; held (待审核) and discarded
+    messages only when ``params`` asks for that status (a flood must not bury the residents)."""
+    qs = message_list(user)
+    return qs if params.get("status") in UNRELEASED else qs.exclude(status__in=UNRELEASED)
+
+
 def message_detail(user, pk) -> ResidentMessage:
     """One message the user may see, or 404."""
     try:

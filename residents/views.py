@@ -119,7 +119,7 @@ def inbox(request):
     """群众留言: the messages of the user's stations (deputies) or of the stations in scope (offices)."""
     if not (request.user.is_superuser or request.user.is_office or request.user.is_township_staff or request.user.is_deputy):
         raise Http404
-    filterset = MessageFilter(request.GET or None, queryset=selectors.message_list(request.user))
+    filterset = MessageFilter(request.GET or None, queryset=selectors.inbox_messages(request.user, request.GET))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.present(page.object_list, request.user)
     return render(
