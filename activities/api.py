@@ -12,7 +12,7 @@ from activities import selectors, services
 from activities.filters import ActivityFilter
 from activities.models import Activity, ActivityPhoto, Campaign, IssueRaised
 from activities.services import ActivityInput, IssueInput
-from config.api import FastRepresentation, prefetch_list, prefetched
+from config.api import FastRepresentation, ScopedPrimaryKeyField, prefetch_list, prefetched
 from config.exceptions import PermissionRefused
 from config.idempotency import idempotent_create
 from deputies.models import Deputy, DeputyGroup
@@ -58,21 +58,6 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     def perform_create(self, serializer):
         serializer.instance = services.campaign_create(actor=self.request.user, **serializer.validated_data)
-
-
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """A related id looked up only among what the caller's region may use (resolved when bound, so it
-    also works inside nested serializers, whose context is not known at construction)."""
-
-    def __init__(self, *, selector, model, message, **kwargs):
-        self.selector = selector
-        self.model = model
-        kwargs.setdefault("error_messages", {})["does_not_exist"] = message
-        super().__init__(queryset=model.objects.none(), **kwargs)
-
-    def get_queryset(self):
-        user = getattr(self.context.get("request"), "user", None)
-        return self.selector(user) if user is not None else self.model.objects.none()
 
 
 def _deputies_field(**kwargs):

@@ -11,7 +11,8 @@ from activities.models import Activity, Campaign, CampaignKind, IssueRaised
 from deputies.models import Deputy, DeputyGroup, Membership
 from deputies.selectors import current_filter
 from liaison_stations.models import LiaisonStation, StationAssignment
-from regions.models import PREFIX_LENGTH, Region, RegionLevel
+from regions.models import Region, RegionLevel
+from regions.scope import ancestor_prefixes, in_scope_or_above
 
 LOGGING_ROLES = {Role.TOWNSHIP_STAFF, Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE}
 
@@ -21,13 +22,9 @@ def can_log_activities(user) -> bool:
     return has_scope(user) and (user.is_superuser or user.role in LOGGING_ROLES)
 
 
-def _ancestor_prefixes(region: Region) -> list[str]:
-    return [region.prefix[:n] for n in sorted(set(PREFIX_LENGTH.values())) if n <= len(region.prefix)]
-
-
 def campaigns_applying_to(region: Region) -> QuerySet:
     """Campaigns organised by the region or one of its ancestors: the themes that cover work done there."""
-    return Campaign.objects.filter(region__prefix__in=_ancestor_prefixes(region)).select_related("region")
+    return Campaign.objects.filter(region__prefix__in=ancestor_prefixes(region)).select_related("region")
 
 
 def campaigns_for(user) -> QuerySet:
@@ -35,12 +32,7 @@ def campaigns_for(user) -> QuerySet:
     and those self-chosen inside their subtree (a county office sees its townships' themes)."""
     if not has_scope(user):
         return Campaign.objects.none()
-    qs = Campaign.objects.select_related("region")
-    if user.is_superuser:
-        return qs
-    return qs.filter(
-        Q(region__prefix__in=_ancestor_prefixes(user.region)) | Q(region__prefix__startswith=user.region.prefix)
-    )
+    return in_scope_or_above(Campaign.objects.select_related("region"), user, "region")
 
 
 def campaigns_editable_by(user) -> QuerySet:

@@ -157,6 +157,27 @@ class FastRepresentation:
         return plan
 
 
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A related id looked up only among what the caller may use: ``selector(user)``, a scoped
+    selector built on ``regions.scope.in_scope``. Any other id reads as nonexistent and the 400 names
+    the field (``{"station": ["联络站不在您的管辖范围内：7。"]}``); the browsable API offers only these.
+
+    The one field every serializer uses for a reference a client sends (resolved when bound, so it also
+    works inside nested serializers, whose context is not known at construction). The services check
+    the same rule again (``regions.scope``), so a page or an import cannot bypass it.
+    """
+
+    def __init__(self, *, selector, model, message, **kwargs):
+        self.selector = selector
+        self.model = model
+        kwargs.setdefault("error_messages", {})["does_not_exist"] = message
+        super().__init__(queryset=model.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        user = getattr(self.context.get("request"), "user", None)
+        return self.selector(user) if user is not None else self.model.objects.none()
+
+
 def _is_relation(model, name: str, *, many: bool) -> bool:
     """Whether ``name`` is a forward relation of ``model``: a foreign key, or a many-to-many when ``many``."""
     if model is None:

@@ -431,8 +431,12 @@ ACTIVITY_MAX_ISSUES = env_int("ACTIVITY_MAX_ISSUES", 100, minimum=1)
 ACTIVITY_MAX_COUNT = env_int("ACTIVITY_MAX_COUNT", 100_000, minimum=1)
 
 # --- Residents' voice (群众留言) --------------------------------------------------------------------
-# Messages per sender address and per station within an hour (the public QR form has no login).
+# A sliding window (seconds) over the public QR form's messages: past VOICE_RATE_PER_IP from one
+# address, or VOICE_RATE_PER_STATION passed on by one station, further messages are kept but held for
+# review (待审核) instead of refused; only an address past VOICE_REFUSE_PER_IP is refused.
+VOICE_RATE_WINDOW = env_int("VOICE_RATE_WINDOW", 3600, minimum=60)
 VOICE_RATE_PER_IP = env_int("VOICE_RATE_PER_IP", 5, minimum=1)
+VOICE_REFUSE_PER_IP = env_int("VOICE_REFUSE_PER_IP", 30, minimum=1)
 VOICE_RATE_PER_STATION = env_int("VOICE_RATE_PER_STATION", 100, minimum=1)
 # A form sent back sooner than this after it was shown is a script, not a person typing.
 VOICE_MIN_FILL_SECONDS = env_int("VOICE_MIN_FILL_SECONDS", 3, minimum=0)

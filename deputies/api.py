@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
-from config.api import FastRepresentation, prefetch_list
+from config.api import FastRepresentation, ScopedPrimaryKeyField, prefetch_list
 from deputies import selectors, services
 from deputies.filters import DeputyFilter, GroupFilter, MandateFilter
 from deputies.models import Deputy, DeputyGroup, Mandate, Membership
@@ -71,11 +71,11 @@ class RegionCodeField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", queryset=Region.objects.all(), **kwargs)
 
 
-class ScopedDeputyField(serializers.PrimaryKeyRelatedField):
-    """A deputy id the caller can see; any other id reads as nonexistent."""
+class ScopedDeputyField(ScopedPrimaryKeyField):
+    """A deputy id the caller can see; any other id reads as nonexistent (a 400 naming the field)."""
 
-    def get_queryset(self):
-        return selectors.deputies_visible_to(self.context["request"].user)
+    def __init__(self, **kwargs):
+        super().__init__(selector=selectors.deputies_visible_to, model=Deputy, message=gettext_lazy("代表不在您的管辖范围内：{pk_value}。"), **kwargs)
 
 
 class MandateBriefSerializer(FastRepresentation, serializers.ModelSerializer):
@@ -189,16 +189,18 @@ class MembershipBriefSerializer(serializers.ModelSerializer):
 class GroupSerializer(serializers.ModelSerializer):
     region = RegionCodeField()
     leader = ScopedDeputyField(required=False, allow_null=True)
+    home_station = ScopedPrimaryKeyField(
+        selector=selectors.stations_in_scope_for_picker,
+        model=selectors.station_model(),
+        message=gettext_lazy("联络站不在您的管辖范围内：{pk_value}。"),
+        required=False,
+        allow_null=True,
+    )
     memberships = MembershipBriefSerializer(many=True, read_only=True)
 
     class Meta:
         model = DeputyGroup
         fields = ["id", "name", "kind", "region", "home_station", "leader", "active", "memberships"]
-
-    def validate_home_station(self, station):
-        if station is not None and not selectors.stations_in_scope_for_picker(self.context["request"].user).filter(pk=station.pk).exists():
-            raise serializers.ValidationError(_("该联络站不在您的管辖范围内。"))
-        return station
 
 
 class GroupViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin):
@@ -222,9 +224,11 @@ class GroupViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         return services.group_update(actor=self.request.user, group=obj, data=data)
 
 
-class ScopedGroupField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return selectors.groups_visible_to(self.context["request"].user)
+class ScopedGroupField(ScopedPrimaryKeyField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            selector=selectors.groups_visible_to, model=DeputyGroup, message=gettext_lazy("代表小组不在您的管辖范围内：{pk_value}。"), **kwargs
+        )
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from deputies.models import Deputy, DeputyGroup, Mandate, Membership
 from deputies.privacy import is_valid_phone, normalize_phone
 from deputies.selectors import deputies_visible_to, region_choices, stations_in_scope_for_picker
 from regions.models import Region, RegionLevel
+from regions.scope import in_scope_or_above
 
 
 class DateInput(forms.DateInput):
@@ -64,9 +65,14 @@ class MandateForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Congresses above the office (province, city) elect deputies who live in its region too.
-        above = Region.objects.filter(level__in=[RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY])
-        self.fields["congress_region"].queryset = (above | region_choices(user)).order_by("code")
+        # Congresses above the office (province, city) elect deputies who live in its region too; a
+        # sibling county's never (the service refuses it as well: deputies.services).
+        self.fields["congress_region"].queryset = in_scope_or_above(
+            Region.objects.filter(level__in=[RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP]),
+            user,
+            region_field="",
+        ).order_by("code")
+        self.fields["congress_region"].error_messages["invalid_choice"] = _("该区划不在您的管辖范围内。")
 
     def clean(self):
         data = super().clean()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import region_in_scope
 from config.exceptions import Conflict, PermissionRefused
 from deputies.models import Deputy, DeputyGroup, Mandate, Membership
+from regions.scope import region_in_scope_or_above
 
 DEPUTY_FIELDS = ["name", "gender", "ethnicity", "birth_date", "sector", "work_unit", "phone", "region", "active"]
 MANDATE_FIELDS = ["level", "congress_region", "term", "electoral_unit", "start_date", "end_date"]
@@ -49,10 +50,7 @@ def _check_congress_region(actor, deputy: Deputy, data: dict) -> None:
     """A seat's congress is the actor's own region, one inside it, or one above it (the city or
     province congress its deputies also sit in) — never another county's."""
     region = data.get("congress_region")
-    if region is None or actor.is_superuser:
-        return
-    own = actor.region
-    if own is None or not (region.prefix.startswith(own.prefix) or own.prefix.startswith(region.prefix)):
+    if region is not None and not region_in_scope_or_above(actor, region):
         raise ValidationError({"congress_region": _("该区划不在您的管辖范围内。")})
 
 
@@ -105,7 +103,7 @@ def _save_unique(obj, message: str) -> None:
 @transaction.atomic
 def mandate_create(*, actor, deputy: Deputy, data: dict) -> Mandate:
     """Add a seat (level, congress, term) to a deputy."""
-    require_office(actor, deputy.region)
+    require_office(actor, deputy.region, field="deputy")
     _check_congress_region(actor, deputy, data)
     _check_dates(data.get("start_date"), data.get("end_date"))
     mandate = Mandate(deputy=deputy, **{k: v for k, v in data.items() if k in MANDATE_FIELDS})
@@ -164,7 +162,7 @@ def group_update(*, actor, group: DeputyGroup, data: dict) -> DeputyGroup:
 @transaction.atomic
 def membership_add(*, actor, group: DeputyGroup, deputy: Deputy, data: dict) -> Membership:
     """Put a deputy (of any level) into a group."""
-    require_office(actor, group.region)
+    require_office(actor, group.region, field="group")
     if not region_in_scope(actor, deputy.region):
         raise ValidationError({"deputy": _("该代表不在您的管辖范围内。")})
     _check_dates(data.get("start_date"), data.get("end_date"))

@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 from rest_framework import mixins, serializers
 
+from config.api import ScopedPrimaryKeyField
 from deputies.api import RegionCodeField, ScopedDeputyField, ServiceViewSet
 from deputies.models import Deputy
 from liaison_stations import selectors, services
@@ -15,9 +16,11 @@ from liaison_stations.models import LiaisonStation, ReceptionDay, StandardItem, 
 READ_WRITE = ["get", "post", "put", "patch", "head", "options"]
 
 
-class ScopedStationField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return selectors.stations_visible_to(self.context["request"].user)
+class ScopedStationField(ScopedPrimaryKeyField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            selector=selectors.stations_visible_to, model=LiaisonStation, message=gettext_lazy("联络站不在您的管辖范围内：{pk_value}。"), **kwargs
+        )
 
 
 class StationSerializer(serializers.ModelSerializer):
@@ -88,6 +91,10 @@ class StandardItemViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.Retrieve
 
 class StationStandardSerializer(serializers.ModelSerializer):
     station = ScopedStationField()
+    # The items defined in the caller's region or above it (the province's apply to every station).
+    item = ScopedPrimaryKeyField(
+        selector=selectors.standard_items_applying_within, model=StandardItem, message=gettext_lazy("标准项不在您的管辖范围内：{pk_value}。")
+    )
     item_name = serializers.CharField(source="item.name", read_only=True)
 
     class Meta:

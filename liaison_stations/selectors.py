@@ -14,7 +14,8 @@ from deputies.models import Deputy
 from deputies.selectors import current_filter, deputies_visible_to
 from liaison_stations.filters import StationFilter
 from liaison_stations.models import LiaisonStation, ReceptionDay, StandardItem, StationAssignment, StationStandard
-from regions.models import PREFIX_LENGTH, Region
+from regions.models import Region
+from regions.scope import in_scope_or_above
 
 
 def stations_visible_to(user) -> QuerySet[LiaisonStation]:
@@ -31,20 +32,15 @@ def get_station(user, pk) -> LiaisonStation:
         raise Http404 from None
 
 
-def _ancestor_prefixes(prefix: str) -> list[str]:
-    return [prefix[:n] for n in sorted(set(PREFIX_LENGTH.values())) if n <= len(prefix)]
-
-
 def items_applying_within(user) -> list[StandardItem]:
     """Active checklist items that can apply to some station the user sees: items defined inside the
     scope, and items defined by the offices above it (a province's items apply to every station)."""
-    qs = StandardItem.objects.filter(active=True).select_related("region", "region__parent", "region__parent__parent")
-    if has_scope(user) and not user.is_superuser:
-        prefix = user.region.prefix
-        qs = qs.filter(Q(region__prefix__startswith=prefix) | Q(region__prefix__in=_ancestor_prefixes(prefix)))
-    elif not has_scope(user):
-        return []
-    return list(qs.order_by("position", "id"))
+    return list(standard_items_applying_within(user).select_related("region", "region__parent", "region__parent__parent"))
+
+
+def standard_items_applying_within(user) -> QuerySet[StandardItem]:
+    """``items_applying_within`` as a queryset: the items an office may record for its stations (the API's choices)."""
+    return in_scope_or_above(StandardItem.objects.filter(active=True), user, "region").order_by("position", "id")
 
 
 def items_for_station(station: LiaisonStation, items: list[StandardItem]) -> list[StandardItem]:

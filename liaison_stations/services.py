@@ -81,12 +81,12 @@ def station_standards_record(*, actor, station: LiaisonStation, answers: dict) -
 
     Returns how many records changed. An item that does not apply to the station is refused.
     """
-    require_office(actor, station.region)
+    require_office(actor, station.region, field="station")
     existing = {r.item_id: r for r in StationStandard.objects.select_for_update().filter(station=station)}
     changed = 0
     for item, (met, note) in answers.items():
         if not station.region.prefix.startswith(item.region.prefix):
-            raise ValidationError({"__all__": _("标准项“%(item)s”不适用于该联络站。") % {"item": item.name}})
+            raise ValidationError({"item": _("标准项“%(item)s”不适用于该联络站。") % {"item": item.name}})
         record = existing.get(item.pk)
         if record is None:
             StationStandard.objects.create(station=station, item=item, met=met, note=note)
@@ -101,7 +101,7 @@ def station_standards_record(*, actor, station: LiaisonStation, answers: dict) -
 @transaction.atomic
 def assignment_add(*, actor, station: LiaisonStation, deputy, start_date=None, end_date=None) -> StationAssignment:
     """代表进站: assign a deputy to a station."""
-    require_office(actor, station.region)
+    require_office(actor, station.region, field="station")
     _check_deputy(actor, deputy)
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": _("离站日期不能早于进站日期。")})
@@ -131,7 +131,7 @@ def _check_duty(actor, station, deputies) -> None:
 @transaction.atomic
 def reception_day_create(*, actor, station: LiaisonStation, data: dict, deputies) -> ReceptionDay:
     """Schedule a reception day (接待选民日) with the deputies on duty."""
-    require_office(actor, station.region)
+    require_office(actor, station.region, field="station")
     deputies = list(deputies)
     _check_duty(actor, station, deputies)
     if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:

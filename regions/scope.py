@@ -6,10 +6,10 @@ single indexed prefix filter on ``Region.prefix`` (see regions.models), never a 
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from regions.models import Region
+from regions.models import PREFIX_LENGTH, Region
 
 
 def scope_region(user) -> Region | None:
@@ -32,6 +32,33 @@ def in_scope(queryset: QuerySet, user, region_field: str = "region") -> QuerySet
     if user.is_superuser:
         return queryset
     return queryset.filter(**{f"{region_field}__prefix__startswith": user.region.prefix})
+
+
+def ancestor_prefixes(region: Region) -> list[str]:
+    """The prefixes of ``region`` and of every region above it (province, city, county…)."""
+    return [region.prefix[:n] for n in sorted(set(PREFIX_LENGTH.values())) if n <= len(region.prefix)]
+
+
+def in_scope_or_above(queryset: QuerySet, user, region_field: str = "region") -> QuerySet:
+    """Like ``in_scope``, plus the objects of the regions above the user's own: what an office may name
+    but not edit — the city or province congress a county's deputies also sit in, the checklist items
+    and campaigns the province set for every station. Never a sibling region's (another county's).
+    ``region_field=""`` filters regions themselves."""
+    if not has_scope(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    path = f"{region_field}__" if region_field else ""
+    return queryset.filter(
+        Q(**{f"{path}prefix__startswith": user.region.prefix}) | Q(**{f"{path}prefix__in": ancestor_prefixes(user.region)})
+    )
+
+
+def region_in_scope_or_above(user, region: Region | None) -> bool:
+    """``in_scope_or_above`` for one region already loaded."""
+    if region is None or not has_scope(user):
+        return False
+    return user.is_superuser or region.prefix.startswith(user.region.prefix) or user.region.prefix.startswith(region.prefix)
 
 
 def region_in_scope(user, region: Region | None) -> bool:

@@ -5,9 +5,9 @@ from residents.models import HotIssue, ResidentMessage
 
 @admin.register(ResidentMessage)
 class ResidentMessageAdmin(admin.ModelAdmin):
-    list_display = ["id", "station", "status", "created_at"]
-    list_filter = ["status"]
-    raw_id_fields = ["station", "region", "suggestion", "replied_by"]
+    list_display = ["id", "station", "status", "held_reason", "created_at"]
+    list_filter = ["status", "held_reason"]
+    raw_id_fields = ["station", "region", "suggestion", "replied_by", "reviewed_by"]
     readonly_fields = ["token", "submitter_hash"]
 
 

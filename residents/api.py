@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.forms import ID_MAX
 from residents import selectors, services
 from residents.filters import MessageFilter
 from residents.models import HotIssue, ResidentMessage
@@ -23,7 +25,7 @@ class ResidentMessageSerializer(serializers.ModelSerializer):
         model = ResidentMessage
         fields = [
             "id", "station", "station_name", "region", "region_name", "text", "name", "phone", "status", "status_display",
-            "reply", "replied_at", "suggestion", "created_at",
+            "reply", "replied_at", "suggestion", "created_at", "held_reason",
         ]
 
 
@@ -33,7 +35,7 @@ class ReplySerializer(serializers.Serializer):
 
 class AdoptSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    lead_deputy = serializers.IntegerField(required=False)
+    lead_deputy = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
 
 
 class ResidentMessageViewSet(viewsets.ReadOnlyModelViewSet):
@@ -41,7 +43,7 @@ class ResidentMessageViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = MessageFilter
 
     def get_queryset(self):
-        return selectors.message_list(self.request.user)
+        return selectors.inbox_messages(self.request.user, self.request.query_params)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -65,11 +67,31 @@ class ResidentMessageViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         lead = None
         if data.validated_data.get("lead_deputy"):
-            lead = get_object_or_404(selectors.station_deputies(message), pk=data.validated_data["lead_deputy"])
+            # One of the station's deputies; any other id is refused naming the field, like the page's form.
+            lead = selectors.station_deputies(message).filter(pk=data.validated_data["lead_deputy"]).first()
+            if lead is None:
+                raise serializers.ValidationError({"lead_deputy": [_("请选择本联络站的一位代表作为领衔代表。")]})
         suggestion = services.message_adopt(
             message.pk, actor=request.user, title=data.validated_data.get("title", ""), lead_deputy=lead
         )
         return Response({"suggestion": suggestion.pk}, status=status.HTTP_201_CREATED)
+
+
+    @extend_schema(request=None, responses=ResidentMessageSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        """放行 a held message (待审核): it reaches the station's deputies, who are notified."""
+        message = selectors.message_detail(request.user, pk)
+        services.message_release(message.pk, actor=request.user)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(request=None, responses=ResidentMessageSerializer)
+    @action(detail=True, methods=["post"])
+    def discard(self, request, pk=None):
+        """不予处理 a held message: kept for the record, it goes no further."""
+        message = selectors.message_detail(request.user, pk)
+        services.message_discard(message.pk, actor=request.user)
+        return Response(self.get_serializer(self.get_object()).data)
 
 
 class HotIssueSerializer(serializers.ModelSerializer):

@@ -23,7 +23,7 @@ from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from regions.models import Region, RegionLevel
-from residents.models import HotIssue, ResidentMessage
+from residents.models import UNRELEASED, HotIssue, ResidentMessage
 from suggestions.models import RatingValue, Status, Suggestion
 from suggestions.similarity import terms as text_terms
 
@@ -47,7 +47,10 @@ SATISFIED = {RatingValue.SATISFIED, RatingValue.BASICALLY_SATISFIED}
 
 def _items(prefix: str, since, *, campaign=None):
     suggestions = Suggestion.objects.filter(region__prefix__startswith=prefix).exclude(status__in=EXCLUDED)
-    messages = ResidentMessage.objects.filter(station__region__prefix__startswith=prefix, suggestion__isnull=True)
+    # Held and discarded messages (a flood under review) are not residents' matters yet.
+    messages = ResidentMessage.objects.filter(station__region__prefix__startswith=prefix, suggestion__isnull=True).exclude(
+        status__in=UNRELEASED
+    )
     if campaign is None:
         suggestions = suggestions.filter(submitted_at__gte=since)
         messages = messages.filter(created_at__gte=since)

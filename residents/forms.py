@@ -47,8 +47,13 @@ class PublicMessageForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        # The form comes back with a new question: the answer to the old one must not stay in the box.
         if self.is_bound and self.errors:
+            self.forget_answer()
+
+    def forget_answer(self) -> None:
+        """The form comes back with a new question: the answer to the old one must not stay in the box
+        (also when the service refuses what the form accepted)."""
+        if self.is_bound:
             self.data = self.data.copy()
             self.data["answer"] = ""
 

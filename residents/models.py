@@ -22,6 +22,19 @@ class MessageStatus(models.TextChoices):
     NEW = "new", _("待回复")
     REPLIED = "replied", _("已回复")
     ADOPTED = "adopted", _("已转为建议")
+    # Kept back for review when the sender or the station sent too much within the window
+    # (residents/services.py); the station's clerks and county office release or discard it.
+    HELD = "held", _("待审核")
+    DISCARDED = "discarded", _("不予处理")
+
+
+# Not (yet) passed on: no deputy sees them, nothing is notified, no hot issue counts them.
+UNRELEASED = (MessageStatus.HELD, MessageStatus.DISCARDED)
+
+
+class HoldReason(models.TextChoices):
+    ADDRESS = "address", _("同一来源短时间内留言过多")
+    STATION = "station", _("本站短时间内留言过多")
 
 
 class ResidentMessage(models.Model):
@@ -51,6 +64,12 @@ class ResidentMessage(models.Model):
     )
     # A keyed hash of the sender's address, for rate limiting and abuse review; never the address itself.
     submitter_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Why a message was held for review, and who released or discarded it.
+    held_reason = models.CharField(_("待审核原因"), max_length=16, choices=HoldReason.choices, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("留言时间"), auto_now_add=True)
 
     class Meta:
@@ -61,6 +80,8 @@ class ResidentMessage(models.Model):
             # The inbox: a station's messages by state; scope filters go through station__region.
             models.Index(fields=["station", "status", "created_at"], name="message_station_status_idx"),
             models.Index(fields=["created_at"], name="message_created_idx"),
+            # The sliding window per sender address (residents/services.py hold_reason).
+            models.Index(fields=["submitter_hash", "created_at"], name="message_sender_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from accounts.scope import has_scope, in_scope
 from deputies.privacy import mask_phone
 from liaison_stations.models import LiaisonStation, StationAssignment
 from regions.models import PREFIX_LENGTH, Region, RegionLevel
-from residents.models import HotIssue, ResidentMessage
+from residents.models import UNRELEASED, HotIssue, MessageStatus, ResidentMessage
 
 STATION_KEY_SALT = "residents.station"
 TOWNSHIP_PREFIX = PREFIX_LENGTH[RegionLevel.TOWNSHIP]
@@ -50,14 +50,15 @@ def stations_of_deputy_user(user) -> QuerySet:
 
 
 def messages_visible_to(user) -> QuerySet[ResidentMessage]:
-    """Deputies see their stations' messages; township staff and offices those of stations in scope."""
+    """Deputies see their stations' messages once released; township staff and offices those of
+    stations in scope, held and discarded ones included (the inbox shows those only when asked)."""
     qs = ResidentMessage.objects.all()
     if not (user and user.is_authenticated and user.is_active):
         return qs.none()
     if user.is_superuser or user.is_office or user.is_township_staff:
         return in_scope(qs, user, "station__region")
     if user.is_deputy:
-        return qs.filter(station_id__in=stations_of_deputy_user(user))
+        return qs.filter(station_id__in=stations_of_deputy_user(user)).exclude(status__in=UNRELEASED)
     return qs.none()
 
 
@@ -90,9 +91,29 @@ def may_handle(user) -> bool:
     return sees_personal_data(user)
 
 
+def may_review(user) -> bool:
+    """Who releases or discards held messages: the township's clerks and the county office (those who
+    handle messages, deputies aside: a flood is staff work, and deputies see only what was released)."""
+    return may_handle(user) and not user.is_deputy
+
+
+def held_count(user) -> int:
+    """How many messages wait for this user's review (the inbox's notice); 0 for everyone else."""
+    if not may_review(user):
+        return 0
+    return messages_visible_to(user).filter(status=MessageStatus.HELD).count()
+
+
 def message_list(user) -> QuerySet[ResidentMessage]:
     """The inbox and the list endpoint: scoped, with what each row shows."""
     return messages_visible_to(user).select_related("station", "region", "region__parent", "region__parent__parent", "suggestion")
+
+
+def inbox_messages(user, params) -> QuerySet[ResidentMessage]:
+    """The inbox's and the list endpoint's rows: what was passed on; held (待审核) and discarded
+    messages only when ``params`` asks for that status (a flood must not bury the residents)."""
+    qs = message_list(user)
+    return qs if params.get("status") in UNRELEASED else qs.exclude(status__in=UNRELEASED)
 
 
 def message_detail(user, pk) -> ResidentMessage:

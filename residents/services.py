@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import Conflict, PermissionRefused
 from deputies.privacy import is_valid_phone, normalize_phone
 from residents import notices, selectors
-from residents.models import NAME_MAX, TEXT_MAX, MessageStatus, ResidentMessage
+from residents.models import NAME_MAX, TEXT_MAX, UNRELEASED, HoldReason, MessageStatus, ResidentMessage
 from suggestions.services import suggestion_create
 
 logger = logging.getLogger(__name__)
@@ -23,11 +23,10 @@ logger = logging.getLogger(__name__)
 TEXT_MIN = 5
 REPLY_MAX = 2000
 TITLE_MAX = 60
-RATE_WINDOW = 3600
 
 
 class RateLimited(Exception):
-    """Too many messages from one address or to one station within the hour."""
+    """One address has sent far more than any resident would within the window: refused outright."""
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -39,30 +38,30 @@ def address_hash(address: str) -> str:
     return salted_hmac("residents.address", address or "-").hexdigest()
 
 
-def _bucket() -> int:
-    return int(timezone.now().timestamp()) // RATE_WINDOW
+def hold_reason(*, station_id: int, submitter_hash: str) -> str:
+    """Why a new message should wait for review (a ``HoldReason``), or "" to pass it on at once.
 
-
-def _over_limit(key: str, limit: int) -> bool:
-    """Count one more hit in this hour's window; true once the window holds more than ``limit``."""
-    cache.add(key, 0, RATE_WINDOW + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, RATE_WINDOW + 60)
-        count = 1
-    return count > limit
-
-
-def check_rate(*, station_id: int, submitter_hash: str) -> None:
-    """Raise ``RateLimited`` when the address or the station has sent too much this hour."""
-    bucket = _bucket()
-    if _over_limit(f"voice:ip:{submitter_hash}:{bucket}", settings.VOICE_RATE_PER_IP):
-        logger.warning("voice rate limit per address hit (address hash %s…)", submitter_hash[:12])
+    A sliding window over the stored messages themselves (the last ``VOICE_RATE_WINDOW`` seconds,
+    not a clock hour), so it needs no cache and a flood cannot reset it at the top of the hour:
+    - an address past ``VOICE_RATE_PER_IP`` has its further messages held; past
+      ``VOICE_REFUSE_PER_IP`` (far above what a shared village address sends) they are refused;
+    - a station that passed ``VOICE_RATE_PER_STATION`` messages on has the rest held.
+    A flood from many addresses thus fills the review queue, never refuses a genuine resident: their
+    message is kept and the township's clerks release it.
+    """
+    since = timezone.now() - timedelta(seconds=settings.VOICE_RATE_WINDOW)
+    sent = ResidentMessage.objects.filter(submitter_hash=submitter_hash, created_at__gte=since).count()
+    if sent >= settings.VOICE_REFUSE_PER_IP:
+        logger.warning("voice rate limit per address: refused (address hash %s…)", submitter_hash[:12])
         raise RateLimited(_("您留言过于频繁，请一小时后再试。"))
-    if _over_limit(f"voice:station:{station_id}:{bucket}", settings.VOICE_RATE_PER_STATION):
-        logger.warning("voice rate limit per station hit (station %s)", station_id)
-        raise RateLimited(_("该联络站本时段留言过多，请稍后再试。"))
+    if sent >= settings.VOICE_RATE_PER_IP:
+        logger.warning("voice rate limit per address: held for review (address hash %s…)", submitter_hash[:12])
+        return HoldReason.ADDRESS
+    passed = ResidentMessage.objects.filter(station_id=station_id, created_at__gte=since).exclude(status__in=UNRELEASED).count()
+    if passed >= settings.VOICE_RATE_PER_STATION:
+        logger.warning("voice rate limit per station: held for review (station %s)", station_id)
+        return HoldReason.STATION
+    return ""
 
 
 def message_submit(*, station, text: str, region=None, name: str = "", phone: str = "", submitter_hash: str) -> ResidentMessage:
@@ -83,15 +82,72 @@ def message_submit(*, station, text: str, region=None, name: str = "", phone: st
         errors["region"] = [_("请选择本联络站所在乡镇的村(社区)。")]
     if errors:
         raise ValidationError(errors)
-    check_rate(station_id=station.pk, submitter_hash=submitter_hash)
+    held = hold_reason(station_id=station.pk, submitter_hash=submitter_hash)
     with transaction.atomic():
         message = ResidentMessage.objects.create(
-            station=station, region=region or station.region, text=text, name=name, phone=phone, submitter_hash=submitter_hash
+            station=station, region=region or station.region, text=text, name=name, phone=phone, submitter_hash=submitter_hash,
+            status=MessageStatus.HELD if held else MessageStatus.NEW, held_reason=held,
         )
-        # The station's deputies and the township's clerks find it in 消息 (residents/notices.py):
-        # recorded in the outbox with the message, sent by the worker.
+        if not held:
+            # The station's deputies and the township's clerks find it in 消息 (residents/notices.py):
+            # recorded in the outbox with the message, sent by the worker.
+            notices.notify_on_commit(message)
+    logger.info("resident message %s received at station %s%s", message.pk, station.pk, " (held for review)" if held else "")
+    return message
+
+
+def _require_reviewer(actor, message: ResidentMessage) -> None:
+    if not selectors.may_review(actor):
+        raise PermissionRefused(_("待审核留言由乡镇人大工作人员和县级人大常委会审核。"))
+    if not selectors.messages_visible_to(actor).filter(pk=message.pk).exists():
+        raise PermissionRefused(_("这条留言不归您办理。"))
+
+
+def message_release(message_id: int, *, actor) -> ResidentMessage:
+    """放行: a held message goes to the station's deputies as if it had just arrived (and is notified)."""
+    with transaction.atomic():
+        message = _lock(message_id)
+        _require_reviewer(actor, message)
+        if message.status != MessageStatus.HELD:
+            raise Conflict(_("这条留言不在待审核状态。"), code="not_held")
+        message.status = MessageStatus.NEW
+        message.reviewed_by, message.reviewed_at = actor, timezone.now()
+        message.save(update_fields=["status", "reviewed_by", "reviewed_at"])
         notices.notify_on_commit(message)
-    logger.info("resident message %s received at station %s", message.pk, station.pk)
+    return message
+
+
+def messages_review(message_ids, *, actor, release: bool) -> int:
+    """Release or discard many held messages at once (a flood's queue, one page of 群众留言 → 待审核):
+    only held messages the actor may review are touched; returns how many. The released are notified."""
+    if not selectors.may_review(actor):
+        raise PermissionRefused(_("待审核留言由乡镇人大工作人员和县级人大常委会审核。"))
+    with transaction.atomic():
+        held = list(
+            selectors.messages_visible_to(actor)
+            .select_for_update(of=("self",))
+            .filter(pk__in=list(message_ids), status=MessageStatus.HELD)
+            .select_related("station", "station__region")
+        )
+        ResidentMessage.objects.filter(pk__in=[m.pk for m in held]).update(
+            status=MessageStatus.NEW if release else MessageStatus.DISCARDED, reviewed_by=actor, reviewed_at=timezone.now()
+        )
+        if release:
+            for message in held:
+                notices.notify_on_commit(message)
+    return len(held)
+
+
+def message_discard(message_id: int, *, actor) -> ResidentMessage:
+    """不予处理: a held message (a flood, an advertisement) is kept for the record but goes no further."""
+    with transaction.atomic():
+        message = _lock(message_id)
+        _require_reviewer(actor, message)
+        if message.status != MessageStatus.HELD:
+            raise Conflict(_("这条留言不在待审核状态。"), code="not_held")
+        message.status = MessageStatus.DISCARDED
+        message.reviewed_by, message.reviewed_at = actor, timezone.now()
+        message.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     return message
 
 
@@ -105,6 +161,8 @@ def _require_handler(actor, message: ResidentMessage) -> None:
         raise PermissionRefused(_("您可以查看留言，但回复和转为建议由联络站代表和县乡人大办理。"))
     if not selectors.messages_visible_to(actor).filter(pk=message.pk).exists():
         raise PermissionRefused(_("这条留言不归您办理。"))
+    if message.status in UNRELEASED:
+        raise Conflict(_("这条留言尚未放行，请先审核。"), code="not_released")
 
 
 def message_reply(message_id: int, *, actor, text: str) -> ResidentMessage:

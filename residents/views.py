@@ -22,7 +22,7 @@ from config.exceptions import Conflict, PermissionRefused
 from liaison_stations.selectors import get_station
 from residents import exports, forms, selectors, services
 from residents.filters import MessageFilter
-from residents.models import MessageStatus
+from residents.models import UNRELEASED, MessageStatus
 
 PAGE_SIZE = 30
 
@@ -60,10 +60,14 @@ def public_form(request, key):
                 form.add_error(None, exc.message)
                 status = 429
             else:
-                messages.success(request, _("留言已收到。请保存下面的链接，用它查看代表的回复。"))
+                if message.status == MessageStatus.HELD:
+                    messages.success(request, _("留言已收到。当前留言较多，您的留言将由工作人员审核后转给代表。请保存下面的链接，用它查看回复。"))
+                else:
+                    messages.success(request, _("留言已收到。请保存下面的链接，用它查看代表的回复。"))
                 return redirect("residents:follow_up", token=message.token)
         if status == 200:
             status = 400
+        form.forget_answer()
     return render(request, "residents/public_form.html", {"form": form, "station": station}, status=status)
 
 
@@ -115,7 +119,7 @@ def inbox(request):
     """群众留言: the messages of the user's stations (deputies) or of the stations in scope (offices)."""
     if not (request.user.is_superuser or request.user.is_office or request.user.is_township_staff or request.user.is_deputy):
         raise Http404
-    filterset = MessageFilter(request.GET or None, queryset=selectors.message_list(request.user))
+    filterset = MessageFilter(request.GET or None, queryset=selectors.inbox_messages(request.user, request.GET))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.present(page.object_list, request.user)
     return render(
@@ -126,12 +130,16 @@ def inbox(request):
             "page_obj": page,
             "personal": selectors.sees_personal_data(request.user),
             "poster_stations": selectors.poster_stations(request.user),
+            "held_count": selectors.held_count(request.user),
+            "reviewing": filterset.form.is_valid() and filterset.form.cleaned_data.get("status") == MessageStatus.HELD
+            and selectors.may_review(request.user),
         },
     )
 
 
 def _detail_context(request, message, *, reply_form=None, adopt_form=None):
-    handler = selectors.may_handle(request.user)
+    # A held or discarded message is reviewed first; it is answered only once released.
+    handler = selectors.may_handle(request.user) and message.status not in UNRELEASED
     deputies = None if request.user.is_deputy else selectors.station_deputies(message)
     selectors.present([message], request.user)
     return {
@@ -140,7 +148,8 @@ def _detail_context(request, message, *, reply_form=None, adopt_form=None):
         "can_handle": handler,
         "reply_form": reply_form or forms.ReplyForm(initial={"reply": message.reply}),
         "adopt_form": adopt_form or forms.AdoptForm(deputies=deputies),
-        "adoptable": handler and message.status != MessageStatus.ADOPTED,
+        "adoptable": handler and message.status not in (MessageStatus.ADOPTED, *UNRELEASED),
+        "reviewable": message.status == MessageStatus.HELD and selectors.may_review(request.user),
     }
 
 
@@ -160,7 +169,7 @@ def reply(request, pk):
             services.message_reply(message.pk, actor=request.user, text=form.cleaned_data["reply"])
         except ValidationError as exc:
             _add_errors(form, exc)
-        except PermissionRefused as exc:
+        except (PermissionRefused, Conflict) as exc:
             messages.error(request, exc.message)
             return redirect(message)
         else:
@@ -189,6 +198,50 @@ def adopt(request, pk):
             messages.success(request, _("已转为建议草稿，请完善后提交。"))
             return redirect("suggestions:detail", pk=suggestion.pk)
     return render(request, "residents/detail.html", _detail_context(request, message, adopt_form=form), status=400)
+
+
+def _review(request, pk, service, done: str):
+    message = selectors.message_detail(request.user, pk)
+    try:
+        service(message.pk, actor=request.user)
+    except (PermissionRefused, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(message)
+
+
+@login_required
+@require_POST
+def review_held(request):
+    """The held list's bulk buttons: release or discard the ticked messages, or discard the whole page."""
+    if not selectors.may_review(request.user):
+        raise Http404
+    action = request.POST.get("action")
+    if action not in ("release", "discard", "discard_page"):
+        raise Http404
+    posted = request.POST.getlist("page_ids" if action == "discard_page" else "ids")
+    ids = [int(v) for v in posted[:PAGE_SIZE * 2] if v.isdigit() and len(v) < 18]
+    count = services.messages_review(ids, actor=request.user, release=action == "release")
+    if action == "release":
+        messages.success(request, _("已放行 %(n)d 条留言，联络站代表将收到通知。") % {"n": count})
+    else:
+        messages.success(request, _("已将 %(n)d 条留言标记为不予处理。") % {"n": count})
+    return redirect(reverse("residents:inbox") + "?status=held")
+
+
+@login_required
+@require_POST
+def release(request, pk):
+    """放行 a held message: it reaches the station's deputies and they are notified."""
+    return _review(request, pk, services.message_release, _("留言已放行，联络站代表将收到通知。"))
+
+
+@login_required
+@require_POST
+def discard(request, pk):
+    """不予处理 a held message (a flood, an advertisement): kept for the record, goes no further."""
+    return _review(request, pk, services.message_discard, _("留言已标记为不予处理。"))
 
 
 @login_required

@@ -33,6 +33,9 @@ HANDLES_MESSAGES = frozenset({DEPUTY, TOWNSHIP_STAFF, CONGRESS_OFFICE, SUPERUSER
 # Hot issues are computed for provincial and city offices; the matrix has no city office.
 SEES_HOT_ISSUES = frozenset({PROVINCIAL_OFFICE, SUPERUSER})
 STATION_ROLES = OFFICES | {TOWNSHIP_STAFF, DEPUTY}
+# Who releases or discards held messages: those who handle messages, deputies aside (they never see a
+# held message: 404); the provincial office reads it masked and is sent back with a refusal.
+REVIEWS_MESSAGES = HANDLES_MESSAGES - {DEPUTY}
 
 
 def _message(w):
@@ -46,6 +49,18 @@ def _message(w):
             station=w.station_a, region=w.tree.zhushan, text="村口路灯坏了三个月", name="王五", phone="13700001111"
         )
     return w.__dict__["resident_message_a"]
+
+
+def _held_message(w):
+    """A message at station_a held for review (a flood was under way): the clerks release or discard it."""
+    from residents.models import HoldReason, MessageStatus, ResidentMessage
+
+    if "held_message_a" not in w.__dict__:
+        w.__dict__["held_message_a"] = ResidentMessage.objects.create(
+            station=w.station_a, region=w.tree.zhushan, text="路灯一直不亮待审核甲", status=MessageStatus.HELD,
+            held_reason=HoldReason.STATION,
+        )
+    return w.__dict__["held_message_a"]
 
 
 def _hot_issue(w):
@@ -116,6 +131,26 @@ RESIDENT_ROUTES = {
         post_data=_adopt_data,
         refused_redirect_to="/voice/",
     ),
+    "residents:release": Described(
+        build=lambda w: target(_held_message(w), "residents:release", pk=_held_message(w).pk),
+        post=REVIEWS_MESSAGES,
+        refused=(404,),
+        refused_redirect_to="/voice/",
+    ),
+    "residents:discard": Described(
+        build=lambda w: target(_held_message(w), "residents:discard", pk=_held_message(w).pk),
+        post=REVIEWS_MESSAGES,
+        refused=(404,),
+        refused_redirect_to="/voice/",
+    ),
+    "residents:review_held": Described(
+        # A list route (ids in the body): outsiders' posts must change nothing (test_held_messages.py) and
+        # show nothing of 宣恩县's; those who may not review get 404.
+        build=lambda w: listing("residents:review_held", marker=_held_message(w).text),
+        post=REVIEWS_MESSAGES,
+        post_data=lambda w, t: {"action": "discard", "ids": [_held_message(w).pk]},
+        refused=(404,),
+    ),
     "residents:poster": Described(
         build=lambda w: target(w.station_a, "residents:poster", station_pk=w.station_a.pk), get=STATION_ROLES
     ),
@@ -158,6 +193,17 @@ RESIDENT_ROUTES = {
         post_status=201,
         post_data=_adopt_data,
         note="409 when already adopted: tests/residents",
+    ),
+    "resident-message-release": Described(
+        build=lambda w: target(_held_message(w), "resident-message-release", pk=_held_message(w).pk),
+        post=REVIEWS_MESSAGES,
+        post_status=200,
+        note="409 when the message is no longer held: tests/residents/test_held_messages.py",
+    ),
+    "resident-message-discard": Described(
+        build=lambda w: target(_held_message(w), "resident-message-discard", pk=_held_message(w).pk),
+        post=REVIEWS_MESSAGES,
+        post_status=200,
     ),
     "hot-issue-list": Described(
         build=lambda w: listing("hot-issue-list", marker=_hot_issue(w).label), get=ALL_ROLES, marker_roles=SEES_HOT_ISSUES
