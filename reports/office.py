@@ -14,8 +14,8 @@ Two details make that work with LibreOffice 7.4 as Debian ships it:
 - it is ready once the pipe named in ``--accept`` exists; a conversion waits for that, so a request
   never reaches a half-started office (which would start a second one on the same profile).
 
-The instance runs in its own session (process group) and is stopped with the process (``atexit``);
-one left behind by a process that was killed is stopped by the next process that starts one (its
+The instance runs in its own session (process group) and is stopped with the process (``atexit``,
+and on Linux the parent-death signal: a worker's pool process leaves with ``os._exit``); one left behind by a process that was killed is stopped by the next process that starts one (its
 directory records the group). When the instance is missing, dead or fails, the caller falls back
 to a one-shot conversion in a private profile, the way every PDF was made before.
 """
@@ -68,6 +68,7 @@ class Office:
             stderr=subprocess.DEVNULL,
             env={**os.environ, "HOME": self.root},
             start_new_session=True,
+            preexec_fn=_die_with_parent if threading.current_thread() is threading.main_thread() else None,  # noqa: PLW1509
         )
         with open(os.path.join(self.root, "group"), "w") as handle:
             handle.write(str(self.process.pid))
@@ -101,6 +102,19 @@ class Office:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.process.pid, signal.SIGKILL)
         shutil.rmtree(self.root, ignore_errors=True)
+        for directory in ("/tmp", "/var/tmp"):  # noqa: S108 - LibreOffice leaves its pipe's socket file behind
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(directory, f"OSL_PIPE_{os.getuid()}_{self.pipe}"))
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the parent dies (a worker's pool process ends with
+    ``os._exit``, so ``atexit`` never runs there). Linux only; elsewhere orphans are reaped later.
+    Set only for a start from the main thread: the signal follows the thread that started it."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _pid_alive(pid: int) -> bool:
