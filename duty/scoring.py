@@ -104,7 +104,7 @@ def score_totals(cards: list[Scorecard], year: int, mandates: QuerySet) -> None:
         card.points, card.by_kind = ZERO, {}
     if not cards:
         return
-    built = per_kind_sql(mandates, year)
+    built = per_kind_sql(mandates, year, schemes={c.scheme.pk: c.congress_region_id for c in cards})
     if built is None:
         return
     sql, params = built
