@@ -166,7 +166,7 @@ def share_above_threshold(user, region: Region, year: int) -> list[ShareRow]:
         raise Http404
     from django.db import connection
 
-    from duty.totals import per_kind_sql
+    from duty.totals import per_kind_sql, roomy_statement
 
     mandates = mandates_in_year(year).filter(congress_region__prefix__startswith=region.prefix)
     children = list(Region.objects.filter(parent=region).order_by("code"))
@@ -187,7 +187,7 @@ LEFT JOIN regions_region AS child
 LEFT JOIN totals AS t ON t.deputy_id = cd.deputy_id AND t.congress_id = cd.congress_id
 GROUP BY child.id
 """
-        with connection.cursor() as cursor:
+        with roomy_statement(), connection.cursor() as cursor:
             cursor.execute(sql + share, [*params, year, region.pk])
             for child_id, scored, above in cursor.fetchall():
                 if child_id in rows:
