@@ -19,10 +19,9 @@ How the statement reads (the meaning is ``duty.scoring``'s, unchanged):
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import BigIntegerField, Case, CharField, Count, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Cast
 
@@ -170,20 +169,13 @@ per_kind AS (SELECT deputy_id, congress_id, kind, t{len(starts) - 1} AS points F
     return sql, [*m_params, *params, *starts, *schemes]
 
 
-@contextmanager
 def roomy_statement():
-    """A transaction for the one statement: no JIT, and room to hash and sort in memory.
+    """Around the statement (``config.statements.roomy_reads``): no JIT (it compiled 362
+    functions for 15.2 s of the province share's 28.9 s) and room to sort in memory (three sorts
+    spilled to disk at 4 MB)."""
+    from config.statements import roomy_reads
 
-    ``EXPLAIN ANALYZE`` of the province's share: 15.2 s of 28.9 s went to JIT-compiling 362 functions
-    (the plan's cost passes ``jit_optimize_above_cost``, so LLVM optimises and inlines them), for a
-    statement that runs once; and with the default 4 MB ``work_mem`` its sorts and its grouping of
-    460,995 attendances spilled to disk (three external merges). As ``dashboards.rollup`` does for
-    its grouped queries, ``SET LOCAL`` applies to this transaction only."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'")
-        yield
+    return roomy_reads()
 
 
 def points(value) -> Decimal:

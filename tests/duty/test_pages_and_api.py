@@ -131,8 +131,8 @@ def test_the_ranking_costs_the_same_queries_for_three_deputies_or_thirty(api_as,
     make_scheme(tree.xuanen, last_year, [(RuleKind.VISIT, 2, None, None), (RuleKind.ABSENCE, -5, None, None)])
     client = api_as(xuanen_office)
     _ranked_with(tree, last_year, 3)
-    # totals: mandates, schemes, the year's rule dates, one set-based statement (in its own
-    # transaction: on PostgreSQL with JIT off and more work_mem); the page's lines: rules, one per kind
+    # totals: mandates, schemes, the year's rule dates, one set-based statement (on PostgreSQL with JIT
+    # off and more work_mem around it: config.statements); the page's lines: rules, one per kind
     with CaptureQueriesContext(connection) as three:
         assert client.get(f"/api/v1/duty-points/?year={last_year}").json()["count"] == 3
     _ranked_with(tree, last_year, 27)
