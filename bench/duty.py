@@ -34,6 +34,12 @@ def _ensure_schemes(year: int) -> int:
         rules.append(PointRule(scheme=scheme, kind=RuleKind.VISIT, points=Decimal(3), ceiling=Decimal(30), effective_from=dt.date(year, 7, 1)))
         PointRule.objects.bulk_create(rules)
         made += 1
+    if made:
+        # What autovacuum's analyze does after such a load (this server runs with autovacuum off).
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE duty_pointscheme, duty_pointrule")
     return made
 
 

@@ -104,8 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     if "clustering" in steps:
         step("clustering", measure_clustering, cfg)
     if "report" in steps:  # the campaign report (bench/report.py)
+        from bench.report import TARGETS as REPORT_TARGETS
         from bench.report import measure_report
 
+        TARGETS.update(REPORT_TARGETS)
         step("report", measure_report, cfg, say)
     if "duty" in steps:  # duty points (bench/duty.py, issue #21)
         from bench.duty import TARGETS as DUTY_TARGETS

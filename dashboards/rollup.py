@@ -8,7 +8,10 @@ hundred small rows instead of millions of raw ones. The numbers are those of the
 page says when that was (``as_of``), and the lists behind the numbers are always live.
 
 Pages the rollup does not serve (a township or station, a date range, no refresh yet, or one older
-than ``DASHBOARD_ROLLUP_MAX_AGE_MINUTES``) are computed from the raw rows as before.
+than ``DASHBOARD_ROLLUP_MAX_AGE_MINUTES``) are computed from the raw rows as before. A campaign that
+ended more than ``RECENT_DAYS`` ago is refreshed by the nightly run only, so its rollup serves for a
+day and a half (``NIGHTLY_MAX_AGE``; one missed night included): the year-end report compares with
+the previous campaign, which the raw rows answered in 40 s on the province.
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ log = logging.getLogger(__name__)
 ALL_CAMPAIGNS_KEY = 0
 # The marker row of a refreshed campaign: present even where a region has no data at all.
 MARKER = ""
+# Campaigns that ended within this many days are refreshed every few minutes, older ones nightly.
+RECENT_DAYS = 90
+NIGHTLY_MAX_AGE = dt.timedelta(hours=36)
 SERVED_LEVELS = {RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY}
 
 
@@ -166,7 +172,7 @@ def campaigns_to_refresh(*, everything: bool, today: dt.date) -> list[Campaign |
     (answers and ratings still arrive), plus "every campaign"."""
     qs = Campaign.objects.order_by("-start_date", "id")
     if not everything:
-        qs = qs.filter(start_date__lte=today, end_date__gte=today - dt.timedelta(days=90))
+        qs = qs.filter(start_date__lte=today, end_date__gte=today - dt.timedelta(days=RECENT_DAYS))
     return [None, *qs]
 
 
@@ -229,7 +235,11 @@ def dashboard(filters: Filters, units: list[dict[str, Any]] | None = None) -> di
         campaign_key=_key(filters.campaign), bucket__in=[MARKER, prefix, *(u["prefix"] for u in units)]
     ).values_list("bucket", "data", "computed_at")
     rows = {bucket: (data, computed_at) for bucket, data, computed_at in found}
-    oldest = timezone.now() - dt.timedelta(minutes=settings.DASHBOARD_ROLLUP_MAX_AGE_MINUTES)
+    max_age = dt.timedelta(minutes=settings.DASHBOARD_ROLLUP_MAX_AGE_MINUTES)
+    campaign = filters.campaign
+    if campaign is not None and campaign.end_date < timezone.localdate() - dt.timedelta(days=RECENT_DAYS):
+        max_age = max(max_age, NIGHTLY_MAX_AGE)
+    oldest = timezone.now() - max_age
     if MARKER not in rows or rows[MARKER][1] < oldest:
         return None
     keys = [f.key for f in FIGURES.values() if f.kind != "rate"]

@@ -13,7 +13,7 @@ class RuleForm(forms.Form):
     kind = forms.ChoiceField(label=_("积分项目"), choices=RuleKind.choices)
     points = forms.DecimalField(label=_("每次分值"), max_digits=6, decimal_places=1, help_text=_("扣分项填负数"))
     ceiling = forms.DecimalField(label=_("年度上限"), max_digits=7, decimal_places=1, required=False, help_text=_("留空为不设上限"))
-    effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class ThresholdForm(forms.Form):
@@ -23,7 +23,7 @@ class ThresholdForm(forms.Form):
 class EntryForm(forms.Form):
     deputy = forms.IntegerField(label=_("代表编号"), widget=forms.Select)
     kind = forms.ChoiceField(label=_("类型"), choices=EntryKind.choices)
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, deputies=(), **kwargs):
@@ -33,7 +33,7 @@ class EntryForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_("述职日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("述职日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     station = forms.ModelChoiceField(label=_("述职地点(联络站)"), queryset=None)
     voters_present = forms.IntegerField(label=_("参加选民人数"), min_value=1, max_value=100000)
     rating = forms.ChoiceField(label=_("选民测评"), choices=MeetingRating.choices)

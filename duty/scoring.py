@@ -98,18 +98,18 @@ def score_totals(cards: list[Scorecard], year: int, mandates: QuerySet) -> None:
     """Fill ``points`` and ``by_kind`` of every scorecard from one set-based statement
     (``duty.totals``) plus one query for the year's rule dates, whatever the number of deputies.
     ``mandates`` are the mandates in play (the cards were made from them)."""
-    from duty.totals import per_kind_sql, points
+    from duty.totals import per_kind_sql, points, roomy_statement
 
     for card in cards:
         card.points, card.by_kind = ZERO, {}
     if not cards:
         return
-    built = per_kind_sql(mandates, year)
+    built = per_kind_sql(mandates, year, schemes={c.scheme.pk: c.congress_region_id for c in cards})
     if built is None:
         return
     sql, params = built
     by_card = {(c.deputy_id, c.congress_region_id): c for c in cards}
-    with connection.cursor() as cursor:
+    with roomy_statement(), connection.cursor() as cursor:
         cursor.execute(sql + "SELECT deputy_id, congress_id, kind, points FROM per_kind", params)  # noqa: S608 - see duty.totals
         for deputy_id, congress_id, kind, value in cursor.fetchall():
             card = by_card.get((deputy_id, congress_id))

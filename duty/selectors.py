@@ -166,7 +166,7 @@ def share_above_threshold(user, region: Region, year: int) -> list[ShareRow]:
         raise Http404
     from django.db import connection
 
-    from duty.totals import per_kind_sql
+    from duty.totals import per_kind_sql, roomy_statement
 
     mandates = mandates_in_year(year).filter(congress_region__prefix__startswith=region.prefix)
     children = list(Region.objects.filter(parent=region).order_by("code"))
@@ -178,16 +178,17 @@ def share_above_threshold(user, region: Region, year: int) -> list[ShareRow]:
         # whose prefix the congress region's starts with (none: ``region``'s own congress).
         share = """
 , totals AS (SELECT deputy_id, congress_id, SUM(points) AS points FROM per_kind GROUP BY deputy_id, congress_id)
-SELECT child.id, COUNT(*), SUM(CASE WHEN COALESCE(t.points, 0) >= cd.threshold THEN 1 ELSE 0 END)
+SELECT child.id, COUNT(*), SUM(CASE WHEN COALESCE(t.points, 0) >= s.threshold THEN 1 ELSE 0 END)
 FROM cards AS cd
+JOIN duty_pointscheme AS s ON s.congress_region_id = cd.congress_id AND s.year = %s
 JOIN regions_region AS congress ON congress.id = cd.congress_id
 LEFT JOIN regions_region AS child
   ON child.parent_id = %s AND SUBSTR(congress.prefix, 1, LENGTH(child.prefix)) = child.prefix
 LEFT JOIN totals AS t ON t.deputy_id = cd.deputy_id AND t.congress_id = cd.congress_id
 GROUP BY child.id
 """
-        with connection.cursor() as cursor:
-            cursor.execute(sql + share, [*params, region.pk])
+        with roomy_statement(), connection.cursor() as cursor:
+            cursor.execute(sql + share, [*params, year, region.pk])
             for child_id, scored, above in cursor.fetchall():
                 if child_id in rows:
                     rows[child_id].scored, rows[child_id].above = scored, int(above or 0)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -34,9 +34,19 @@ EXCERPT_CHARS = 90
 
 
 def qualifying(filters: Filters) -> QuerySet:
-    """Rule 1 over the report's suggestions, annotated with rule 2's weight."""
-    current = Answer.objects.filter(suggestion=OuterRef("pk")).order_by("-id")
-    latest_rating = Rating.objects.filter(suggestion=OuterRef("pk")).order_by("-rated_at", "-id")
+    """Rule 1 over the report's suggestions, annotated with rule 2's weight.
+
+    Rule 1 is written as two semi-joins (an answer of class A with no later answer; a 满意 rating with
+    no later rating), not as "the latest answer's class = 'A'" over correlated subqueries: PostgreSQL
+    cannot estimate a subquery's value and took such a filter to keep one suggestion in 40,000, then
+    joined the province's 6,607 qualifying suggestions to the regions table by scanning it once each
+    (48.8 million rows, 15 s). The semi-joins are estimated from the tables' own statistics."""
+    later_answer = Answer.objects.filter(suggestion=OuterRef("suggestion"), id__gt=OuterRef("id"))
+    current_a = Answer.objects.filter(suggestion=OuterRef("pk"), outcome_class=OutcomeClass.A).filter(~Exists(later_answer))
+    later_rating = Rating.objects.filter(suggestion=OuterRef("suggestion")).filter(
+        Q(rated_at__gt=OuterRef("rated_at")) | Q(rated_at=OuterRef("rated_at"), id__gt=OuterRef("id"))
+    )
+    latest_satisfied = Rating.objects.filter(suggestion=OuterRef("pk"), value=RatingValue.SATISFIED).filter(~Exists(later_rating))
     cosigners = (
         CoSignature.objects.filter(suggestion=OuterRef("pk")).order_by().values("suggestion").annotate(n=Count("id")).values("n")
     )
@@ -44,11 +54,7 @@ def qualifying(filters: Filters) -> QuerySet:
     return (
         FAMILIES["suggestions"]
         .rows(filters)
-        .annotate(
-            outcome=Subquery(current.values("outcome_class")[:1]),
-            rating_value=Subquery(latest_rating.values("value")[:1]),
-        )
-        .filter(outcome=OutcomeClass.A, rating_value=RatingValue.SATISFIED)
+        .filter(Exists(current_a), Exists(latest_satisfied))
         .annotate(
             cosigners_n=Coalesce(Subquery(cosigners, output_field=IntegerField()), 0),
             residents_n=Coalesce(F("source_activity__people_reached"), 0),

@@ -8,7 +8,8 @@ page numbers "— 1 —" centred in the footer. Fonts are Debian's free Noto CJK
 Noto Serif CJK SC stands for Song/FangSong, Noto Sans CJK SC for Hei. Word on a machine without
 them substitutes its own Song and Hei.
 
-The PDF is the same .docx converted by LibreOffice (headless): one source document, so the two
+The PDF is the same .docx converted by LibreOffice (headless; one instance per process, kept running:
+``reports.office``): one source document, so the two
 files never differ. Without LibreOffice the .docx is still written and the PDF says why not.
 """
 
@@ -203,8 +204,23 @@ class PdfUnavailable(Exception):
     """No PDF: LibreOffice is missing or failed. The message says which, in words for the page."""
 
 
+def _convert(binary: str, profile: str, source: str, outdir: str, home: str) -> bytes | None:
+    """``soffice --convert-to pdf`` of ``source`` with ``profile``: the PDF, or None if none was written."""
+    command = [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf:writer_pdf_Export",
+               "--outdir", outdir, source]
+    subprocess.run(command, check=True, capture_output=True, timeout=PDF_TIMEOUT_SECONDS, env={**os.environ, "HOME": home})  # noqa: S603
+    target = os.path.join(outdir, os.path.splitext(os.path.basename(source))[0] + ".pdf")
+    if not os.path.exists(target) or os.path.getsize(target) == 0:
+        return None
+    with open(target, "rb") as handle:
+        return handle.read()
+
+
 def docx_to_pdf(docx: bytes) -> bytes:
-    """The PDF of a .docx, by LibreOffice headless in a private profile (parallel runs do not collide)."""
+    """The PDF of a .docx by LibreOffice headless: by this process's running instance
+    (``reports.office``, started on first use), else by a one-shot LibreOffice in a private profile."""
+    from reports import office
+
     binary = soffice()
     if binary is None:
         raise PdfUnavailable(PDF_MISSING)
@@ -212,25 +228,19 @@ def docx_to_pdf(docx: bytes) -> bytes:
         source = os.path.join(tmp, "report.docx")
         with open(source, "wb") as handle:
             handle.write(docx)
-        command = [
-            binary,
-            f"-env:UserInstallation=file://{tmp}/profile",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-            tmp,
-            source,
-        ]
+        running = office.running(binary)
+        if running is not None:
+            try:
+                pdf = _convert(binary, running.profile, source, tmp, running.root)
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+                pdf = None
+            if pdf is not None:
+                return pdf
+            office.discard(running)
         try:
-            subprocess.run(
-                command, check=True, capture_output=True, timeout=PDF_TIMEOUT_SECONDS, env={**os.environ, "HOME": tmp}
-            )
+            pdf = _convert(binary, f"file://{tmp}/profile", source, tmp, tmp)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
             raise PdfUnavailable(f"LibreOffice 未能生成 PDF（{type(exc).__name__}）；Word 文档可以正常下载。") from exc
-        target = os.path.join(tmp, "report.pdf")
-        if not os.path.exists(target):
+        if pdf is None:
             raise PdfUnavailable("LibreOffice 未能生成 PDF；Word 文档可以正常下载。")
-        with open(target, "rb") as handle:
-            return handle.read()
+        return pdf

@@ -3,7 +3,7 @@ townships with a station, suggestions returned and re-routed, key supervision.
 
 Each counts the rows of a dashboard family (``dashboards.figures.FAMILIES[...].rows(filters)``),
 so it is narrowed to the same region, scope, campaign and dates as every dashboard figure.
-Fixed number of queries (four), whatever the size of the region.
+Fixed number of queries (five), whatever the size of the region.
 """
 
 from __future__ import annotations
@@ -27,20 +27,25 @@ def _rate(part: int, whole: int) -> float | None:
 
 def group_figures(filters: Filters) -> dict[str, int]:
     """Active deputy groups in the region, mixed (regional) and professional, and how many held an
-    activity of the campaign."""
+    activity of the campaign. Two queries: the groups, then those among them whose id is among the
+    campaign activities' groups (one hashed semi-join; an ``EXISTS`` per group, once per figure that
+    used it, was three correlated probes per group: 7 s on the province's 10,204 groups)."""
     activities = FAMILIES["activities"].rows(filters)
     groups = in_scope(DeputyGroup.objects.filter(active=True), filters.user).filter(
         region__prefix__startswith=filters.region.prefix
     )
     mixed = Q(kind=GroupKind.REGIONAL)
-    return groups.annotate(worked=Exists(activities.filter(group=OuterRef("pk")))).aggregate(
-        groups_total=Count("id"),
-        groups_mixed=Count("id", filter=mixed),
-        groups_professional=Count("id", filter=~mixed),
-        groups_active=Count("id", filter=Q(worked=True)),
-        groups_active_mixed=Count("id", filter=Q(worked=True) & mixed),
-        groups_active_professional=Count("id", filter=Q(worked=True) & ~mixed),
+    figures = groups.aggregate(
+        groups_total=Count("id"), groups_mixed=Count("id", filter=mixed), groups_professional=Count("id", filter=~mixed)
     )
+    figures.update(
+        groups.filter(pk__in=activities.filter(group__isnull=False).values("group_id")).aggregate(
+            groups_active=Count("id"),
+            groups_active_mixed=Count("id", filter=mixed),
+            groups_active_professional=Count("id", filter=~mixed),
+        )
+    )
+    return figures
 
 
 def station_figures(filters: Filters) -> dict[str, Any]:

@@ -168,3 +168,18 @@ def test_the_management_command_refreshes_every_campaign_with_all(tree, data, ca
     call_command("refresh_dashboards", "--all")
     assert DashboardRollup.objects.filter(campaign_key=past.pk).exists()
     assert "看板汇总" in capsys.readouterr().out
+
+
+def test_a_campaign_only_the_nightly_run_refreshes_is_served_for_a_day_and_a_half(tree, provincial, data, settings):
+    # given last year's campaign, ended long ago: only the nightly run (everything=True) refreshes it
+    year = timezone.localdate().year - 1
+    past = DashCampaignFactory(region=tree.province, year=year, start_date=dt.date(year, 1, 1), end_date=dt.date(year, 3, 31))
+    rollup.refresh(everything=True)
+    filters = Filters.build(user=provincial, region=tree.province, campaign=past)
+    hours = settings.DASHBOARD_ROLLUP_MAX_AGE_MINUTES / 60
+    # when its rollup is older than a running campaign's may be, it still serves (until the next night)
+    DashboardRollup.objects.filter(campaign_key=past.pk).update(computed_at=timezone.now() - dt.timedelta(hours=hours + 12))
+    assert rollup.dashboard(filters) is not None
+    # a rollup that missed two nights does not
+    DashboardRollup.objects.filter(campaign_key=past.pk).update(computed_at=timezone.now() - dt.timedelta(hours=37))
+    assert rollup.dashboard(filters) is None

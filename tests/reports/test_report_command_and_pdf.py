@@ -4,6 +4,7 @@ with a PDF reader and holds the headings and numbers."""
 from __future__ import annotations
 
 import io
+import os
 import re
 
 import docx
@@ -63,3 +64,22 @@ def test_the_pdf_is_a4_with_the_headings_numbers_and_page_numbers(tree, provinci
     assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
     # the three charts (LibreOffice lists every image in each page's resources: count distinct ones)
     assert len({hash(image.data) for page in reader.pages for image in page.images}) == 3
+
+
+@needs_libreoffice
+def test_one_libreoffice_serves_every_pdf_of_the_process_and_one_that_died_is_replaced(tree, provincial, campaign, data):
+    from reports import office, services
+
+    docx = services.build(user=provincial, region=tree.xuanen, campaign=campaign).docx
+    first = document.docx_to_pdf(docx)
+    running = office._instance
+    assert running is not None and running.alive() and running.owner == os.getpid()
+    second = document.docx_to_pdf(docx)
+    assert office._instance is running  # the same instance converted both
+    assert first.startswith(b"%PDF") and second.startswith(b"%PDF")
+    # when the instance dies (killed, crashed), the next PDF starts a new one
+    running.stop()
+    third = document.docx_to_pdf(docx)
+    assert third.startswith(b"%PDF")
+    assert office._instance is not running and office._instance.alive()
+    assert len(PdfReader(io.BytesIO(third)).pages) == len(PdfReader(io.BytesIO(first)).pages)
