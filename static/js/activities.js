@@ -255,8 +255,12 @@
     if (!storage) { return; }
     try { storage.setItem(key, JSON.stringify(snapshot())); } catch (e) { /* quota or private mode */ }
   }
+  // Only a form the clerk touched is kept: leaving an untouched (or just queued and cleared) form
+  // must not leave an empty draft that announces itself on the next visit.
+  var dirty = false;
   function scheduleSave() {
     if (!storage) { return; }
+    dirty = true;
     window.clearTimeout(saveTimer);
     saveTimer = window.setTimeout(save, 300);
   }
@@ -308,7 +312,7 @@
     form.addEventListener("input", scheduleSave);
     form.addEventListener("change", scheduleSave);
     // Leaving the page (or the phone locking the tab) must not lose the last keystrokes.
-    window.addEventListener("pagehide", save);
+    window.addEventListener("pagehide", function () { if (dirty) { save(); } });
   }
 
   // The offline outbox (static/js/outbox.js) keeps a queued visit as this snapshot and reopens it
@@ -318,6 +322,7 @@
     restore: function (draft) { restore(draft); renderChips(); },
     clear: function () {
       window.clearTimeout(saveTimer);
+      dirty = false;
       if (storage) { storage.removeItem(key); }
       renderChips();
     },

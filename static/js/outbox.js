@@ -283,6 +283,9 @@
       core.get(wanted).then(function (item) {
         if (!item) { return; }
         editing = item;
+        // The queued item replaces whatever browser draft the page brought back.
+        var notice = document.querySelector("[data-draft-notice]");
+        if (notice) { notice.hidden = true; }
         restoreInto(form, item.snapshot || { values: {} });
         editBox = showEditing(form, item);
       });
