@@ -65,3 +65,13 @@ def log_suggestion(page, lead, title: str, content: str):
     page.fill("textarea[name=content]", content)
     page.select_option("select[name=lead_deputy]", str(lead.pk))
     page.click("button.primary[name=submit]")
+
+
+def wait_for_progress(page, text, timeout_ms: int = 15_000):
+    """Wait until the progress line says ``text`` (a string or a pattern); on a timeout, say what the
+    outbox showed and held instead."""
+    try:
+        page.locator(PROGRESS, has_text=text).wait_for(timeout=timeout_ms)
+    except Exception as exc:
+        panel = page.locator("[data-outbox]").inner_text()
+        raise AssertionError(f"the progress line never said {text!r}; the outbox showed {panel!r} and holds {queued(page)!r}") from exc
