@@ -39,6 +39,14 @@
     b.addEventListener("click", onClick);
     return b;
   }
+  // The API names a deputy it refuses by id (代表不在本辖区内：4。); the clerk knows them by name,
+  // and the queued form remembers the names of the deputies it ticked.
+  function readable(item) {
+    var names = (item.snapshot && item.snapshot.deputyNames) || {};
+    return String(item.error).replace(/(代表不在本辖区内：)(\d+)/g, function (all, words, id) {
+      return names[id] ? words + names[id] + "（" + id + "）" : all;
+    });
+  }
   function editUrl(item) { return item.formUrl + "?outbox=" + encodeURIComponent(item.key); }
 
   // --- the 待发送 (N) list ------------------------------------------------------------------------
@@ -69,7 +77,7 @@
       li.appendChild(text("span", item.label + (files ? " · " + files + (item.kind === "visit" ? " 张照片" : " 个附件") : "")));
       if (item.error) {
         li.classList.add("refused");
-        li.appendChild(text("p", "未能保存：" + item.error, "error"));
+        li.appendChild(text("p", "未能保存：" + readable(item), "error"));
         var fix = text("a", "修改后重新发送", "button");
         fix.href = editUrl(item);
         fix.setAttribute("data-outbox-fix", "");
@@ -252,7 +260,7 @@
     box.setAttribute("data-outbox-edit", "");
     box.setAttribute("role", "alert");
     box.appendChild(text("p", "正在修改一条待发送的记录。改好后点“保存”，有网络时立即重新发送。"));
-    if (item.error) { box.appendChild(text("p", "服务器的意见：" + item.error, "error")); }
+    if (item.error) { box.appendChild(text("p", "服务器的意见：" + readable(item), "error")); }
     var list = document.createElement("ul");
     function drawFiles() {
       list.textContent = "";

@@ -50,7 +50,7 @@ def test_a_refused_visit_is_kept_reopened_with_everything_fixed_and_sent(page, s
     page.locator(PROGRESS, has_text="2 条被服务器退回").wait_for()
     refused = page.locator(f"{OUTBOX_ITEMS}.refused")
     assert refused.count() == 2
-    assert "代表不在本辖区内" in refused.nth(0).inner_text()
+    assert f"代表不在本辖区内：{leaving.name}（{leaving.pk}）" in refused.nth(0).inner_text()
     assert Activity.objects.count() == 0
     shot(page, "refused")
 
