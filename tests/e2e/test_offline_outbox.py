@@ -165,27 +165,3 @@ def test_a_queued_visit_sent_twice_makes_one_row(page, sign_in, e2e_world):
     assert page.locator(OUTBOX_ITEMS).count() == 0
     assert Activity.objects.filter(summary="发送了两次的走访").count() == 1
 
-
-def test_background_sync_sends_the_queue_with_the_app_closed(page, sign_in, e2e_world):
-    import time
-
-    from activities.models import Activity
-
-    staff, deputy = e2e_world.insiders["township_staff"], e2e_world.deputy_a
-    sign_in(page, staff)
-    page.goto("/activities/new/")
-    wait_until_installed(page)
-    page.context.set_offline(True)
-    log_visit(page, deputy, "关掉应用后送出的走访", "垃圾清运不及时", photos=[camera_photo("垃圾站.jpg")])
-    page.locator(OUTBOX_ITEMS).nth(0).wait_for()
-
-    # given the clerk closed the app before the signal came back
-    context = page.context
-    page.close()
-    # when the signal returns, the service worker's Background Sync sends the queue by itself
-    context.set_offline(False)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not Activity.objects.exists():
-        time.sleep(0.25)
-    visit = Activity.objects.get()
-    assert visit.summary == "关掉应用后送出的走访" and visit.photos.count() == 1
