@@ -165,3 +165,43 @@ def test_a_queued_visit_sent_twice_makes_one_row(page, sign_in, e2e_world):
     assert page.locator(OUTBOX_ITEMS).count() == 0
     assert Activity.objects.filter(summary="发送了两次的走访").count() == 1
 
+
+
+def test_background_sync_sends_the_queue_with_the_app_closed(page, sign_in, e2e_world, live_server):
+    import time
+
+    from activities.models import Activity
+
+    staff, deputy = e2e_world.insiders["township_staff"], e2e_world.deputy_a
+    sign_in(page, staff)
+    page.goto("/activities/new/")
+    wait_until_installed(page)
+    page.context.set_offline(True)
+    log_visit(page, deputy, "关掉应用后送出的走访", "垃圾清运不及时", photos=[camera_photo("垃圾站.jpg")])
+    page.locator(OUTBOX_ITEMS).nth(0).wait_for()
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.sync.getTags())") == ["deputy-outbox"]
+
+    # given the clerk closed the app before the signal came back
+    context = page.context
+    blank = context.new_page()  # not the app: only a handle for DevTools to speak to the browser
+    page.close()
+    context.set_offline(False)
+    # when the browser fires the sync the page registered (DevTools' "Sync" button, so the test does
+    # not wait on the browser's own timing), the service worker sends the queue by itself
+    cdp = context.new_cdp_session(blank)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while not registrations and time.monotonic() < deadline:
+        blank.wait_for_timeout(100)
+    registration = next(r for r in registrations if r["scopeURL"].startswith(live_server.url))
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {"origin": live_server.url, "registrationId": registration["registrationId"], "tag": "deputy-outbox", "lastChance": False},
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not Activity.objects.exists():
+        time.sleep(0.25)
+    visit = Activity.objects.get()
+    assert visit.summary == "关掉应用后送出的走访" and visit.photos.count() == 1
