@@ -12,7 +12,7 @@ from activities import selectors, services
 from activities.filters import ActivityFilter
 from activities.models import Activity, ActivityPhoto, Campaign, IssueRaised
 from activities.services import ActivityInput, IssueInput
-from config.api import FastRepresentation, ScopedPrimaryKeyField, prefetch_list, prefetched
+from config.api import FastRepresentation, ScopedPrimaryKeyField, json_part, prefetch_list, prefetched
 from config.exceptions import PermissionRefused
 from config.idempotency import idempotent_create
 from deputies.models import Deputy, DeputyGroup
@@ -131,7 +131,7 @@ class ActivitySerializer(FastRepresentation, serializers.ModelSerializer):
     def get_photos(self, activity) -> list[str]:
         return [reverse("activities:photo", args=[activity.pk, p.pk]) for p in prefetched(activity, "photos")]
 
-    def to_input(self) -> ActivityInput:
+    def to_input(self, *, photos=()) -> ActivityInput:
         data = dict(self.validated_data)
         issues = [IssueInput(text=i["text"], deputies=list(i.get("deputies", []))) for i in data.pop("issues", [])]
         return ActivityInput(
@@ -149,6 +149,7 @@ class ActivitySerializer(FastRepresentation, serializers.ModelSerializer):
             person_times=data.get("person_times", 0),
             summary=data.get("summary", ""),
             issues=issues,
+            photos=list(photos),
         )
 
 
@@ -175,13 +176,21 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
             .order_by("-date", "-id")
         )
 
-    @extend_schema(responses={201: ActivitySerializer})
+    @extend_schema(
+        responses={201: ActivitySerializer},
+        description=(
+            "JSON, or with photos `multipart/form-data`: the same JSON object in the part `data` and one part "
+            "`photos` per image (checked and re-encoded like the page's uploads). The row and its photos are "
+            "written together or not at all."
+        ),
+    )
     @idempotent_create
     def create(self, request, *args, **kwargs):
         if not selectors.can_log_activities(request.user):
             raise PermissionRefused(_("您的角色不能登记履职活动。"))
-        serializer = self.get_serializer(data=request.data)
+        serializer = self.get_serializer(data=json_part(request))
         serializer.is_valid(raise_exception=True)
-        activity = services.activity_create(actor=request.user, data=serializer.to_input())
+        photos = request.FILES.getlist("photos")
+        activity = services.activity_create(actor=request.user, data=serializer.to_input(photos=photos))
         out = self.get_serializer(self.get_queryset().get(pk=activity.pk))
         return Response(out.data, status=status.HTTP_201_CREATED)

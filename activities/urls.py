@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.xlsx", views.activity_export, name="export"),
     path("deleted/", views.deleted_activities, name="deleted"),
     path("deputy-search/", views.deputy_search, name="deputy_search"),
+    path("deputy-roster/", views.deputy_roster, name="deputy_roster"),
     path("<int:pk>/", views.activity_detail, name="detail"),
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/delete/", views.activity_delete, name="delete"),

@@ -230,6 +230,30 @@ def deputy_search(request):
     return JsonResponse({"deputies": deputies, "groups": groups})
 
 
+# The offline picker's list: enough for a township or a county; a larger scope searches online.
+ROSTER_LIMIT = 3000
+
+
+@login_required
+@require_GET
+def deputy_roster(request):
+    """JSON for the deputy picker offline: every deputy the clerk may choose (name, pinyin initials,
+    region) and the groups with their members, kept in the browser at the last online visit
+    (static/js/outbox.js) and searched there when there is no signal."""
+    _require_logger(request.user)
+    deputies = [
+        {"id": d.pk, "name": d.name, "initials": d.name_initials, "region": d.region.name}
+        for d in selectors.deputy_search(request.user, "", limit=ROSTER_LIMIT)
+    ]
+    groups = [
+        {"id": g.pk, "name": g.name, "members": [{"id": m.deputy_id, "name": m.deputy.name} for m in g.picker_memberships]}
+        for g in selectors.group_search(request.user, "", limit=ROSTER_LIMIT)
+    ]
+    response = JsonResponse({"deputies": deputies, "groups": groups, "complete": len(deputies) < ROSTER_LIMIT})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 # --- campaigns -------------------------------------------------------------------------------------
 
 

@@ -1,20 +1,56 @@
-"""API plumbing shared by every app: pagination and one error format.
+"""API plumbing shared by every app: pagination, one error format, JSON with files.
 
 Every error is JSON that names the problem: ``{"field": ["message"]}`` for bad input,
 ``{"detail": "...", "code": "..."}`` otherwise.
+
+A create that takes files (an activity's photos, a suggestion's attachments) accepts
+``multipart/form-data`` whose part ``data`` holds the same JSON object a JSON request would send,
+beside the file parts (``json_part``): one request, so a row and its files arrive together.
 """
 
 from __future__ import annotations
 
+import json
 from operator import attrgetter
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from rest_framework import fields, relations, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.exceptions import Conflict, PermissionRefused
+from config.hygiene import bad_json_field, json_depth
+
+JSON_PART = "data"
+
+
+def json_part(request):
+    """The request's input as a JSON request would carry it.
+
+    A JSON body is returned as it is. ``multipart/form-data`` with a part named ``data`` returns
+    that part parsed as JSON (an object), held to the same rules the edge applies to JSON bodies
+    (depth, no NUL or lone surrogate); its files stay in ``request.FILES``. Any other form body is
+    returned as it is (plain form fields).
+    """
+    data = request.data
+    if not hasattr(data, "getlist") or JSON_PART not in data:
+        return data
+    text = data.get(JSON_PART) or ""
+    if json_depth(text) > settings.API_JSON_MAX_DEPTH:
+        raise serializers.ValidationError({JSON_PART: [_("JSON 嵌套过深：不能超过 %(n)d 层。") % {"n": settings.API_JSON_MAX_DEPTH}]})
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        raise serializers.ValidationError({JSON_PART: [_("data 部分不是有效的 JSON。")]}) from None
+    if not isinstance(parsed, dict):
+        raise serializers.ValidationError({JSON_PART: [_("data 部分必须是一个 JSON 对象。")]})
+    field = bad_json_field(parsed)
+    if field is not None:
+        raise serializers.ValidationError({field: [_("含有不允许的字符（空字符或无效的 Unicode）。")]})
+    return parsed
 
 
 class ChoiceLabelField(fields.CharField):

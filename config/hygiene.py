@@ -50,7 +50,7 @@ def json_depth(text: str) -> int:
     return deepest
 
 
-def _bad_json_field(value, path: str = "") -> str | None:
+def bad_json_field(value, path: str = "") -> str | None:
     """The dotted name of the first string (or key) holding a NUL or a lone surrogate, or None."""
     stack = [(value, path)]
     while stack:
@@ -122,7 +122,7 @@ class InputHygieneMiddleware:
             data = json.loads(text)
         except ValueError:
             return None  # the parser answers its own 400
-        field = _bad_json_field(data)
+        field = bad_json_field(data)
         if field is not None:
             return self._refuse(request, field, is_api)
         return None

@@ -30,6 +30,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from accounts.models import IdempotencyKey
+from config.api import json_part
 
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
@@ -54,7 +55,7 @@ class KeyMismatch(APIException):
 
 
 def _fingerprint(request) -> str:
-    data = request.data
+    data = json_part(request)  # a JSON body and the same JSON sent as multipart's `data` part are one submission
     if hasattr(data, "lists"):  # a QueryDict (form or multipart): values as lists, files by name and size
         fields = {k: v for k, v in data.lists() if k not in request.FILES}
     else:

@@ -29,11 +29,14 @@ PRECACHE = [
     "js/similar.js",
     "js/residents.js",
     "js/outbox.js",
+    "js/outbox-core.js",
     "vendor/idb-8.0.4/idb.umd.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "manifest.webmanifest",
 ]
+# What the worker itself imports to send the outbox on a Background Sync.
+OUTBOX_SCRIPTS = ["vendor/idb-8.0.4/idb.umd.js", "js/outbox-core.js"]
 # Pages kept for offline use: the home page and the forms, by exact path, and the resident message
 # form (/voice/s/<station key>/) by prefix.
 PAGES = ["/", "/activities/new/", "/suggestions/new/"]
@@ -56,6 +59,7 @@ def _script() -> str:
         "pages": PAGES,
         "pagePrefixes": PAGE_PREFIXES,
         "pageCache": PAGE_CACHE,
+        "outbox": [static(p) for p in OUTBOX_SCRIPTS],
     }
     with open(finders.find("js/sw.js"), encoding="utf-8") as fh:
         body = fh.read()

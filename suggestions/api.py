@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from config.api import json_part
 from config.idempotency import idempotent_create
 from suggestions import selectors, services
 from suggestions.filters import CalendarDayFilter, SuggestionFilter
@@ -76,10 +77,17 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     def retrieve(self, request, pk=None):
         return self._done(pk)
 
-    @extend_schema(request=SuggestionCreateSerializer, responses={201: SuggestionDetailSerializer})
+    @extend_schema(
+        request=SuggestionCreateSerializer,
+        responses={201: SuggestionDetailSerializer},
+        description=(
+            "JSON; or form fields with `attachments` files; or `multipart/form-data` with the JSON object in the "
+            "part `data` beside the `attachments` parts (what the offline outbox sends)."
+        ),
+    )
     @idempotent_create
     def create(self, request):
-        data = SuggestionCreateSerializer(data=request.data)
+        data = SuggestionCreateSerializer(data=json_part(request))
         data.is_valid(raise_exception=True)
         v = data.validated_data
         lead = v.get("lead_deputy") or getattr(request.user, "deputy_profile", None)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import in_scope
+from activities.forms import RegionSelect
 from activities.models import Campaign
 from config.forms import BoundedModelMultipleChoiceField
 from deputies.models import Deputy
@@ -61,7 +62,7 @@ class SuggestionDraftForm(forms.Form):
 
     title = forms.CharField(label=_("标题"), max_length=200)
     content = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 8}))
-    region = forms.ModelChoiceField(label=_("涉及区划"), queryset=Region.objects.none())
+    region = forms.ModelChoiceField(label=_("涉及区划"), queryset=Region.objects.none(), widget=RegionSelect)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

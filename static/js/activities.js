@@ -97,6 +97,43 @@
     if (!results.children.length) { results.appendChild(el("p", { "class": "muted" }, t("not-found"))); }
   }
 
+  // --- the picker with no signal: the township list kept at the last online visit ------------------
+  // static/js/outbox.js keeps it (names, pinyin initials, groups) with the time it was fetched.
+  function age(fetchedAt) {
+    var minutes = Math.round((Date.now() - fetchedAt) / 60000);
+    var lang = document.documentElement.lang || "zh-hans";
+    var format = window.Intl && Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(lang, { numeric: "auto" }) : null;
+    if (!format) { return new Date(fetchedAt).toLocaleString(); }
+    if (minutes < 60) { return format.format(-minutes, "minute"); }
+    if (minutes < 48 * 60) { return format.format(-Math.round(minutes / 60), "hour"); }
+    return format.format(-Math.round(minutes / 1440), "day");
+  }
+  function searchKept(q) {
+    var outbox = window.deputyOutbox;
+    return (outbox ? outbox.roster() : Promise.resolve(null)).then(function (roster) {
+      if (!roster) { throw new Error("no list kept"); }
+      var needle = q.toLowerCase();
+      var deputies = (roster.deputies || []).filter(function (d) {
+        return d.name.indexOf(q) >= 0 || (d.initials || "").indexOf(needle) === 0;
+      }).slice(0, 20);
+      var groups = (roster.groups || []).filter(function (g) { return g.name.indexOf(q) >= 0; }).slice(0, 10);
+      return { deputies: deputies, groups: groups, keptAt: roster.fetchedAt };
+    });
+  }
+  function showKept(data) {
+    showResults(data);
+    results.insertBefore(el("p", { "class": "muted roster-age", "data-roster-age": "" }, t("roster-age", { age: age(data.keptAt) })), results.firstChild);
+  }
+  function search(q) {
+    function offline() {
+      return searchKept(q).then(showKept, function () { results.textContent = t("offline"); });
+    }
+    if (!navigator.onLine) { return offline(); }
+    return window.fetch(searchUrl + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok || r.redirected) { throw new Error("search unavailable"); } return r.json(); })
+      .then(showResults, offline);
+  }
+
   if (field && list && picker && searchUrl && window.fetch) {
     picker.hidden = false;
     field.classList.add("js-picker");
@@ -105,12 +142,7 @@
       window.clearTimeout(timer);
       var q = queryInput.value.trim();
       if (!q) { results.textContent = ""; return; }
-      timer = window.setTimeout(function () {
-        window.fetch(searchUrl + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
-          .then(function (r) { return r.ok ? r.json() : { deputies: [], groups: [] }; })
-          .then(showResults)
-          .catch(function () { results.textContent = t("offline"); });
-      }, 200);
+      timer = window.setTimeout(function () { search(q); }, 200);
     });
     // Enter in the search box must not submit the whole form.
     queryInput.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); } });
@@ -223,8 +255,12 @@
     if (!storage) { return; }
     try { storage.setItem(key, JSON.stringify(snapshot())); } catch (e) { /* quota or private mode */ }
   }
+  // Only a form the clerk touched is kept: leaving an untouched (or just queued and cleared) form
+  // must not leave an empty draft that announces itself on the next visit.
+  var dirty = false;
   function scheduleSave() {
     if (!storage) { return; }
+    dirty = true;
     window.clearTimeout(saveTimer);
     saveTimer = window.setTimeout(save, 300);
   }
@@ -276,8 +312,21 @@
     form.addEventListener("input", scheduleSave);
     form.addEventListener("change", scheduleSave);
     // Leaving the page (or the phone locking the tab) must not lose the last keystrokes.
-    window.addEventListener("pagehide", save);
+    window.addEventListener("pagehide", function () { if (dirty) { save(); } });
   }
+
+  // The offline outbox (static/js/outbox.js) keeps a queued visit as this snapshot and reopens it
+  // with restore, so a visit refused by the server comes back with everything the clerk entered.
+  form.deputyDraft = {
+    snapshot: snapshot,
+    restore: function (draft) { restore(draft); renderChips(); },
+    clear: function () {
+      window.clearTimeout(saveTimer);
+      dirty = false;
+      if (storage) { storage.removeItem(key); }
+      renderChips();
+    },
+  };
 
   renderChips();
 })();

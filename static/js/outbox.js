@@ -1,38 +1,53 @@
-/* The outbox: field work saved with no signal is kept in IndexedDB and sent, once, when the signal
-   returns.
+/* The outbox on the pages: field work saved with no signal is kept in IndexedDB and sent, once,
+   when the signal returns (docs/offline.md). The store and the sender are static/js/outbox-core.js.
 
-   - Registers the service worker (/sw.js) and keeps a copy of the form pages for offline use.
-   - On the new-visit form, a save that cannot reach the server puts the whole submission (fields,
-     chosen deputies, issue rows) into the queue with an idempotency key, and the form is cleared.
-   - A visible 待发送 (N) list shows what waits; it survives closing the browser (IndexedDB).
-   - Sending: on page load and on the `online` event, oldest first, through the API (session + CSRF)
-     with the `Idempotency-Key` header, so a resend never makes a second row (config/idempotency.py).
-     A refused item stays, with the server's message; 401/403 stops and asks to log in again.
-   Photos are not queued yet (docs/offline.md). */
-/* global idb */
+   - Registers the service worker (/sw.js), keeps a copy of the form pages for offline use, and the
+     deputy picker's township list (names, pinyin initials, groups) with the time it was fetched.
+   - The visit / reception / training form and the suggestion form (form[data-outbox-form]): a save
+     that cannot reach the server puts the whole submission into the queue (fields, chosen deputies,
+     issue rows, and photos resized on the phone to PHOTO_MAX_SIDE) and clears the form.
+   - A visible 待发送 (N) list shows what waits; it survives closing the browser.
+   - Sending: Background Sync where the browser has it (the service worker sends), otherwise on page
+     load and on the `online` event; oldest first, with a progress line. A refused item stays with
+     the server's message and reopens in its form (?outbox=<key>) to be fixed and resent, or is
+     discarded. An expired session stops the queue and asks the clerk to log in; the page after
+     login sends the rest. */
+/* global DeputyOutboxCore */
 (function () {
   "use strict";
   var script = document.currentScript;
-  var DB_NAME = "outbox", STORE = "items";
+  var core = window.DeputyOutboxCore;
+  // The longest side the server keeps anyway (settings.UPLOAD_IMAGE_MAX_SIDE): nothing larger is worth queuing.
+  var PHOTO_MAX_SIDE = 1600;
+  var ROSTER_MAX_AGE_MS = 10 * 60 * 1000;
   var sending = false;
+  var needsLogin = false;
 
-  function db() {
-    return idb.openDB(DB_NAME, 1, {
-      upgrade: function (d) { d.createObjectStore(STORE, { keyPath: "key" }).createIndex("createdAt", "createdAt"); },
-    });
-  }
-  function all() { return db().then(function (d) { return d.getAllFromIndex(STORE, "createdAt"); }); }
-  function put(item) { return db().then(function (d) { return d.put(STORE, item); }); }
-  function remove(key) { return db().then(function (d) { return d.delete(STORE, key); }); }
-
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
-  }
   function csrfToken() {
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
   }
+  function text(tag, value, cls) {
+    var el = document.createElement(tag);
+    el.textContent = value;
+    if (cls) { el.className = cls; }
+    return el;
+  }
+  function button(label, onClick, cls) {
+    var b = text("button", label, cls);
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
+  }
+  // The API names a deputy it refuses by id (代表不在本辖区内：4。); the clerk knows them by name,
+  // and the queued form remembers the names of the deputies it ticked.
+  function readable(item) {
+    var names = (item.snapshot && item.snapshot.deputyNames) || {};
+    return String(item.error).replace(/(代表不在本辖区内：)(\d+)/g, function (all, words, id) {
+      return names[id] ? words + names[id] + "（" + id + "）" : all;
+    });
+  }
+  function editUrl(item) { return item.formUrl + "?outbox=" + encodeURIComponent(item.key); }
 
   // --- the 待发送 (N) list ------------------------------------------------------------------------
   var panel = document.createElement("section");
@@ -41,163 +56,337 @@
   panel.setAttribute("aria-live", "polite");
   panel.hidden = true;
   var main = document.querySelector("main.content");
-  if (main) main.insertBefore(panel, main.firstChild);
-
-  function text(tag, value, cls) {
-    var el = document.createElement(tag);
-    el.textContent = value;
-    if (cls) el.className = cls;
-    return el;
-  }
+  if (main) { main.insertBefore(panel, main.firstChild); }
 
   function render(items, progress) {
     panel.textContent = "";
     panel.hidden = items.length === 0 && !progress;
     panel.appendChild(text("h2", "待发送 (" + items.length + ")", "outbox-title"));
-    if (progress) panel.appendChild(text("p", progress, "outbox-progress"));
+    if (progress) { panel.appendChild(text("p", progress, "outbox-progress")); }
+    if (needsLogin) {
+      var login = text("a", "重新登录", "button primary");
+      login.href = script.getAttribute("data-login") + "?next=" + encodeURIComponent(location.pathname + location.search);
+      login.setAttribute("data-outbox-login", "");
+      panel.appendChild(login);
+    }
     var list = document.createElement("ul");
     items.forEach(function (item) {
       var li = document.createElement("li");
       li.setAttribute("data-outbox-item", item.key);
-      li.appendChild(text("span", item.label));
+      var files = (item.files || []).length;
+      li.appendChild(text("span", item.label + (files ? " · " + files + (item.kind === "visit" ? " 张照片" : " 个附件") : "")));
       if (item.error) {
-        li.appendChild(text("p", "未能保存：" + item.error, "error"));
-        var drop = text("button", "放弃这一条", "link");
-        drop.type = "button";
-        drop.addEventListener("click", function () { remove(item.key).then(refresh); });
-        li.appendChild(drop);
+        li.classList.add("refused");
+        li.appendChild(text("p", "未能保存：" + readable(item), "error"));
+        var fix = text("a", "修改后重新发送", "button");
+        fix.href = editUrl(item);
+        fix.setAttribute("data-outbox-fix", "");
+        li.appendChild(fix);
+        li.appendChild(button("放弃这一条", function () { discard(item); }, "link"));
       }
       list.appendChild(li);
     });
     panel.appendChild(list);
-    if (items.length) {
-      var send = text("button", navigator.onLine ? "立即发送" : "无网络，恢复后自动发送");
-      send.type = "button";
+    if (items.some(function (i) { return !i.error; })) {
+      var send = button(navigator.onLine ? "立即发送" : "无网络，恢复后自动发送", flush);
       send.disabled = !navigator.onLine;
-      send.addEventListener("click", flush);
       panel.appendChild(send);
     }
   }
-  function refresh(progress) { return all().then(function (items) { render(items, progress); return items; }); }
-
-  // --- sending ------------------------------------------------------------------------------------
-  function messageOf(body) {
-    if (!body || typeof body !== "object") return "服务器拒绝了这条记录。";
-    if (body.detail) return String(body.detail);
-    return Object.keys(body).map(function (k) {
-      var v = body[k];
-      return Array.isArray(v) ? v.map(function (x) { return typeof x === "object" ? messageOf(x) : x; }).join("；") : messageOf(v);
-    }).join("；");
+  // Progress comes fast: only the latest call draws, so an earlier, slower read never paints over it.
+  var drawn = 0;
+  function refresh(progress) {
+    var mine = ++drawn;
+    return core.all().then(function (items) { if (mine === drawn) { render(items, progress); } return items; });
   }
 
-  function sendOne(item) {
-    return fetch(item.url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken(), "Idempotency-Key": item.key },
-      body: JSON.stringify(item.body),
+  function discard(item) {
+    if (!window.confirm("放弃这一条？放弃后不能恢复：" + item.label)) { return; }
+    core.remove(item.key).then(function () { refresh("已放弃一条。"); });
+  }
+
+  // --- sending ------------------------------------------------------------------------------------
+  function flush() {
+    if (sending || !navigator.onLine) { return Promise.resolve(); }
+    sending = true;
+    return core.flush({ csrf: csrfToken(), progress: function (words) { refresh(words); } })
+      .then(function (result) {
+        needsLogin = result.stopped === "login";
+        if (needsLogin) { return refresh("登录已过期：请重新登录，登录后会自动继续发送，已存的记录不会丢失。"); }
+        return null;
+      })
+      .finally(function () { sending = false; });
+  }
+
+  function askForSync() {
+    // Background Sync: the service worker sends the queue once the signal returns, even if the
+    // page is closed by then. Without it, the page load and `online` event below do the same.
+    if (!("serviceWorker" in navigator)) { return; }
+    navigator.serviceWorker.ready.then(function (reg) {
+      return reg.sync ? reg.sync.register(core.SYNC_TAG) : null;
+    }).catch(function () { /* no Background Sync here: sent on the next load or `online` */ });
+  }
+
+  // --- photos: resized on the phone before they are queued -------------------------------------
+  function resized(file) {
+    var resizable = /^image\/(jpeg|png|webp)$/.test(file.type) && window.createImageBitmap;
+    var plain = { name: file.name, type: file.type, blob: file, width: null, height: null };
+    if (!resizable) { return Promise.resolve(plain); }
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = Math.min(1, PHOTO_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+      if (scale === 1 && file.type === "image/jpeg") {
+        plain.width = bitmap.width; plain.height = bitmap.height;
+        return plain;
+      }
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      var ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#fff"; // a transparent PNG becomes a JPEG on white, not on black
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      if (bitmap.close) { bitmap.close(); }
+      return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.85); }).then(function (blob) {
+        if (!blob) { return plain; }
+        return { name: file.name.replace(/\.[^.]*$/, "") + ".jpg", type: "image/jpeg", blob: blob, width: canvas.width, height: canvas.height };
+      });
+    }, function () { return plain; });
+  }
+  function filesOf(form, field) {
+    var input = form.querySelector("input[type=file][name=" + field + "]");
+    var chosen = input ? Array.prototype.slice.call(input.files || []) : [];
+    return Promise.all(chosen.map(resized)).then(function (files) {
+      return files.map(function (f) { f.field = field; return f; });
     });
   }
 
-  function flush() {
-    if (sending || !navigator.onLine) return Promise.resolve();
-    sending = true;
-    return all().then(function (items) {
-      var waiting = items.filter(function (i) { return !i.error; });
-      var done = 0;
-      function next() {
-        if (!waiting.length) return refresh(done ? "已发送 " + done + " 条。" : "");
-        var item = waiting.shift();
-        render(items, "正在发送第 " + (done + 1) + " 条，共 " + (done + waiting.length + 1) + " 条…");
-        return sendOne(item).then(function (response) {
-          if (response.ok) { done += 1; return remove(item.key).then(function () { items = items.filter(function (i) { return i.key !== item.key; }); return next(); }); }
-          if (response.status === 401 || response.status === 403) { return refresh("登录已过期：请重新登录，登录后会自动继续发送。"); }
-          if (response.status >= 500 || response.status === 429) { return refresh("服务器暂时无法处理，稍后自动重试。"); }
-          return response.json().catch(function () { return null; }).then(function (body) {
-            item.error = messageOf(body);
-            return put(item).then(next);
-          });
-        }, function () { return refresh("网络中断，恢复后自动继续发送。"); });
-      }
-      return next();
-    }).finally(function () { sending = false; });
+  // --- what each form sends ------------------------------------------------------------------------
+  function ints(values) { return values.filter(Boolean).map(Number); }
+  function optionText(form, name) {
+    var o = form.querySelector("select[name=" + name + "] option:checked");
+    return o && o.value ? o.textContent.trim() : "";
+  }
+  function regionCode(form) {
+    var o = form.querySelector("select[name=region] option:checked");
+    return o ? o.getAttribute("data-code") : null;
   }
 
-  // --- queuing the visit form ---------------------------------------------------------------------
-  function ints(values) { return values.filter(Boolean).map(Number); }
-  function visitBody(form) {
-    var fd = new FormData(form);
-    var region = form.querySelector("select[name=region] option:checked");
-    var issues = [];
-    var total = Number(fd.get("issues-TOTAL_FORMS") || 0);
-    for (var i = 0; i < total; i++) {
-      var textValue = (fd.get("issues-" + i + "-text") || "").trim();
-      if (textValue && !fd.get("issues-" + i + "-DELETE")) issues.push({ text: textValue, deputies: ints(fd.getAll("issues-" + i + "-deputies")) });
-    }
-    var count = function (name) { return Number(fd.get(name) || 0); };
-    return {
-      type: fd.get("type"), date: fd.get("date"), start_time: fd.get("start_time") || null,
-      region: region ? region.getAttribute("data-code") : null,
-      campaigns: ints(fd.getAll("campaigns")), deputies: ints(fd.getAll("deputies")),
-      station: fd.get("station") ? Number(fd.get("station")) : null, group: fd.get("group") ? Number(fd.get("group")) : null,
-      households_visited: count("households_visited"), enterprises_visited: count("enterprises_visited"),
-      people_reached: count("people_reached"), person_times: count("person_times"),
-      summary: fd.get("summary") || "", issues: issues,
-    };
+  var FORMS = {
+    visit: {
+      files: "photos",
+      body: function (form) {
+        var fd = new FormData(form);
+        var issues = [];
+        var total = Number(fd.get("issues-TOTAL_FORMS") || 0);
+        for (var i = 0; i < total; i++) {
+          var words = (fd.get("issues-" + i + "-text") || "").trim();
+          if (words && !fd.get("issues-" + i + "-DELETE")) { issues.push({ text: words, deputies: ints(fd.getAll("issues-" + i + "-deputies")) }); }
+        }
+        var count = function (name) { return Number(fd.get(name) || 0); };
+        return {
+          type: fd.get("type"), date: fd.get("date"), start_time: fd.get("start_time") || null, region: regionCode(form),
+          campaigns: ints(fd.getAll("campaigns")), deputies: ints(fd.getAll("deputies")),
+          station: fd.get("station") ? Number(fd.get("station")) : null, group: fd.get("group") ? Number(fd.get("group")) : null,
+          households_visited: count("households_visited"), enterprises_visited: count("enterprises_visited"),
+          people_reached: count("people_reached"), person_times: count("person_times"),
+          summary: fd.get("summary") || "", issues: issues,
+        };
+      },
+      label: function (form, body) {
+        return [optionText(form, "type") || body.type, body.date, optionText(form, "region"), body.summary.slice(0, 20)].filter(Boolean).join(" · ");
+      },
+    },
+    suggestion: {
+      files: "attachments",
+      body: function (form, submitter) {
+        var fd = new FormData(form);
+        var body = {
+          title: fd.get("title") || "", content: fd.get("content") || "", region: regionCode(form),
+          co_signers: ints(fd.getAll("co_signers")), campaign: fd.get("campaign") ? Number(fd.get("campaign")) : null,
+          submit: !(submitter && submitter.name === "draft"),
+        };
+        if (fd.get("lead_deputy")) { body.lead_deputy = Number(fd.get("lead_deputy")); }
+        return body;
+      },
+      label: function (form, body) { return ["建议", body.submit ? "提交" : "草稿", body.title.slice(0, 24)].filter(Boolean).join(" · "); },
+    },
+  };
+
+  // A form as the clerk filled it, to reopen it exactly. The visit form brings its own (deputy names,
+  // issue rows: static/js/activities.js); other forms are plain fields.
+  function snapshotOf(form) {
+    if (form.deputyDraft) { return form.deputyDraft.snapshot(); }
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (input) {
+      if (!input.name || input.name === "csrfmiddlewaretoken" || input.type === "file" || input.type === "submit") { return; }
+      values[input.name] = values[input.name] || [];
+      if (input.type === "checkbox" || input.type === "radio") { if (input.checked) { values[input.name].push(input.value); } }
+      else if (input.tagName === "SELECT") { Array.prototype.forEach.call(input.selectedOptions, function (o) { values[input.name].push(o.value); }); }
+      else { values[input.name].push(input.value); }
+    });
+    return { values: values };
   }
-  function visitLabel(form, body) {
-    var type = form.querySelector("select[name=type] option:checked");
-    var region = form.querySelector("select[name=region] option:checked");
-    return [type ? type.textContent.trim() : body.type, body.date, region ? region.textContent.trim() : "", body.summary.slice(0, 20)].filter(Boolean).join(" · ");
+  function restoreInto(form, snapshot) {
+    if (form.deputyDraft) { form.deputyDraft.restore(snapshot); return; }
+    var values = snapshot.values || {};
+    Array.prototype.forEach.call(form.elements, function (input) {
+      var v = values[input.name];
+      if (!v || input.type === "file" || input.type === "submit") { return; }
+      if (input.type === "checkbox" || input.type === "radio") { input.checked = v.indexOf(input.value) >= 0; }
+      else if (input.tagName === "SELECT") { Array.prototype.forEach.call(input.options, function (o) { o.selected = v.indexOf(o.value) >= 0; }); }
+      else if (v.length) { input.value = v[0]; }
+    });
+  }
+  function clearForm(form) {
+    form.reset();
+    if (form.deputyDraft) { form.deputyDraft.clear(); }
+    var draft = form.getAttribute("data-draft-key");
+    try { if (draft) { window.localStorage.removeItem(draft); } } catch (e) { /* storage off */ }
   }
 
   function reachable() {
-    if (!navigator.onLine) return Promise.resolve(false);
+    if (!navigator.onLine) { return Promise.resolve(false); }
     var ctrl = new AbortController();
     var timer = setTimeout(function () { ctrl.abort(); }, 5000);
     return fetch(script.getAttribute("data-ping"), { cache: "no-store", credentials: "same-origin", signal: ctrl.signal })
-      .then(function () { return true; }, function () { return false; })
+      .then(function (r) { return r.ok; }, function () { return false; })
       .finally(function () { clearTimeout(timer); });
   }
 
-  var form = document.querySelector("form[data-activity-form]");
-  if (form && !form.querySelector("[name=version]") && form.getAttribute("data-offline-api")) {
-    var confirmed = false;
+  // --- a queued item reopened in its form (?outbox=<key>) -----------------------------------------
+  function showEditing(form, item) {
+    var box = document.createElement("div");
+    box.className = "outbox-edit card";
+    box.setAttribute("data-outbox-edit", "");
+    box.setAttribute("role", "alert");
+    box.appendChild(text("p", "正在修改一条待发送的记录。改好后点“保存”，有网络时立即重新发送。"));
+    if (item.error) { box.appendChild(text("p", "服务器的意见：" + readable(item), "error")); }
+    var list = document.createElement("ul");
+    function drawFiles() {
+      list.textContent = "";
+      (item.files || []).forEach(function (f, index) {
+        var li = text("li", "已存附件：" + f.name + (f.width ? "（" + f.width + "×" + f.height + "）" : ""));
+        li.appendChild(button("移除", function () { item.files.splice(index, 1); drawFiles(); }, "link"));
+        list.appendChild(li);
+      });
+    }
+    drawFiles();
+    box.appendChild(list);
+    box.appendChild(button("放弃这一条", function () {
+      if (!window.confirm("放弃这一条？放弃后不能恢复：" + item.label)) { return; }
+      core.remove(item.key).then(function () { location.href = item.formUrl; });
+    }, "link"));
+    form.parentNode.insertBefore(box, form);
+    return box;
+  }
+
+  function wireForm(form) {
+    var kind = form.getAttribute("data-outbox-form");
+    var spec = FORMS[kind];
+    if (!spec || !form.getAttribute("data-offline-api")) { return; }
+    var editing = null, editBox = null, confirmed = false;
+
+    var wanted = new URLSearchParams(location.search).get("outbox");
+    if (wanted) {
+      core.get(wanted).then(function (item) {
+        if (!item) { return; }
+        editing = item;
+        // The queued item replaces whatever browser draft the page brought back.
+        var notice = document.querySelector("[data-draft-notice]");
+        if (notice) { notice.hidden = true; }
+        restoreInto(form, item.snapshot || { values: {} });
+        editBox = showEditing(form, item);
+      });
+    }
+
+    function queue(submitter) {
+      var body = spec.body(form, submitter);
+      return filesOf(form, spec.files).then(function (files) {
+        var item = editing || { key: core.newKey(), createdAt: Date.now() };
+        item.kind = kind;
+        item.url = form.getAttribute("data-offline-api");
+        item.formUrl = location.pathname;
+        item.body = body;
+        item.files = (editing ? editing.files || [] : []).concat(files);
+        item.snapshot = snapshotOf(form);
+        item.label = spec.label(form, body);
+        item.error = null;
+        return core.put(item);
+      }).then(function () {
+        var wasEditing = !!editing;
+        editing = null;
+        if (editBox) { editBox.remove(); editBox = null; }
+        clearForm(form);
+        if (wasEditing) { history.replaceState(null, "", location.pathname); }
+        askForSync();
+        window.scrollTo(0, 0);
+        if (wasEditing && navigator.onLine) { return refresh("已修改，正在重新发送…").then(flush); }
+        return refresh("无网络：已存入待发送，恢复网络后自动发送。");
+      });
+    }
+
     form.addEventListener("submit", function (event) {
-      if (confirmed) return;
+      if (confirmed) { return; }
       event.preventDefault();
       event.stopImmediatePropagation();
-      reachable().then(function (online) {
-        if (online) { confirmed = true; form.requestSubmit ? form.requestSubmit() : form.submit(); return; }
-        var body = visitBody(form);
-        var item = { key: newKey(), url: form.getAttribute("data-offline-api"), body: body, label: visitLabel(form, body), createdAt: Date.now(), error: null };
-        put(item).then(function () {
-          var draft = form.getAttribute("data-draft-key");
-          try { if (draft) window.localStorage.removeItem(draft); } catch (e) { /* storage off */ }
-          form.reset();
-          form.querySelectorAll("[data-deputy-chips]").forEach(function (c) { c.textContent = ""; });
-          return refresh("无网络：已存入待发送，恢复网络后自动发送。");
-        }).then(function () { window.scrollTo(0, 0); });
+      var submitter = event.submitter || null;
+      // A reopened item is always saved back to the queue: its photos live there, not in the form.
+      var decided = editing ? Promise.resolve(false) : reachable();
+      decided.then(function (online) {
+        if (!online) { return queue(submitter); }
+        confirmed = true;
+        if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+        return null;
       });
     }, true);
   }
 
-  // --- service worker and the pages kept for offline use ----------------------------------------
+  // --- service worker, the pages and the deputy list kept for offline use ------------------------
   function warm() {
     var pages = (script.getAttribute("data-warm") || "").split(" ").filter(Boolean);
-    if (!navigator.onLine || !window.caches || !pages.length) return;
+    if (!navigator.onLine || !window.caches || !pages.length) { return; }
     caches.open(script.getAttribute("data-page-cache")).then(function (cache) {
       pages.forEach(function (url) {
-        fetch(url, { credentials: "same-origin" }).then(function (r) { if (r.ok && !r.redirected) cache.put(url, r); }, function () {});
+        fetch(url, { credentials: "same-origin" }).then(function (r) { if (r.ok && !r.redirected) { cache.put(url, r); } }, function () {});
       });
+    });
+  }
+  function keepRoster() {
+    var url = script.getAttribute("data-roster");
+    if (!url || !navigator.onLine) { return Promise.resolve(); }
+    return core.getMeta("roster").then(function (kept) {
+      if (kept && Date.now() - kept.fetchedAt < ROSTER_MAX_AGE_MS) { return null; }
+      return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok && !r.redirected ? r.json() : null; })
+        .then(function (data) {
+          if (!data) { return null; }
+          data.fetchedAt = Date.now();
+          return core.setMeta("roster", data);
+        }, function () { return null; });
     });
   }
   if ("serviceWorker" in navigator && script.getAttribute("data-sw")) {
     navigator.serviceWorker.register(script.getAttribute("data-sw"), { scope: "/" }).then(warm, function (e) { console.warn("service worker not installed:", e); });
+    // The service worker's Background Sync reports its progress here.
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && typeof event.data.outbox === "string") { refresh(event.data.outbox); }
+    });
   }
 
+  function start() {
+    document.querySelectorAll("form[data-outbox-form]").forEach(wireForm);
+    // The service worker sends with the last token a page saw (the token changes at each login).
+    core.setMeta("csrf", csrfToken()).catch(function () {});
+    keepRoster();
+    refresh().then(flush);
+  }
   window.addEventListener("online", flush);
   window.addEventListener("offline", function () { refresh(); });
-  refresh().then(flush);
-  window.deputyOutbox = { all: all, flush: flush, refresh: refresh };
+  // After the page's own scripts (activities.js brings the visit form's snapshot and restore).
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+
+  window.deputyOutbox = {
+    all: core.all, flush: flush, refresh: refresh,
+    roster: function () { return core.getMeta("roster"); },
+  };
 })();

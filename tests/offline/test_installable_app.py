@@ -53,3 +53,31 @@ def test_the_visit_form_gives_each_place_its_code_and_the_api_to_queue_for(clien
     html = client_as(xuanen_staff).get("/activities/new/").content.decode()
     assert 'data-offline-api="/api/v1/activities/"' in html
     assert f'data-code="{tree.zhushan.code}"' in html
+
+
+def test_the_service_worker_imports_the_outbox_sender_for_background_sync(client):
+    body = client.get("/sw.js").content.decode()
+    config = json.loads(body.split("\n", 1)[0].removeprefix("const OFFLINE = ").removesuffix(";"))
+    assert config["outbox"] == ["/static/vendor/idb-8.0.4/idb.umd.js", "/static/js/outbox-core.js"]
+    assert all(finders.find(url.removeprefix("/static/")) for url in config["outbox"])
+    assert '"sync"' in body and "importScripts(...OFFLINE.outbox)" in body
+
+
+def test_the_suggestion_form_queues_to_the_api_and_names_regions_by_code(client_as, xuanen_staff, tree):
+    html = client_as(xuanen_staff).get("/suggestions/new/").content.decode()
+    assert 'data-outbox-form="suggestion" data-offline-api="/api/v1/suggestions/"' in html
+    assert f'data-code="{tree.zhushan.code}"' in html
+
+
+def test_staff_who_log_visits_keep_the_deputy_list_for_offline_search(client_as, xuanen_staff):
+    html = client_as(xuanen_staff).get("/").content.decode()
+    assert 'data-roster="/activities/deputy-roster/"' in html
+    assert 'src="/static/js/outbox-core.js"' in html
+
+
+def test_a_deputy_keeps_no_deputy_list(client_as, tree):
+    from accounts.models import Role
+    from tests.factories.accounts import UserFactory
+
+    deputy = UserFactory(role=Role.DEPUTY, region=tree.zhushan)
+    assert "data-roster" not in client_as(deputy).get("/").content.decode()

@@ -385,6 +385,9 @@ DESCRIBED.update(
         "activities:deputy_search": Described(
             build=lambda w: listing("activities:deputy_search", query="?q=张", marker=w.deputy_a.name), get=LOGGERS
         ),
+        "activities:deputy_roster": Described(
+            build=lambda w: listing("activities:deputy_roster", marker=w.deputy_a.name), get=LOGGERS
+        ),
         "activities:detail": Described(
             build=lambda w: target(w.activity_a, "activities:detail", pk=w.activity_a.pk), get=ACTIVITY_READERS
         ),

@@ -30,3 +30,26 @@ def test_the_same_key_on_a_changed_suggestion_is_a_422(world, api_as):
     assert changed.status_code == 422
     assert "Idempotency-Key" in changed.json()
     assert Suggestion.objects.get().title == BODY["title"]
+
+
+def test_a_queued_suggestion_arrives_as_json_with_its_attachments(world, api_as):
+    # what the offline outbox sends: the JSON in the part `data`, the attachments beside it
+    import io
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(buffer, format="PNG")
+    photo = SimpleUploadedFile("road.png", buffer.getvalue(), content_type="image/png")
+    client, key = api_as(world.deputy_user), str(uuid.uuid4())
+    body = {"data": json.dumps({**BODY, "submit": True}, ensure_ascii=False), "attachments": [photo]}
+    first = client.post("/api/v1/suggestions/", body, format="multipart", headers={"Idempotency-Key": key})
+    assert first.status_code == 201, first.content
+    suggestion = Suggestion.objects.get()
+    assert suggestion.title == BODY["title"] and suggestion.attachments.count() == 1
+    photo.seek(0)
+    again = client.post("/api/v1/suggestions/", body, format="multipart", headers={"Idempotency-Key": key})
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert Suggestion.objects.count() == 1
