@@ -55,7 +55,7 @@ class SuggestionFilter(django_filters.FilterSet):
         from regions.models import Region
 
         region = Region.objects.filter(code=value).first()
-        return qs.filter(region__prefix__startswith=region.prefix) if region else qs.none()
+        return qs.filter(region_prefix__startswith=region.prefix) if region else qs.none()
 
     def filter_deadline(self, qs, name, value):
         if value == "late":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,16 +62,16 @@ def get_visible_or_404(user, pk) -> Suggestion:
 
 
 def with_deadline(qs: QuerySet, *, today: dt.date | None = None) -> QuerySet:
-    """Annotate the running lead assignment's due date and the derived deadline state."""
+    """Annotate the running lead assignment's due date and the derived deadline state.
+
+    The running lead is stored on the suggestion (``lead_assignment``, kept by the services): its
+    dates are one join by key, not four correlated subqueries per row."""
     today = today or timezone.localdate()
-    lead = Assignment.objects.filter(suggestion=OuterRef("pk"), role=AssignmentRole.LEAD, state__in=RUNNING).order_by(
-        "-assigned_at", "-id"
-    )
     return qs.annotate(
-        lead_due_at=Subquery(lead.values("due_at")[:1]),
-        lead_remind_at=Subquery(lead.values("remind_at")[:1]),
-        lead_long_overdue_at=Subquery(lead.values("long_overdue_at")[:1]),
-        lead_department=Subquery(lead.values("department__name")[:1]),
+        lead_due_at=F("lead_assignment__due_at"),
+        lead_remind_at=F("lead_assignment__remind_at"),
+        lead_long_overdue_at=F("lead_assignment__long_overdue_at"),
+        lead_department=F("lead_assignment__department__name"),
     ).annotate(
         deadline_state=deadline_state_case(today, due="lead_due_at", remind="lead_remind_at", long_overdue="lead_long_overdue_at")
     )
