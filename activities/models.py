@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from regions.models import RegionLevel
-from regions.scope import PrefixIndex, copy_region_prefix
+from regions.scope import copy_region_prefix, prefix_index
 
 
 def validate_not_future(value) -> None:
@@ -127,7 +127,7 @@ class Activity(models.Model):
             # the index instead of sorting them all.
             models.Index(fields=["-date", "-id"], name="activity_newest_idx"),
             # Scope: a region subtree is a range of this index (LIKE '4228%').
-            PrefixIndex("region_prefix", name="activity_scope_idx"),
+            prefix_index("region_prefix", name="activity_scope_idx"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from regions.scope import PrefixIndex, copy_region_prefix
+from regions.scope import copy_region_prefix, prefix_index
 
 
 class Gender(models.TextChoices):
@@ -77,7 +77,7 @@ class Deputy(models.Model):
             # The lists' order (by pinyin), read from the index rather than sorted.
             models.Index(fields=["name_pinyin", "id"], name="deputy_pinyin_idx"),
             # Scope: a region subtree is a range of this index (LIKE '4228%').
-            PrefixIndex("region_prefix", name="deputy_scope_idx"),
+            prefix_index("region_prefix", name="deputy_scope_idx"),
         ]
 
     def __str__(self) -> str:

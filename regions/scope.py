@@ -5,7 +5,7 @@ single indexed prefix filter on ``Region.prefix`` (see regions.models), never a 
 
 The big lists' rows (suggestions, activities, deputies) carry their region's prefix in a column of
 their own, ``region_prefix``, copied from the region whenever the row is saved
-(:func:`copy_region_prefix`) and indexed for prefix ranges (:func:`PrefixIndex`): their scope is a
+(:func:`copy_region_prefix`) and indexed for prefix ranges (:func:`prefix_index`): their scope is a
 range of one column of the row, not a join to the region tree on every list.
 """
 
@@ -69,7 +69,7 @@ def copy_region_prefix(instance, save_kwargs: dict) -> None:
     instance.region_prefix = instance.region.prefix if instance.region_id else ""
 
 
-def PrefixIndex(*fields: str, name: str) -> models.Index:  # noqa: N802 - reads like the Index it returns
+def prefix_index(*fields: str, name: str) -> models.Index:
     """An index whose first field is a region prefix searched by ``startswith`` (``LIKE '4228%'``):
     PostgreSQL's pattern operators, as the database's collation is not C."""
     return models.Index(fields=list(fields), opclasses=["varchar_pattern_ops", *[""] * (len(fields) - 1)], name=name)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from regions.scope import PrefixIndex, copy_region_prefix
+from regions.scope import copy_region_prefix, prefix_index
 from suggestions.taxonomy import category_choices, department_type_choices
 
 
@@ -141,7 +141,7 @@ class Suggestion(models.Model):
             # The lists' order (latest submitted first), read from the index rather than sorted.
             models.Index(fields=["-submitted_at", "-id"], name="suggestion_newest_idx"),
             # Scope: a region subtree is a range of this index (LIKE '4228%').
-            PrefixIndex("region_prefix", name="suggestion_scope_idx"),
+            prefix_index("region_prefix", name="suggestion_scope_idx"),
         ]
 
     def __str__(self) -> str:
