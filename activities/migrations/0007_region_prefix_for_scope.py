@@ -23,10 +23,11 @@ class Migration(migrations.Migration):
             name="region_prefix",
             field=models.CharField(db_default="", default="", editable=False, max_length=12, verbose_name="区划代码前缀"),
         ),
-        # Filled before the index is built, so the index is written once.
-        migrations.RunPython(copy_prefixes, migrations.RunPython.noop, elidable=True),
+        # The index first, then the fill: an index built after the fill in the same transaction would
+        # stay unused (pg_index.indcheckxmin) until every transaction older than the migration ended.
         migrations.AddIndex(
             model_name="activity",
             index=models.Index(fields=["region_prefix"], name="activity_scope_idx", opclasses=["varchar_pattern_ops"]),
         ),
+        migrations.RunPython(copy_prefixes, migrations.RunPython.noop, elidable=True),
     ]
