@@ -142,6 +142,11 @@ class Suggestion(models.Model):
             models.Index(fields=["-submitted_at", "-id"], name="suggestion_newest_idx"),
             # Scope: a region subtree is a range of this index (LIKE '4228%').
             prefix_index("region_prefix", name="suggestion_scope_idx"),
+            # Deadline filters and the supervision page: only suggestions with a running lead (about one
+            # in ten) can be due soon or late; read them newest first without walking the others.
+            models.Index(
+                fields=["-submitted_at", "-id"], condition=models.Q(lead_assignment__isnull=False), name="suggestion_running_newest_idx"
+            ),
         ]
 
     def __str__(self) -> str:

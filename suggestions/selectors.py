@@ -28,7 +28,7 @@ from suggestions.models import (
     Suggestion,
     SuggestionEvent,
 )
-from suggestions.states import RUNNING_ASSIGNMENT_STATES, DeadlineState, deadline_state_case, received_q
+from suggestions.states import RUNNING_ASSIGNMENT_STATES, DeadlineState, deadline_state_case, deadline_state_q, received_q
 
 # The list pages and the API filter on these; defined once in suggestions.states.
 RUNNING = RUNNING_ASSIGNMENT_STATES
@@ -75,6 +75,15 @@ def with_deadline(qs: QuerySet, *, today: dt.date | None = None) -> QuerySet:
     ).annotate(
         deadline_state=deadline_state_case(today, due="lead_due_at", remind="lead_remind_at", long_overdue="lead_long_overdue_at")
     )
+
+
+def deadline_in(states, *, today: dt.date | None = None) -> Q:
+    """Rows of ``with_deadline`` whose deadline state is one of ``states`` (``states.deadline_state_q``)."""
+    today = today or timezone.localdate()
+    found = Q(pk__in=[])
+    for state in states:
+        found |= deadline_state_q(state, today, due="lead_due_at", remind="lead_remind_at", long_overdue="lead_long_overdue_at")
+    return found
 
 
 def suggestion_list(user) -> QuerySet:
@@ -181,7 +190,7 @@ def triage_queue(user) -> QuerySet:
 def supervision_list(user, *, state: str | None = None) -> QuerySet:
     """Suggestions being handled that are due soon, overdue or long overdue."""
     states = [state] if state else [DeadlineState.DUE_SOON, DeadlineState.OVERDUE, DeadlineState.LONG_OVERDUE]
-    return suggestion_list(user).filter(deadline_state__in=states).order_by("lead_due_at", "id")
+    return suggestion_list(user).filter(deadline_in(states)).order_by("lead_due_at", "id")
 
 
 def suggestions_of_deputy(user, deputy) -> QuerySet:
