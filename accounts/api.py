@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.serializers import MeSerializer
+from accounts.serializers import MeSerializer, me_links
 from accounts.tokens import token_issue, tokens_revoke_all
 from config import signin
 from config.throttling import AnonRateThrottle
@@ -48,7 +48,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer, tags=["auth"])
     def get(self, request):
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(request.user, context={"links": me_links(request.user)}).data)
 
 
 class LogoutView(APIView):

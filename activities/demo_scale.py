@@ -64,6 +64,7 @@ def seed(ctx) -> None:
 
     by_township = ctx.data["deputies_by_township"]
     stations = ctx.data["stations_by_township"]
+    region_prefix = ctx.data["region_prefix"]
     groups = ctx.data["groups_by_township"]
     staff = ctx.data["staff_by_township"]
     everyone = ctx.data["all_deputies"]
@@ -74,7 +75,7 @@ def seed(ctx) -> None:
 
     activity_spec = loader.spec(
         Activity,
-        ["id", "type", "date", "start_time", "region_id", "station_id", "group_id", "households_visited", "enterprises_visited",
+        ["id", "type", "date", "start_time", "region_id", "region_prefix", "station_id", "group_id", "households_visited", "enterprises_visited",
          "people_reached", "person_times", "summary", "created_by_id", "created_at", "updated_at"],
     )
     attendance_spec = loader.spec(Attendance, ["id", "activity_id", "deputy_id"])
@@ -125,7 +126,7 @@ def seed(ctx) -> None:
             summary = "接待选民，收集意见建议。"
         group_id = groups[t][rng.randrange(len(groups[t]))] if kind == ActivityType.GROUP_MEETING and groups[t] else None
         activities.append((
-            activity_id, kind, day, dtime(9, 0), region_id, station_id, group_id, households, enterprises, people,
+            activity_id, kind, day, dtime(9, 0), region_id, region_prefix[region_id], station_id, group_id, households, enterprises, people,
             person_times, summary, staff[t], stamp, stamp,
         ))
         size = min(rng.randint(low, high), len(pool))

@@ -45,7 +45,7 @@ class ActivityFilter(django_filters.FilterSet):
         self.filters["station"].queryset = selectors.stations_for(user)
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(region__prefix__startswith=value.prefix) if value else queryset
+        return queryset.filter(region_prefix__startswith=value.prefix) if value else queryset
 
     def filter_deputy(self, queryset, name, value):
         if value is None:

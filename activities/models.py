@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from regions.models import RegionLevel
+from regions.scope import copy_region_prefix, prefix_index
 
 
 def validate_not_future(value) -> None:
@@ -88,6 +89,9 @@ class Activity(models.Model):
     date = models.DateField(_("日期"), validators=[validate_not_future])
     start_time = models.TimeField(_("时间"), null=True, blank=True)
     region = models.ForeignKey("regions.Region", verbose_name=_("地点(乡镇/村)"), on_delete=models.PROTECT, related_name="activities")
+    # The region's prefix, copied on save (regions.scope.copy_region_prefix): scope is a range of one
+    # indexed column of this table, not a join to the region tree on every list.
+    region_prefix = models.CharField(_("区划代码前缀"), max_length=12, default="", db_default="", editable=False)
     station = models.ForeignKey(
         "liaison_stations.LiaisonStation", verbose_name=_("联络站"), null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
     )
@@ -106,7 +110,7 @@ class Activity(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["region_prefix", "updated_at"])
 
     class Meta:
         verbose_name = _("履职活动")
@@ -122,10 +126,16 @@ class Activity(models.Model):
             # The lists' order (newest first): the first page of a million activities is read from
             # the index instead of sorting them all.
             models.Index(fields=["-date", "-id"], name="activity_newest_idx"),
+            # Scope: a region subtree is a range of this index (LIKE '4228%').
+            prefix_index("region_prefix", name="activity_scope_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_type_display()}"
+
+    def save(self, *args, **kwargs):
+        copy_region_prefix(self, kwargs)
+        super().save(*args, **kwargs)
 
 
 class Attendance(models.Model):

@@ -40,7 +40,7 @@ def measure_routing(cfg: dict) -> dict:
                 source = Suggestion.objects.filter(pk=template.pk + n).first() or template
                 fresh.append(Suggestion(
                     number=f"{tag}-{n}", title=source.title, content=source.content, region_id=source.region_id,
-                    lead_deputy_id=source.lead_deputy_id, campaign_id=source.campaign_id, status=Status.SUBMITTED, submitted_at=created,
+                    region_prefix=source.region_prefix, lead_deputy_id=source.lead_deputy_id, campaign_id=source.campaign_id, status=Status.SUBMITTED, submitted_at=created,
                 ))
             return [s.pk for s in Suggestion.objects.bulk_create(fresh)]
 

@@ -38,6 +38,7 @@ def seed(ctx) -> None:
     counties = ctx.data["counties"]
     county_parent = dict(ctx.data["county_parent"])
     province_id = ctx.data["province_id"]
+    region_prefix = ctx.data["region_prefix"]
     now = loader.now
     # Townships of one county are consecutive in township_rows (generated county by county).
     spans: dict[int, tuple[int, int]] = {}
@@ -47,7 +48,7 @@ def seed(ctx) -> None:
     deputy_spec = loader.spec(
         Deputy,
         ["id", "name", "name_pinyin", "name_initials", "surname_strokes", "name_stroke_key", "gender", "ethnicity",
-         "birth_date", "sector", "work_unit", "phone", "region_id", "active", "user_id", "created_at", "updated_at"],
+         "birth_date", "sector", "work_unit", "phone", "region_id", "region_prefix", "active", "user_id", "created_at", "updated_at"],
     )
     mandate_spec = loader.spec(
         Mandate, ["id", "deputy_id", "level", "congress_region_id", "term", "electoral_unit", "start_date", "end_date"]
@@ -86,7 +87,7 @@ def seed(ctx) -> None:
             rng.choice(SECTORS),
             t_name + rng.choice(UNITS),
             f"1{rng.choice('3578')}{rng.randint(0, 999_999_999):09d}",
-            t_id, True, user_id, now, now,
+            t_id, region_prefix[t_id], True, user_id, now, now,
         ))
         by_township[township_index].append(deputy_id)
         by_county[county_index].append(deputy_id)

@@ -57,7 +57,7 @@ class DeputyFilter(django_filters.FilterSet):
         region = Region.objects.filter(code=value.strip()).only("prefix").first()
         if region is None:
             return queryset.none()
-        return queryset.filter(region__prefix__startswith=region.prefix)
+        return queryset.filter(region_prefix__startswith=region.prefix)
 
     def filter_order(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS.get(value, ORDERINGS["pinyin"]))

@@ -9,6 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.scope import copy_region_prefix, prefix_index
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("男")
@@ -42,6 +44,9 @@ class Deputy(models.Model):
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     # Where the deputy lives and works: decides who may see them (scope).
     region = models.ForeignKey("regions.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="deputies")
+    # The region's prefix, copied on save (regions.scope.copy_region_prefix): scope is a range of one
+    # indexed column of this table, not a join to the region tree on every list.
+    region_prefix = models.CharField(_("区划代码前缀"), max_length=12, default="", db_default="", editable=False)
     active = models.BooleanField(_("在任"), default=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -57,7 +62,7 @@ class Deputy(models.Model):
     SORT_KEY_FIELDS = ("name_pinyin", "name_initials", "surname_strokes", "name_stroke_key")
 
     history = HistoricalRecords(
-        excluded_fields=["name_pinyin", "name_initials", "surname_strokes", "name_stroke_key", "updated_at"]
+        excluded_fields=["name_pinyin", "name_initials", "surname_strokes", "name_stroke_key", "region_prefix", "updated_at"]
     )
 
     class Meta:
@@ -71,12 +76,15 @@ class Deputy(models.Model):
             models.Index(fields=["name"], name="deputy_name_idx"),
             # The lists' order (by pinyin), read from the index rather than sorted.
             models.Index(fields=["name_pinyin", "id"], name="deputy_pinyin_idx"),
+            # Scope: a region subtree is a range of this index (LIKE '4228%').
+            prefix_index("region_prefix", name="deputy_scope_idx"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs):
+        copy_region_prefix(self, kwargs)
         self.fill_sort_keys()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:

@@ -72,4 +72,6 @@ def seed(ctx) -> None:
     loader.done(spec)
     ctx.data["township_rows"] = township_rows
     ctx.data["villages_by_township"] = villages_by_township
+    # Deputies, activities and suggestions copy their region's prefix (regions.scope.copy_region_prefix).
+    ctx.data["region_prefix"] = dict(Region.objects.values_list("id", "prefix"))
     ctx.say(f"  县级 {len(counties)} 个，乡镇 {len(township_rows):,} 个，村(社区) {sum(map(len, villages_by_township)):,} 个")

@@ -2,10 +2,17 @@
 
 A user sees their region and everything below it; an object outside that answers 404. Scope is a
 single indexed prefix filter on ``Region.prefix`` (see regions.models), never a recursive query.
+
+The big lists' rows (suggestions, activities, deputies) carry their region's prefix in a column of
+their own, ``region_prefix``, copied from the region whenever the row is saved
+(:func:`copy_region_prefix`) and indexed for prefix ranges (:func:`prefix_index`): their scope is a
+range of one column of the row, not a join to the region tree on every list.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -31,7 +38,41 @@ def in_scope(queryset: QuerySet, user, region_field: str = "region") -> QuerySet
         return queryset.none()
     if user.is_superuser:
         return queryset
-    return queryset.filter(**{f"{region_field}__prefix__startswith": user.region.prefix})
+    return queryset.filter(**{f"{prefix_path(queryset.model, region_field)}__startswith": user.region.prefix})
+
+
+def prefix_path(model, region_field: str = "region") -> str:
+    """The lookup path to the region prefix of ``model``'s ``region_field``: the row's own copy
+    (``region_prefix``) where it keeps one, else through the region."""
+    if "__" not in region_field:
+        try:
+            model._meta.get_field(f"{region_field}_prefix")
+        except FieldDoesNotExist:
+            pass
+        else:
+            return f"{region_field}_prefix"
+    return f"{region_field}__prefix"
+
+
+def copy_region_prefix(instance, save_kwargs: dict) -> None:
+    """Called by ``save()`` of a model with ``region`` and ``region_prefix``: keep the copy true.
+
+    The region is read when it is not loaded yet (one query by key); a save limited by
+    ``update_fields`` that names the region saves the copy with it. Rows written without ``save()``
+    (``bulk_create``, the scale seeder's COPY) fill ``region_prefix`` themselves.
+    """
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None:
+        if not {"region", "region_id"} & set(update_fields):
+            return
+        save_kwargs["update_fields"] = {*update_fields, "region_prefix"}
+    instance.region_prefix = instance.region.prefix if instance.region_id else ""
+
+
+def prefix_index(*fields: str, name: str) -> models.Index:
+    """An index whose first field is a region prefix searched by ``startswith`` (``LIKE '4228%'``):
+    PostgreSQL's pattern operators, as the database's collation is not C."""
+    return models.Index(fields=list(fields), opclasses=["varchar_pattern_ops", *[""] * (len(fields) - 1)], name=name)
 
 
 def ancestor_prefixes(region: Region) -> list[str]:

@@ -26,6 +26,7 @@ from suggestions.models import (
     Suggestion,
     SuggestionEvent,
 )
+from suggestions.states import RUNNING_ASSIGNMENT_STATES
 from suggestions.taxonomy import categories, department_type_choices
 
 S = Status
@@ -106,6 +107,7 @@ def seed(ctx) -> None:
             Handler.objects.get_or_create(user=users["transport-xuanen"], defaults={"department_id": departments[(county[0], "transport")]})
 
     townships = ctx.data["township_rows"]
+    region_prefix = ctx.data["region_prefix"]
     counties = ctx.data["counties"]
     villages = ctx.data["villages_by_township"]
     by_township = ctx.data["deputies_by_township"]
@@ -117,9 +119,9 @@ def seed(ctx) -> None:
 
     specs = {
         "suggestion": loader.spec(Suggestion, [
-            "id", "number", "title", "content", "region_id", "lead_deputy_id", "campaign_id", "category", "status",
+            "id", "number", "title", "content", "region_id", "region_prefix", "lead_deputy_id", "campaign_id", "category", "status",
             "submitted_at", "key_supervision", "unsatisfied_count", "not_accepted_reason", "duplicate_of_id",
-            "router_guesses", "closed_at", "created_at", "updated_at"]),
+            "router_guesses", "closed_at", "lead_assignment_id", "created_at", "updated_at"]),
         "cosign": loader.spec(CoSignature, ["id", "suggestion_id", "deputy_id", "confirmed_at"]),
         "assignment": loader.spec(Assignment, [
             "id", "suggestion_id", "department_id", "role", "state", "assigned_at", "due_at", "due_explanation",
@@ -190,7 +192,7 @@ def seed(ctx) -> None:
             events.append((next(ids["event"]), suggestion_id, action, label, previous, target, "", {}, moment))
             previous = target
 
-        lead_assignment = None
+        lead_assignment = lead_state = None
         if "assign" in actions:
             assigned_at = when["assign"]
             due = (assigned_at + timedelta(days=91)).date()
@@ -241,11 +243,14 @@ def seed(ctx) -> None:
         guesses = [[category, 0.42], [codes[rng.randrange(len(codes))], 0.21]] if "route_to_triage" in actions else []
         rows["suggestion"].append((
             suggestion_id, f"{year}-{serial + 1:06d}", f"关于解决{t_name}{topic}问题的建议",
-            f"{t_name}群众反映：{problem}。建议有关部门{ask}。", region_id, lead, campaigns.get(year), category, status,
+            f"{t_name}群众反映：{problem}。建议有关部门{ask}。", region_id, region_prefix[region_id], lead, campaigns.get(year), category, status,
             submitted_at, reopened and rng.random() < 0.2, 1 if reopened else 0,
             "属于个人诉求，不宜作为代表建议。" if status == S.NOT_ACCEPTED else "",
             suggestion_id - rng.randint(1, 20) if status == S.MERGED and suggestion_id - 20 > first_id else None,
-            guesses, when.get("rate") if status == S.CLOSED else None, created, moments[-1] if moments else created,
+            guesses, when.get("rate") if status == S.CLOSED else None,
+            # The running lead (services.assignments.sync_running_lead): the one lead, while its state runs.
+            lead_assignment if lead_state in RUNNING_ASSIGNMENT_STATES else None,
+            created, moments[-1] if moments else created,
         ))
         if len(rows["suggestion"]) >= plan.chunk // 4:
             flush()

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from config.filters import IdFilter
 from suggestions.models import Assignment, CalendarDay, CalendarDayKind, Department, Status, Suggestion
-from suggestions.selectors import DeadlineState, departments_visible_to
+from suggestions.selectors import DeadlineState, deadline_in, departments_visible_to
 from suggestions.taxonomy import category_choices
 
 
@@ -55,12 +55,11 @@ class SuggestionFilter(django_filters.FilterSet):
         from regions.models import Region
 
         region = Region.objects.filter(code=value).first()
-        return qs.filter(region__prefix__startswith=region.prefix) if region else qs.none()
+        return qs.filter(region_prefix__startswith=region.prefix) if region else qs.none()
 
     def filter_deadline(self, qs, name, value):
-        if value == "late":
-            return qs.filter(deadline_state__in=[DeadlineState.OVERDUE, DeadlineState.LONG_OVERDUE])
-        return qs.filter(deadline_state=value)
+        states = [DeadlineState.OVERDUE, DeadlineState.LONG_OVERDUE] if value == "late" else [value]
+        return qs.filter(deadline_in(states))
 
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regions.scope import copy_region_prefix, prefix_index
 from suggestions.taxonomy import category_choices, department_type_choices
 
 
@@ -85,6 +86,9 @@ class Suggestion(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     content = models.TextField(_("内容"))
     region = models.ForeignKey("regions.Region", verbose_name=_("涉及区划"), on_delete=models.PROTECT, related_name="suggestions")
+    # The region's prefix, copied on save (regions.scope.ScopedByRegion): scope is a range of one
+    # indexed column of this table, not a join to the region tree on every list.
+    region_prefix = models.CharField(_("区划代码前缀"), max_length=12, default="", db_default="", editable=False)
     lead_deputy = models.ForeignKey(
         "deputies.Deputy", verbose_name=_("领衔代表"), on_delete=models.PROTECT, related_name="led_suggestions"
     )
@@ -116,6 +120,12 @@ class Suggestion(models.Model):
     # The router's top three guesses (code, confidence), shown to the office in triage.
     router_guesses = models.JSONField(_("分办建议"), default=list, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # The running lead assignment (states.RUNNING_ASSIGNMENT_STATES, the latest if several), whose
+    # dates give the deadline state every surface shows. Kept by the services that move assignments
+    # (services.assignments.sync_running_lead, the one home of the rule); lists join it by key.
+    lead_assignment = models.ForeignKey(
+        "Assignment", verbose_name=_("主办交办件"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,10 +140,21 @@ class Suggestion(models.Model):
             models.Index(fields=["campaign", "status"], name="suggestion_campaign_idx"),
             # The lists' order (latest submitted first), read from the index rather than sorted.
             models.Index(fields=["-submitted_at", "-id"], name="suggestion_newest_idx"),
+            # Scope: a region subtree is a range of this index (LIKE '4228%').
+            prefix_index("region_prefix", name="suggestion_scope_idx"),
+            # Deadline filters and the supervision page: only suggestions with a running lead (about one
+            # in ten) can be due soon or late; read them newest first without walking the others.
+            models.Index(
+                fields=["-submitted_at", "-id"], condition=models.Q(lead_assignment__isnull=False), name="suggestion_running_newest_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        copy_region_prefix(self, kwargs)
+        super().save(*args, **kwargs)
 
 
 class CoSignature(models.Model):

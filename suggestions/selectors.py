@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from suggestions.models import (
     Suggestion,
     SuggestionEvent,
 )
-from suggestions.states import RUNNING_ASSIGNMENT_STATES, DeadlineState, deadline_state_case, received_q
+from suggestions.states import RUNNING_ASSIGNMENT_STATES, DeadlineState, deadline_state_case, deadline_state_q, received_q
 
 # The list pages and the API filter on these; defined once in suggestions.states.
 RUNNING = RUNNING_ASSIGNMENT_STATES
@@ -62,19 +62,28 @@ def get_visible_or_404(user, pk) -> Suggestion:
 
 
 def with_deadline(qs: QuerySet, *, today: dt.date | None = None) -> QuerySet:
-    """Annotate the running lead assignment's due date and the derived deadline state."""
+    """Annotate the running lead assignment's due date and the derived deadline state.
+
+    The running lead is stored on the suggestion (``lead_assignment``, kept by the services): its
+    dates are one join by key, not four correlated subqueries per row."""
     today = today or timezone.localdate()
-    lead = Assignment.objects.filter(suggestion=OuterRef("pk"), role=AssignmentRole.LEAD, state__in=RUNNING).order_by(
-        "-assigned_at", "-id"
-    )
     return qs.annotate(
-        lead_due_at=Subquery(lead.values("due_at")[:1]),
-        lead_remind_at=Subquery(lead.values("remind_at")[:1]),
-        lead_long_overdue_at=Subquery(lead.values("long_overdue_at")[:1]),
-        lead_department=Subquery(lead.values("department__name")[:1]),
+        lead_due_at=F("lead_assignment__due_at"),
+        lead_remind_at=F("lead_assignment__remind_at"),
+        lead_long_overdue_at=F("lead_assignment__long_overdue_at"),
+        lead_department=F("lead_assignment__department__name"),
     ).annotate(
         deadline_state=deadline_state_case(today, due="lead_due_at", remind="lead_remind_at", long_overdue="lead_long_overdue_at")
     )
+
+
+def deadline_in(states, *, today: dt.date | None = None) -> Q:
+    """Rows of ``with_deadline`` whose deadline state is one of ``states`` (``states.deadline_state_q``)."""
+    today = today or timezone.localdate()
+    found = Q(pk__in=[])
+    for state in states:
+        found |= deadline_state_q(state, today, due="lead_due_at", remind="lead_remind_at", long_overdue="lead_long_overdue_at")
+    return found
 
 
 def suggestion_list(user) -> QuerySet:
@@ -181,7 +190,7 @@ def triage_queue(user) -> QuerySet:
 def supervision_list(user, *, state: str | None = None) -> QuerySet:
     """Suggestions being handled that are due soon, overdue or long overdue."""
     states = [state] if state else [DeadlineState.DUE_SOON, DeadlineState.OVERDUE, DeadlineState.LONG_OVERDUE]
-    return suggestion_list(user).filter(deadline_state__in=states).order_by("lead_due_at", "id")
+    return suggestion_list(user).filter(deadline_in(states)).order_by("lead_due_at", "id")
 
 
 def suggestions_of_deputy(user, deputy) -> QuerySet:

@@ -130,6 +130,7 @@ def _write(actor, rows: list[_Row], regions: RegionIndex, result: ImportResult) 
         if deputy is None:
             deputy = Deputy(name=key[0], birth_date=key[1], created_at=now, updated_at=now, **person)
             deputy.name_pinyin, deputy.name_initials, deputy.surname_strokes, deputy.name_stroke_key = sort_keys(key[0])
+            deputy.region_prefix = person["region"].prefix  # bulk_create skips save(), which copies it
             to_create.append(deputy)
             existing[key] = deputy
             continue
@@ -137,6 +138,9 @@ def _write(actor, rows: list[_Row], regions: RegionIndex, result: ImportResult) 
         if changed:
             for name in changed:
                 setattr(deputy, name, person[name])
+            if "region" in changed:
+                deputy.region_prefix = person["region"].prefix
+                changed.append("region_prefix")
             deputy.updated_at = now
             changed_fields.update(changed)
             to_update.append(deputy)

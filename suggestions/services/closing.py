@@ -26,7 +26,7 @@ from suggestions.notifications import (
     offices_for,
 )
 from suggestions.permissions import require
-from suggestions.services.assignments import _close_open_assignments, _lead_assignment
+from suggestions.services.assignments import _close_open_assignments, _lead_assignment, sync_running_lead
 from suggestions.services.deadlines import DUE_FIELDS, _set_due, policy_for
 from suggestions.services.events import _event, _lock, _move
 from suggestions.services.inputs import _attach, _required_text, _validate_files
@@ -78,6 +78,7 @@ def suggestion_answer(
         assignment.state = AssignmentState.ANSWERED
         assignment.answered_at = now
         assignment.save(update_fields=["state", "answered_at"])
+        sync_running_lead([suggestion.pk])
         _move(
             suggestion,
             "answer",
@@ -133,6 +134,7 @@ def suggestion_rate(suggestion_id: int, *, actor, value: str, comment: str = "")
             assignment.state = AssignmentState.ACKNOWLEDGED
             assignment.answered_at = None
             assignment.save(update_fields=[*DUE_FIELDS, "state", "answered_at"])
+            sync_running_lead([suggestion.pk])
             data.update(due_at=due.isoformat(), key_supervision=suggestion.key_supervision)
             _move(
                 suggestion, "rate_unsatisfied", actor=actor, note=comment, data=data, fields=["unsatisfied_count", "key_supervision"]

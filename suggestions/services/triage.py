@@ -33,6 +33,7 @@ from suggestions.notifications import (
     send_notices_on_commit,
 )
 from suggestions.permissions import require
+from suggestions.services.assignments import running_lead, sync_running_lead
 from suggestions.services.deadlines import _set_due, policy_for
 from suggestions.services.events import SYSTEM_ROUTER, _lock, _move, _transition
 from suggestions.services.inputs import _required_text
@@ -150,6 +151,7 @@ def suggestion_assign(
             fields.append("category")
         planned = _plan_assignments(suggestion, lead, co_handlers, actor=actor, now=timezone.now(), cal=WorkCalendar.load())
         Assignment.objects.bulk_create(planned)
+        sync_running_lead([suggestion.pk])
         data = _assign_data(suggestion, lead, co_handlers, planned, decided_by_router=decided_by_router, confidence=confidence)
         _move(suggestion, "assign", actor=actor, note=note, data=data, fields=fields, system_label=SYSTEM_ROUTER)
         if from_triage and category and not decided_by_router:
@@ -218,7 +220,8 @@ def router_apply(decisions: list[RouterDecision]) -> None:
     for d in assigned:
         by_category.setdefault((d.suggestion.status, d.suggestion.category), []).append(d.suggestion.pk)
     for (status, category), ids in by_category.items():
-        Suggestion.objects.filter(pk__in=ids).update(status=status, category=category, updated_at=now)
+        # ... which also stores each one's running lead, the assignment just planned (services.assignments).
+        Suggestion.objects.filter(pk__in=ids).update(status=status, category=category, updated_at=now, lead_assignment=running_lead())
     for d in decisions:
         if d.lead is None:
             Suggestion.objects.filter(pk=d.suggestion.pk).update(status=d.suggestion.status, router_guesses=d.suggestion.router_guesses, updated_at=now)

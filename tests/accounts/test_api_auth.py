@@ -79,3 +79,24 @@ def test_an_inactive_users_token_is_401(api_client, xuanen_office):
     response = api_client.get("/api/v1/auth/me/")
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
+
+
+@pytest.mark.parametrize("who", ["office", "deputy", "handler"])
+def test_me_reads_the_links_in_one_query_after_the_token(api_client, tree, xuanen_office, who, django_assert_num_queries):
+    """/auth/me/: the token check (user and region) and one query for the linked deputy and department."""
+    from accounts.tokens import token_issue
+    from tests.factories.suggestions import DepartmentFactory, deputy_user, handler_user
+
+    department = DepartmentFactory(region=tree.xuanen, type="transport", name="宣恩县交通运输局")
+    user, expected = xuanen_office, {"deputy": None, "department": None}
+    if who == "deputy":
+        user, deputy = deputy_user(tree.zhushan)
+        expected["deputy"] = {"id": deputy.pk, "name": deputy.name}
+    elif who == "handler":
+        user = handler_user(department)
+        expected["department"] = {"id": department.pk, "name": "宣恩县交通运输局", "type": "transport"}
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)}")
+    with django_assert_num_queries(2):
+        me = api_client.get("/api/v1/auth/me/").json()
+    assert {k: me[k] for k in expected} == expected
+    assert (me["username"], me["region"]["code"]) == (user.username, user.region.code)

@@ -80,6 +80,14 @@ def _check_county_data() -> None:
     stored = {t.term: (t.county, round(t.weight, 9)) for t in SuggestionTerm.objects.filter(suggestion=sample)}
     expected = {t: (sample.region.prefix[:6], round(w, 9)) for t, w in term_vector(sample.title, sample.content).items()}
     assert stored == expected
+    # What save() and the services keep on other paths, the seeder writes itself: the region prefix
+    # copies (scope) and each suggestion's running lead, the same as the rules give.
+    for model in (Deputy, Activity, Suggestion):
+        assert not model.objects.exclude(region_prefix=models.F("region__prefix")).exists(), model.__name__
+    from suggestions.services.assignments import running_lead
+
+    stored = list(Suggestion.objects.annotate(rule=running_lead()).values_list("lead_assignment_id", "rule"))
+    assert all(kept == rule for kept, rule in stored) and any(kept for kept, _ in stored)
 
 
 def test_it_seeds_the_county_scale_with_bulk_create(settings):

@@ -20,6 +20,7 @@ from suggestions.models import (
     Status,
     Suggestion,
 )
+from suggestions.services.assignments import sync_running_lead
 
 
 class DashDeputyFactory(factory.django.DjangoModelFactory):
@@ -135,6 +136,12 @@ class DashAssignmentFactory(factory.django.DjangoModelFactory):
     # policy: 5 working days either side, a calendar week here); every surface reads these stored dates.
     remind_at = factory.LazyAttribute(lambda a: a.due_at and a.due_at - dt.timedelta(days=7))
     long_overdue_at = factory.LazyAttribute(lambda a: a.due_at and a.due_at + dt.timedelta(days=7))
+
+    @factory.post_generation
+    def running_lead(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the object
+        # Written by hand, not by a service: keep the suggestion's stored running lead as the services do.
+        if create:
+            sync_running_lead([obj.suggestion_id])
 
 
 class DashAnswerFactory(factory.django.DjangoModelFactory):

@@ -20,6 +20,7 @@ from suggestions.models import (
     Status,
     SuggestionEvent,
 )
+from suggestions.services.assignments import sync_running_lead
 from suggestions.transitions import TRANSITIONS, TransitionNotAllowed
 from tests.factories.suggestions import SuggestionFactory, deputy_user
 
@@ -45,6 +46,7 @@ def build(world, office, status, action):
     lead = Assignment.objects.create(department=world.transport, role=AssignmentRole.LEAD,
                                      state=LEAD_STATE.get(action, AssignmentState.ACKNOWLEDGED), **common)
     co = Assignment.objects.create(department=world.education, role=AssignmentRole.CO_HANDLER, state=AssignmentState.ASSIGNED, **common)
+    sync_running_lead([s.pk])  # written by hand here: keep the stored running lead as the services do
     ctx = {"s": s, "lead": lead, "co": co, "co_user": co_user}
     if action in ("approve_return", "refuse_return"):
         ctx["rr"] = ReturnRequest.objects.create(assignment=lead, reason="不属于本单位职责", requested_at=timezone.now())
