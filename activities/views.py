@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from activities.exports import activity_ledger_xlsx
 from activities.filters import ActivityFilter
 from activities.forms import ActivityDeleteForm, ActivityEditForm, ActivityForm, CampaignForm, issue_formset
 from config.exceptions import Conflict, PermissionRefused
+from config.idempotency import form_replay, form_saved
 from config.uploads import serve_file
 
 PAGE_SIZE = 50
@@ -52,16 +54,22 @@ def activity_new(request):
     _require_logger(request.user)
     user = request.user
     if request.method == "POST":
+        replayed = form_replay(request)  # the page's script sent this very submission before
+        if replayed is not None:
+            return replayed
         form = ActivityForm(request.POST, request.FILES, user=user)
         formset = issue_formset(user, data=request.POST, deputy_scope=form.deputy_scope)
         if form.is_valid() and formset.is_valid():
             try:
-                activity = services.activity_create(actor=user, data=form.to_input(formset.to_inputs()))
+                with transaction.atomic():
+                    activity = services.activity_create(actor=user, data=form.to_input(formset.to_inputs()))
+                    location = reverse("activities:detail", args=[activity.pk]) + "?saved=1"
+                    answer = form_saved(request, reverse("activity-list"), activity.pk, location)
             except ValidationError as exc:
                 _add_service_errors(form, exc)
             else:
                 messages.success(request, _("已保存履职活动。"))
-                return redirect(reverse("activities:detail", args=[activity.pk]) + "?saved=1")
+                return answer or redirect(location)
     else:
         form = ActivityForm(user=user)
         formset = issue_formset(user, deputy_scope=form.deputy_scope)

@@ -13,6 +13,12 @@ Two concurrent requests with one key: the second one's INSERT of the key waits o
 until the first commits, then fails and replays the first answer (PostgreSQL); one row either way.
 
 Use it by decorating a viewset's ``create`` with ``@idempotent_create``.
+
+The pages' own forms (the visit and suggestion forms, which static/js/outbox.js submits with fetch)
+send a key too: ``form_replay`` and ``form_saved`` record the page's save under it, marked as the
+submission of the matching API endpoint (``FORM_PREFIX`` + its path). When the connection drops
+after the page saved, the outbox queues the same submission under the same key, and the API
+answers it with the stored 201 (``{"id", "location"}``) instead of saving it again.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -35,6 +42,7 @@ from config.api import json_part
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
 MAX_LENGTH = 255
+FORM_PREFIX = "form:"
 
 PARAMETER = OpenApiParameter(
     HEADER,
@@ -65,8 +73,10 @@ def _fingerprint(request) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _replay(stored: IdempotencyKey, fingerprint: str) -> Response:
-    if stored.fingerprint != fingerprint or not stored.status_code:
+def _replay(stored: IdempotencyKey, fingerprint: str, path: str) -> Response:
+    # A submission saved through the page's form answers its resend to the matching API endpoint.
+    same = stored.fingerprint in (fingerprint, FORM_PREFIX + path)
+    if not same or not stored.status_code:
         raise KeyMismatch({HEADER: [_("该 Idempotency-Key 已用于另一份不同的提交。请为新的提交生成新的键。")]})
     return Response(stored.response, status=stored.status_code, headers={REPLAY_HEADER: "true"})
 
@@ -86,7 +96,7 @@ def idempotent_create(view_method):
         fingerprint = _fingerprint(request)
         stored = IdempotencyKey.objects.filter(user=request.user, key=key).first()
         if stored is not None:
-            return _replay(stored, fingerprint)
+            return _replay(stored, fingerprint, request.path)
         with transaction.atomic():
             try:
                 with transaction.atomic():
@@ -96,7 +106,7 @@ def idempotent_create(view_method):
                 stored = IdempotencyKey.objects.filter(user=request.user, key=key).first()
                 if stored is None:  # pragma: no cover - the other one rolled back between our two reads
                     raise KeyMismatch({HEADER: [_("同一 Idempotency-Key 的另一次提交正在处理，请稍后重试。")]}) from None
-                return _replay(stored, fingerprint)
+                return _replay(stored, fingerprint, request.path)
             response = view_method(self, request, *args, **kwargs)
             if 200 <= response.status_code < 300:
                 record.status_code = response.status_code
@@ -107,3 +117,30 @@ def idempotent_create(view_method):
         return response
 
     return wrapper
+
+
+def form_key(request) -> str | None:
+    """The ``Idempotency-Key`` a page's script sent with its form, when it is a well-formed one."""
+    key = (request.headers.get(HEADER) or "").strip()
+    return key if key and len(key) <= MAX_LENGTH and key.isprintable() else None
+
+
+def form_replay(request) -> JsonResponse | None:
+    """A page's form POST whose key already saved a submission: where that submission went."""
+    key = form_key(request)
+    if key is None:
+        return None
+    stored = IdempotencyKey.objects.filter(user=request.user, key=key, fingerprint__startswith=FORM_PREFIX).first()
+    return JsonResponse({"location": stored.response["location"]}) if stored else None
+
+
+def form_saved(request, api_path: str, pk: int, location: str) -> JsonResponse | None:
+    """Record a page form's save under its key, inside the save's transaction. For a form sent by the
+    page's script the answer is ``{"location": …}`` (the script goes there, where the messages set by
+    this request are shown); ``None`` for an ordinary POST, which the view answers with its redirect."""
+    key = form_key(request)
+    if key is None:
+        return None
+    response = {"id": pk, "location": location}
+    IdempotencyKey.objects.create(user=request.user, key=key, fingerprint=FORM_PREFIX + api_path, status_code=201, response=response)
+    return JsonResponse({"location": location})

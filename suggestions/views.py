@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from config.exceptions import Conflict, PermissionRefused
+from config.idempotency import form_replay, form_saved
 from config.pages import render_form
 from config.uploads import serve_file
 from suggestions import exports, forms, page_actions, permissions, selectors, services
@@ -146,26 +148,32 @@ def create(request):
     if request.user.is_deputy and getattr(request.user, "deputy_profile", None) is None:
         messages.error(request, _("您的账号尚未关联代表信息，请联系人大常委会办公室。"))
         return redirect("home")
+    replayed = form_replay(request) if request.method == "POST" else None  # the page's script sent it before
+    if replayed is not None:
+        return replayed
     form = forms.SuggestionForm(request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            suggestion = services.suggestion_create(
-                actor=request.user,
-                title=data["title"],
-                content=data["content"],
-                region=data["region"],
-                lead_deputy=data.get("lead_deputy") or request.user.deputy_profile,
-                co_signers=data["co_signers"],
-                campaign=data.get("campaign"),
-                attachments=data["attachments"],
-                submit="submit" in request.POST,
-            )
+            with transaction.atomic():
+                suggestion = services.suggestion_create(
+                    actor=request.user,
+                    title=data["title"],
+                    content=data["content"],
+                    region=data["region"],
+                    lead_deputy=data.get("lead_deputy") or request.user.deputy_profile,
+                    co_signers=data["co_signers"],
+                    campaign=data.get("campaign"),
+                    attachments=data["attachments"],
+                    submit="submit" in request.POST,
+                )
+                location = reverse("suggestions:detail", args=[suggestion.pk])
+                answer = form_saved(request, reverse("suggestion-list"), suggestion.pk, location)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("建议已提交。") if "submit" in request.POST else _("草稿已保存。"))
-            return redirect("suggestions:detail", pk=suggestion.pk)
+            return answer or redirect(location)
     return render(request, "suggestions/form.html", {"form": form})
 
 

@@ -284,7 +284,7 @@
     var kind = form.getAttribute("data-outbox-form");
     var spec = FORMS[kind];
     if (!spec || !form.getAttribute("data-offline-api")) { return; }
-    var editing = null, editBox = null, confirmed = false;
+    var editing = null, editBox = null, busy = false;
 
     var wanted = new URLSearchParams(location.search).get("outbox");
     if (wanted) {
@@ -299,10 +299,10 @@
       });
     }
 
-    function queue(submitter) {
+    function queue(submitter, key) {
       var body = spec.body(form, submitter);
       return filesOf(form, spec.files).then(function (files) {
-        var item = editing || { key: core.newKey(), createdAt: Date.now() };
+        var item = editing || { key: key || core.newKey(), createdAt: Date.now() };
         item.kind = kind;
         item.url = form.getAttribute("data-offline-api");
         item.formUrl = location.pathname;
@@ -325,19 +325,44 @@
       });
     }
 
+    // With signal, the page's own form endpoint saves it, sent with fetch under a fresh idempotency
+    // key. A dropped connection queues the same submission under the same key: if the page had saved
+    // it after all, the API answers the resend with that save (config/idempotency.py), one row.
+    function post(submitter) {
+      var key = core.newKey();
+      var fd = new FormData(form);
+      if (submitter && submitter.name) { fd.append(submitter.name, submitter.value || ""); }
+      return fetch(form.getAttribute("action") || location.href, {
+        method: "POST", body: fd, credentials: "same-origin",
+        headers: { "Idempotency-Key": key, "X-CSRFToken": csrfToken() },
+      }).then(function (r) {
+        var type = r.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === 0) {
+          // Saved: go where the form would have redirected (the messages set by the save show there).
+          return r.json().then(function (answer) { location.assign(answer.location); });
+        }
+        if (r.redirected) { location.assign(r.url); return null; } // e.g. an expired session's login page
+        // The form back with its errors (or an error page): shown as the browser would have.
+        return r.text().then(function (html) {
+          document.open();
+          document.write(html);
+          document.close();
+        });
+      }, function () {
+        return queue(submitter, key);
+      });
+    }
+
     form.addEventListener("submit", function (event) {
-      if (confirmed) { return; }
       event.preventDefault();
       event.stopImmediatePropagation();
+      if (busy) { return; }
+      busy = true;
       var submitter = event.submitter || null;
       // A reopened item is always saved back to the queue: its photos live there, not in the form.
       var decided = editing ? Promise.resolve(false) : reachable();
-      decided.then(function (online) {
-        if (!online) { return queue(submitter); }
-        confirmed = true;
-        if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
-        return null;
-      });
+      decided.then(function (online) { return online ? post(submitter) : queue(submitter); })
+        .finally(function () { busy = false; });
     }, true);
   }
 

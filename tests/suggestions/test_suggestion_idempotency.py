@@ -53,3 +53,21 @@ def test_a_queued_suggestion_arrives_as_json_with_its_attachments(world, api_as)
     again = client.post("/api/v1/suggestions/", body, format="multipart", headers={"Idempotency-Key": key})
     assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
     assert Suggestion.objects.count() == 1
+
+
+def test_a_suggestion_the_form_saved_is_not_saved_again_by_the_outbox(world, client_as, api_as):
+    # the page's script sent the form with a key; the save happened but the answer was lost
+    from django.urls import reverse
+
+    from regions.models import Region
+
+    key = str(uuid.uuid4())
+    form = {**BODY, "region": Region.objects.get(code=BODY["region"]).pk, "submit": "1"}
+    saved = client_as(world.deputy_user).post(reverse("suggestions:create"), form, headers={"Idempotency-Key": key})
+    suggestion = Suggestion.objects.get()
+    assert saved.json() == {"location": reverse("suggestions:detail", args=[suggestion.pk])}
+    # the outbox sends the same submission to the API under the same key: answered with that save
+    resent = api_as(world.deputy_user).post("/api/v1/suggestions/", {**BODY, "submit": True}, format="json", headers={"Idempotency-Key": key})
+    assert resent.status_code == 201 and resent.headers["Idempotent-Replayed"] == "true"
+    assert resent.json()["id"] == suggestion.pk
+    assert Suggestion.objects.count() == 1
