@@ -299,6 +299,8 @@
       });
     }
 
+    // `key`: the one a failed online send already used. Its item is sent as soon as the signal
+    // allows (now, if the page still thinks it is online).
     function queue(submitter, key) {
       var body = spec.body(form, submitter);
       return filesOf(form, spec.files).then(function (files) {
@@ -321,6 +323,7 @@
         askForSync();
         window.scrollTo(0, 0);
         if (wasEditing && navigator.onLine) { return refresh("已修改，正在重新发送…").then(flush); }
+        if (key && navigator.onLine) { return refresh("网络中断：已存入待发送，正在重新发送…").then(flush); }
         return refresh("无网络：已存入待发送，恢复网络后自动发送。");
       });
     }
