@@ -329,12 +329,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.tasks.refresh_rollups",
         "schedule": env_int("DASHBOARD_ROLLUP_MINUTES", 15, minimum=1) * 60.0,
     },
+    # Idempotency keys older than IDEMPOTENCY_KEY_DAYS are forgotten (daily, 03:40).
+    "accounts-prune-idempotency-keys": {"task": "accounts.tasks.prune_idempotency_keys", "schedule": crontab(minute=40, hour=3)},
     "dashboards-refresh-rollups-nightly": {
         "task": "dashboards.tasks.refresh_rollups",
         "schedule": crontab(minute=30, hour=2),
         "kwargs": {"everything": True},
     },
 }
+# How long an API create's Idempotency-Key is kept (config/idempotency.py): a resend of the same
+# submission within this many days replays the first answer; afterwards the key is forgotten.
+IDEMPOTENCY_KEY_DAYS = env_int("IDEMPOTENCY_KEY_DAYS", 30, minimum=1)
 # Bounded retries with backoff for transient faults (database or broker hiccups).
 TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 5, minimum=0)
 
