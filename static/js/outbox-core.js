@@ -9,7 +9,8 @@
        body,       the JSON object the API takes
        files,      [{ field, name, type, blob, width, height }]: photos resized on the phone, attachments
        snapshot,   the form as the clerk filled it, to reopen it exactly
-       label, createdAt, error (the server's message when it refused), errorStatus }
+       label, createdAt, error (the server's message when it refused, in one line),
+       fieldErrors (the API's refusal as it came, { field: [messages] }, to mark each field) }
 
    Sending (flush): oldest first, one at a time, under a Web Lock so a page and the service worker
    never send at once; each as multipart/form-data (the JSON in the part `data`, the files beside it)
@@ -76,7 +77,7 @@
       var code = body && body.code, detail = body && body.detail ? String(body.detail) : "";
       var login = response.status === 401 || (response.status === 403 && (code === "not_authenticated" || code === "authentication_failed" || /^CSRF/.test(detail)));
       if (login) { return { outcome: "login" }; }
-      return { outcome: "refused", message: messageOf(body) };
+      return { outcome: "refused", message: messageOf(body), fields: body && typeof body === "object" && !body.detail ? body : null };
     });
   }
 
@@ -110,6 +111,7 @@
             if (v.outcome === "refused") {
               result.refused += 1;
               item.error = v.message;
+              item.fieldErrors = v.fields; // shown field by field when the item is reopened in its form
               return put(item).then(next);
             }
             result.stopped = v.outcome;

@@ -41,9 +41,9 @@
   }
   // The API names a deputy it refuses by id (代表不在本辖区内：4。); the clerk knows them by name,
   // and the queued form remembers the names of the deputies it ticked.
-  function readable(item) {
+  function readable(item, words) {
     var names = (item.snapshot && item.snapshot.deputyNames) || {};
-    return String(item.error).replace(/(代表不在本辖区内：)(\d+)/g, function (all, words, id) {
+    return String(words === undefined ? item.error : words).replace(/(代表不在本辖区内：)(\d+)/g, function (all, words, id) {
       return names[id] ? words + names[id] + "（" + id + "）" : all;
     });
   }
@@ -280,6 +280,47 @@
     return box;
   }
 
+  // The server's refusal beside the fields it names, as the server's own form shows its errors
+  // (templates/partials/field.html). What names no field stays in the box above the form.
+  function wordsOf(value) {
+    if (Array.isArray(value)) { return value.map(wordsOf).filter(Boolean).join("；"); }
+    if (value && typeof value === "object") { return core.messageOf(value); }
+    return value ? String(value) : "";
+  }
+  function markField(form, name, words, within) {
+    var input = (within || form).querySelector("[name='" + name.replace(/'/g, "") + "']");
+    var holder = input && (input.closest(".field") || input.parentNode);
+    if (!holder || !words) { return false; }
+    holder.classList.add("has-error");
+    var p = text("p", words, "error");
+    p.setAttribute("data-outbox-field-error", name);
+    holder.appendChild(p);
+    return true;
+  }
+  function showFieldErrors(form, item) {
+    var errors = item.fieldErrors;
+    if (!errors) { return; }
+    Object.keys(errors).forEach(function (name) {
+      var value = errors[name];
+      if (name === "issues" && Array.isArray(value) && value.some(function (v) { return v && typeof v === "object"; })) {
+        // The API numbers only the issue rows that were filled in, in their order on the form.
+        var rows = Array.prototype.filter.call(form.querySelectorAll("[data-issue-row]"), function (row) {
+          var words = row.querySelector("textarea[name$='-text']");
+          return words && words.value.trim();
+        });
+        value.forEach(function (rowErrors, i) {
+          if (!rowErrors || !rows[i]) { return; }
+          Object.keys(rowErrors).forEach(function (field) {
+            var input = rows[i].querySelector("[name$='-" + field + "']");
+            if (input) { markField(form, input.name, readable(item, wordsOf(rowErrors[field])), rows[i]); }
+          });
+        });
+        return;
+      }
+      markField(form, name, readable(item, wordsOf(value)));
+    });
+  }
+
   function wireForm(form) {
     var kind = form.getAttribute("data-outbox-form");
     var spec = FORMS[kind];
@@ -296,6 +337,7 @@
         if (notice) { notice.hidden = true; }
         restoreInto(form, item.snapshot || { values: {} });
         editBox = showEditing(form, item);
+        showFieldErrors(form, item);
       });
     }
 
@@ -313,11 +355,16 @@
         item.snapshot = snapshotOf(form);
         item.label = spec.label(form, body);
         item.error = null;
+        item.fieldErrors = null;
         return core.put(item);
       }).then(function () {
         var wasEditing = !!editing;
         editing = null;
         if (editBox) { editBox.remove(); editBox = null; }
+        form.querySelectorAll("[data-outbox-field-error]").forEach(function (p) {
+          p.parentNode.classList.remove("has-error");
+          p.remove();
+        });
         clearForm(form);
         if (wasEditing) { history.replaceState(null, "", location.pathname); }
         askForSync();

@@ -64,6 +64,9 @@ def test_a_refused_visit_is_kept_reopened_with_everything_fixed_and_sent(page, s
     page.locator("[data-outbox-edit]").wait_for()
     assert "代表不在本辖区内" in page.locator("[data-outbox-edit]").inner_text()
     assert "塌方.jpg" in page.locator("[data-outbox-edit]").inner_text()
+    # the server's message also stands beside the field it is about, naming the deputy
+    beside = page.locator("[data-deputy-field] [data-outbox-field-error=deputies]")
+    assert f"代表不在本辖区内：{leaving.name}（{leaving.pk}）" in beside.inner_text()
     assert page.input_value("textarea[name=summary]") == "回访椿木营村"
     assert page.input_value("textarea[name='issues-0-text']") == "通村公路塌方"
     assert page.input_value("input[name=households_visited]") == "7"
@@ -74,6 +77,7 @@ def test_a_refused_visit_is_kept_reopened_with_everything_fixed_and_sent(page, s
     page.eval_on_selector(f"input[name=deputies][value='{leaving.pk}']", "box => { box.checked = false; box.dispatchEvent(new Event('change', {bubbles: true})); }")
     page.eval_on_selector(f"input[name=deputies][value='{second_deputy.pk}']", "box => { box.checked = true; box.dispatchEvent(new Event('change', {bubbles: true})); }")
     page.click("button.primary[type=submit]")
+    page.locator("[data-outbox-field-error]").first.wait_for(state="detached")
 
     # then it is sent: one row with what was entered, the photo, the right deputy; the outbox is empty
     page.locator(PROGRESS, has_text="已发送 1 条").wait_for()
