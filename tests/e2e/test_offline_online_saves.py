@@ -10,7 +10,16 @@ import datetime
 
 import pytest
 
-from tests.e2e.offline import OUTBOX_ITEMS, PROGRESS, camera_photo, log_visit, queued, wait_for_progress, wait_until_installed
+from tests.e2e.offline import (
+    OUTBOX_ITEMS,
+    PROGRESS,
+    camera_photo,
+    log_suggestion,
+    log_visit,
+    queued,
+    wait_for_progress,
+    wait_until_installed,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -102,3 +111,20 @@ def test_with_the_connection_intact_a_save_and_a_refusal_look_as_before(page, si
     assert "已保存履职活动" in page.inner_text("body")
     assert Activity.objects.get().summary == "没有填日期的走访"
     assert page.console_errors == []
+
+
+def test_a_suggestion_whose_request_is_lost_is_queued_and_sent_once(page, sign_in, e2e_world):
+    from suggestions.models import Suggestion
+
+    staff, deputy = e2e_world.insiders["township_staff"], e2e_world.deputy_a
+    sign_in(page, staff)
+    page.goto("/suggestions/new/")
+    wait_until_installed(page)
+    attempts = []
+    page.route("**/suggestions/new/", dropping(attempts))
+    log_suggestion(page, deputy, "关于村口便民桥加装护栏的建议", "桥面无护栏，学生上学经过危险。")
+    wait_for_progress(page, "已发送 1 条", timeout_ms=60_000)
+    suggestion = Suggestion.objects.get()
+    assert (suggestion.title, suggestion.lead_deputy) == ("关于村口便民桥加装护栏的建议", deputy)
+    assert suggestion.status != "draft"  # 提交 was pressed, not 保存草稿
+    assert queued(page) == []
