@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from activities.exports import activity_ledger_xlsx
 from activities.filters import ActivityFilter
 from activities.forms import ActivityDeleteForm, ActivityEditForm, ActivityForm, CampaignForm, issue_formset
 from config.exceptions import Conflict, PermissionRefused
-from config.idempotency import form_replay, form_saved
+from config.idempotency import form_atomic, form_replay, form_saved
 from config.uploads import serve_file
 
 PAGE_SIZE = 50
@@ -61,7 +60,7 @@ def activity_new(request):
         formset = issue_formset(user, data=request.POST, deputy_scope=form.deputy_scope)
         if form.is_valid() and formset.is_valid():
             try:
-                with transaction.atomic():
+                with form_atomic(request):
                     activity = services.activity_create(actor=user, data=form.to_input(formset.to_inputs()))
                     location = reverse("activities:detail", args=[activity.pk]) + "?saved=1"
                     answer = form_saved(request, reverse("activity-list"), activity.pk, location)

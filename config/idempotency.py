@@ -23,6 +23,7 @@ answers it with the stored 201 (``{"id", "location"}``) instead of saving it aga
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -123,6 +124,12 @@ def form_key(request) -> str | None:
     """The ``Idempotency-Key`` a page's script sent with its form, when it is a well-formed one."""
     key = (request.headers.get(HEADER) or "").strip()
     return key if key and len(key) <= MAX_LENGTH and key.isprintable() else None
+
+
+def form_atomic(request):
+    """The transaction a page's save and its key share; none for a POST without a key (no savepoints
+    added to the ordinary save)."""
+    return transaction.atomic() if form_key(request) else contextlib.nullcontext()
 
 
 def form_replay(request) -> JsonResponse | None:

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from config.exceptions import Conflict, PermissionRefused
-from config.idempotency import form_replay, form_saved
+from config.idempotency import form_atomic, form_replay, form_saved
 from config.pages import render_form
 from config.uploads import serve_file
 from suggestions import exports, forms, page_actions, permissions, selectors, services
@@ -155,7 +154,7 @@ def create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
+            with form_atomic(request):
                 suggestion = services.suggestion_create(
                     actor=request.user,
                     title=data["title"],
