@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.schema import REFERENCE
 from dashboards import selectors
 from dashboards.forms import dashboard_filters
 
@@ -76,14 +78,18 @@ class DashboardSerializer(serializers.Serializer):
 
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("campaign", str, description=gettext_lazy("代表行动 id，或 all；缺省为当前代表行动")),
-    OpenApiParameter("from", str, description=gettext_lazy("开始日期 YYYY-MM-DD")),
-    OpenApiParameter("to", str, description=gettext_lazy("结束日期 YYYY-MM-DD")),
+    OpenApiParameter(
+        "campaign", {"type": "string", "pattern": r"^(all|[0-9]*)$"}, description=gettext_lazy("代表行动 id，或 all；缺省为当前代表行动"),
+    ),
+    OpenApiParameter("from", OpenApiTypes.DATE, description=gettext_lazy("开始日期 YYYY-MM-DD")),
+    OpenApiParameter("to", OpenApiTypes.DATE, description=gettext_lazy("结束日期 YYYY-MM-DD")),
 ]
 
 
 class DashboardView(APIView):
     """One region's dashboard figures (a region inside the caller's scope; outside it: 404)."""
+
+    refused_beyond_schema = {"campaign": f"{REFERENCE}, or a campaign that does not apply to the region", "to": "before from"}
 
     @extend_schema(operation_id="dashboard_retrieve", parameters=FILTER_PARAMETERS, responses=DashboardSerializer)
     def get(self, request, code: str | None = None):

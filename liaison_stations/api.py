@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 from rest_framework import mixins, serializers
 
+from config.schema import refused_beyond_schema
 from deputies.api import RegionCodeField, ScopedDeputyField, ServiceViewSet
 from deputies.models import Deputy
 from liaison_stations import selectors, services
@@ -86,6 +87,7 @@ class StandardItemViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.Retrieve
         return services.standard_item_update(actor=self.request.user, item=obj, data=data)
 
 
+@refused_beyond_schema(non_field_errors="the item does not apply to the station")
 class StationStandardSerializer(serializers.ModelSerializer):
     station = ScopedStationField()
     item_name = serializers.CharField(source="item.name", read_only=True)
@@ -119,6 +121,7 @@ class StationStandardViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.Retri
         return StationStandard.objects.get(station=station, item=data["item"])
 
 
+@refused_beyond_schema(end_date="before start_date")
 class AssignmentSerializer(serializers.ModelSerializer):
     station = ScopedStationField()
     deputy = ScopedDeputyField()
@@ -154,6 +157,7 @@ class AssignmentViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         services.assignment_remove(actor=self.request.user, assignment=obj)
 
 
+@refused_beyond_schema(end_time="not after start_time")
 class ReceptionDaySerializer(serializers.ModelSerializer):
     station = ScopedStationField()
     deputies = ScopedDeputyField(many=True, required=False)
