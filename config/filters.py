@@ -62,16 +62,20 @@ class FilterBackendSchema(DjangoFilterExtension):
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
         """django-filter's parameters, with the bounds of a number filter's form field (an id from 1)."""
         parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
-        field = filter_field.field
-        if isinstance(field, forms.IntegerField):
-            for parameter in parameters:
-                schema = parameter["schema"]
-                if schema.get("type") in ("integer", "number"):
-                    schema["type"] = "integer"
-                    if field.min_value is not None:
-                        schema["minimum"] = field.min_value
-                    if field.max_value is not None:
-                        schema["maximum"] = field.max_value
+        if not issubclass(filter_field.field_class, forms.IntegerField):
+            return parameters
+        # A field of our own: ``filter_field.field`` would cache one on the class's filter, and a FilterSet
+        # that sets its choices per request (``ActivityFilter``) would then keep the cached empty ones.
+        bounds = {k: v for k, v in filter_field.extra.items() if k in ("min_value", "max_value")}
+        field = filter_field.field_class(**bounds)
+        for parameter in parameters:
+            schema = parameter["schema"]
+            if schema.get("type") in ("integer", "number"):
+                schema["type"] = "integer"
+                if field.min_value is not None:
+                    schema["minimum"] = field.min_value
+                if field.max_value is not None:
+                    schema["maximum"] = field.max_value
         return parameters
 
 

@@ -238,6 +238,8 @@ REST_FRAMEWORK = {
         "config.filters.FilterBackend",
         "config.filters.OrderingFilter",
     ],
+    # JSON: nested rows and null have no form encoding. A view that takes files adds multipart itself.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
     "PAGE_SIZE": 50,
     # Every operation's error answers, the bounds the services keep, times of day as written (config/schema.py).

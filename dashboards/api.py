@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -77,12 +76,14 @@ class DashboardSerializer(serializers.Serializer):
     trend = DashboardTrendSerializer(many=True)
 
 
+# An empty value is no bound, as on the page's filter form.
+DATE_OR_EMPTY = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]}
 FILTER_PARAMETERS = [
     OpenApiParameter(
         "campaign", {"type": "string", "pattern": r"^(all|[0-9]*)$"}, description=gettext_lazy("代表行动 id，或 all；缺省为当前代表行动"),
     ),
-    OpenApiParameter("from", OpenApiTypes.DATE, description=gettext_lazy("开始日期 YYYY-MM-DD")),
-    OpenApiParameter("to", OpenApiTypes.DATE, description=gettext_lazy("结束日期 YYYY-MM-DD")),
+    OpenApiParameter("from", DATE_OR_EMPTY, description=gettext_lazy("开始日期 YYYY-MM-DD")),
+    OpenApiParameter("to", DATE_OR_EMPTY, description=gettext_lazy("结束日期 YYYY-MM-DD")),
 ]
 
 
