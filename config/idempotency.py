@@ -27,11 +27,11 @@ import contextlib
 import functools
 import hashlib
 import json
+import re
 
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import APIException
@@ -44,10 +44,13 @@ HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
 MAX_LENGTH = 255
 FORM_PREFIX = "form:"
+# 1–255 printable ASCII characters, not starting or ending with a space (a UUID is one).
+KEY_PATTERN = r"[!-~]([ -~]{0,253}[!-~])?"
+KEY = re.compile(KEY_PATTERN)
 
 PARAMETER = OpenApiParameter(
     HEADER,
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": f"^{KEY_PATTERN}$", "maxLength": MAX_LENGTH},
     OpenApiParameter.HEADER,
     required=False,
     description=(
@@ -92,7 +95,7 @@ def idempotent_create(view_method):
         if key is None:
             return view_method(self, request, *args, **kwargs)
         key = key.strip()
-        if not key or len(key) > MAX_LENGTH or not key.isprintable():
+        if not KEY.fullmatch(key):
             raise serializers.ValidationError({HEADER: [_("Idempotency-Key 必须是 1–255 个可打印字符。")]})
         fingerprint = _fingerprint(request)
         stored = IdempotencyKey.objects.filter(user=request.user, key=key).first()
@@ -123,7 +126,7 @@ def idempotent_create(view_method):
 def form_key(request) -> str | None:
     """The ``Idempotency-Key`` a page's script sent with its form, when it is a well-formed one."""
     key = (request.headers.get(HEADER) or "").strip()
-    return key if key and len(key) <= MAX_LENGTH and key.isprintable() else None
+    return key if KEY.fullmatch(key) else None
 
 
 def form_atomic(request):
