@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from activities import selectors, services
@@ -163,6 +164,8 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     """履职活动 inside the caller's region, filterable like the list page. Township staff and offices log them."""
 
     serializer_class = ActivitySerializer
+    # A visit with its photos comes as multipart: the JSON in the part `data` (config.api.json_part).
+    parser_classes = [JSONParser, MultiPartParser]
     filterset_class = ActivityFilter
     ordering_fields = ["date", "id"]
 
