@@ -186,6 +186,8 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         )
 
     @extend_schema(
+        # Documented as JSON; the multipart form (the same JSON in `data`) is described below.
+        request={"application/json": ActivitySerializer},
         responses={201: ActivitySerializer},
         description=(
             "JSON, or with photos `multipart/form-data`: the same JSON object in the part `data` and one part "
