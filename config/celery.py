@@ -1,12 +1,11 @@
 """The Celery app: every ``CELERY_*`` Django setting configures it (see config/settings.py)."""
 
-import logging
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun, worker_init
+from celery.signals import task_postrun, task_prerun, worker_init, worker_process_init
 
-logger = logging.getLogger(__name__)
+from config.warmup import warm_up
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -16,23 +15,18 @@ app.autodiscover_tasks()
 
 
 @worker_init.connect
-def warm_up_apps(**_kwargs) -> None:
-    """Let each app prepare the worker's main process before it forks its pool (an app defines
-    ``on_worker_start`` on its AppConfig: the suggestions app loads the router's model there), so
-    every pool process starts with it instead of loading it on its first task.
+def warm_up_before_forking(**_kwargs) -> None:
+    """Load the router, jieba and the similarity check in the worker's main process before it forks
+    its pool (config.warmup): every pool process starts with them, and the first suggestion is
+    routed as fast as the second. The database connection used here is closed before the fork."""
+    warm_up()
 
-    The database connection used here is closed again in each pool process by Celery's Django fixup.
-    """
-    from django.apps import apps
 
-    for config in apps.get_app_configs():
-        start = getattr(config, "on_worker_start", None)
-        if start is None:
-            continue
-        try:
-            start()
-        except Exception:  # a database not reachable yet: the app's first task does it instead
-            logger.warning("%s could not prepare the worker at start", config.name, exc_info=True)
+@worker_process_init.connect
+def warm_up_pool_process(**_kwargs) -> None:
+    """Each pool process checks it has them (nothing to load when the main process did; everything
+    when it could not, say the database was not reachable yet at start)."""
+    warm_up()
 
 
 @task_prerun.connect

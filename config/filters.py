@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from rest_framework import filters
@@ -24,6 +25,27 @@ class IdFilter(django_filters.NumberFilter):
     """Filter by an object id: a whole number in the bigint range, refused with a message otherwise."""
 
     field_class = IdField
+
+
+class AllYesNoSelect(forms.NullBooleanSelect):
+    """全部 / 是 / 否: Django's own select offers 未知 (Unknown) for "no filter", which reads as a value."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", gettext_lazy("全部")), ("true", gettext_lazy("是")), ("false", gettext_lazy("否"))]
+
+    def format_value(self, value):
+        # A list, as Select's own: the parent's single string would match "" as a substring of "true".
+        formatted = super().format_value(value)
+        return ["" if formatted == "unknown" else formatted]
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter whose empty choice reads 全部 (every app's FilterSets use this one)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", AllYesNoSelect)
+        super().__init__(*args, **kwargs)
 
 
 class FilterBackend(DjangoFilterBackend):

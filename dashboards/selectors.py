@@ -118,7 +118,7 @@ def figure_list(filters: Filters, key: str, narrowing: Narrowing) -> tuple[Figur
 
 def own_deputy(user) -> Deputy:
     """The deputy linked to a deputy user's account, or 404."""
-    deputy = Deputy.objects.select_related("region").filter(user_id=user.pk).first() if user.is_authenticated else None
+    deputy = Deputy.objects.select_related("region", "region__parent", "region__parent__parent").filter(user_id=user.pk).first() if user.is_authenticated else None
     if deputy is None or not (user.is_deputy or user.is_superuser):
         raise Http404
     return deputy
@@ -133,7 +133,7 @@ def deputy_in_scope(user, pk: int) -> Deputy:
         return deputy
     if not (user.is_superuser or user.role in RECORD_ROLES):
         raise Http404
-    deputy = in_scope(Deputy.objects.select_related("region"), user).filter(pk=pk).first()
+    deputy = in_scope(Deputy.objects.select_related("region", "region__parent", "region__parent__parent"), user).filter(pk=pk).first()
     if deputy is None:
         raise Http404
     return deputy

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from config.filters import IdFilter
+from config.filters import BooleanFilter, IdFilter
 from deputies.models import Deputy, DeputyGroup, GroupKind, Mandate, MandateLevel
 from regions.models import Region
 
@@ -24,7 +24,7 @@ class DeputyFilter(django_filters.FilterSet):
     station = IdFilter(label=_("联络站"), field_name="station_assignments__station_id")
     sector = django_filters.CharFilter(label=_("界别/职业"), lookup_expr="icontains")
     term = django_filters.CharFilter(label=_("届次"), method="filter_term")
-    active = django_filters.BooleanFilter(label=_("在任"))
+    active = BooleanFilter(label=_("在任"))
     order = django_filters.ChoiceFilter(
         label=_("排序"),
         choices=[("pinyin", _("按拼音")), ("strokes", _("按姓氏笔画"))],
@@ -78,7 +78,7 @@ class GroupFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=GroupKind.choices)
     region = django_filters.CharFilter(method="filter_region")
     name = django_filters.CharFilter(lookup_expr="icontains")
-    active = django_filters.BooleanFilter()
+    active = BooleanFilter()
 
     class Meta:
         model = DeputyGroup

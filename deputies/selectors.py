@@ -75,7 +75,7 @@ def deputy_profile(user, pk) -> DeputyProfile:
     deputy = get_deputy(user, pk)
     mandates = list(deputy.mandates.select_related("congress_region").order_by("level", "-start_date"))
     memberships = list(deputy.memberships.select_related("group", "group__region").order_by("group__name"))
-    assignments = list(deputy.station_assignments.select_related("station", "station__region").order_by("start_date"))
+    assignments = list(deputy.station_assignments.select_related("station", "station__region", "station__region__parent", "station__region__parent__parent").order_by("start_date"))
     readable = can_read_phone(user, deputy)
     return DeputyProfile(
         deputy=deputy,

@@ -228,7 +228,7 @@ def entries(request):
 def entry_delete(request, pk: int):
     entry = get_object_or_404(OfficeEntry, pk=pk, congress_region=selectors.own_congress(request.user))
     services.entry_delete(actor=request.user, entry=entry)
-    messages.success(request, _("已删除。"))
+    messages.success(request, _("已删除%(who)s %(when)s 的登记。") % {"who": entry.deputy.name, "when": entry.date.isoformat()})
     return redirect("duty:entries")
 
 

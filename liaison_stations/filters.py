@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from config.filters import IdFilter
+from config.filters import BooleanFilter, IdFilter
 from liaison_stations.models import LiaisonStation, ReceptionDay, StationKind
 from regions.models import Region
 
@@ -19,7 +19,7 @@ class StationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=StationKind.choices)
     region = django_filters.CharFilter(label=_("所在区划代码"), method="filter_region")
-    active = django_filters.BooleanFilter(label=_("启用"))
+    active = BooleanFilter(label=_("启用"))
 
     class Meta:
         model = LiaisonStation

@@ -8,9 +8,20 @@ class SuggestionsConfig(AppConfig):
         # Register the tasks with Celery now: the services send them by name (suggestions.dispatch).
         from suggestions import tasks  # noqa: F401
 
-    def on_worker_start(self) -> None:
-        """Load the router's model before the worker forks (called by config.celery at worker_init):
-        otherwise each pool process would load it, or train the bundled one, on its first suggestion."""
-        from suggestions.routing import router
+    def warm_up(self) -> None:
+        """Load what the first submission would otherwise load inside its request or routing task
+        (config.warmup calls this when a web process or a worker starts): the router's active model
+        (or the one trained on the bundled examples), jieba's dictionary and the model's vocabulary
+        (one prediction), and the similarity check's tokeniser."""
+        from django.db import DatabaseError
 
-        router.active_classifier()
+        from suggestions import similarity
+        from suggestions.routing import router
+        from suggestions.routing.classifier import default_classifier
+
+        try:
+            classifier = router.active_classifier()
+        except DatabaseError:  # not migrated or not reachable yet: the bundled model, as routing falls back to
+            classifier = default_classifier()
+        classifier.predict("村道坑洼，雨天积水，希望尽快修缮。")
+        similarity.term_vector("村道修缮", "雨天积水")

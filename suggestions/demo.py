@@ -18,7 +18,8 @@ DEMO_SUGGESTIONS = [
     ("关于修缮椒园镇至珠山镇公路的建议", "该路段坑洼严重，雨天积水，校车和农用车通行困难，建议列入今年农村公路提档升级计划。", "transport", "answered"),
     ("关于增设珠山镇东门社区公交站点的建议", "东门社区老人多，最近的公交站距离一公里以上，建议增设站点并调整线路。", "transport", "extension"),
     ("关于改善中心学校食堂条件的建议", "学校食堂面积小、设备老化，学生分三批就餐，建议改扩建。", "education", "assigned"),
-    ("关于加强农村饮水安全保障的建议", "部分村组夏季缺水，水质检测不及时，建议完善供水管网和检测机制。", "water", "triage"),
+    # Two remits in one text (housing and the roads): the router itself is not sure, so it waits in triage.
+    ("关于东门社区老旧小区改造的建议", "小区管网老化、路面破损、没有停车位，雨天积水，老人出行不便，建议纳入改造计划。", "housing", "triage"),
     ("关于村卫生室配备常用药品的建议", "村卫生室常用药品短缺，群众需到镇上购药，建议完善药品配送。", "health", "closed"),
     ("关于茶叶产业冷链物流建设的建议", "茶叶采摘旺季缺少冷链仓储，建议统筹建设产地冷库。", "agriculture", "draft"),
 ]
@@ -69,10 +70,11 @@ def seed(ctx) -> None:
             continue
         services.suggestion_submit(s.pk, actor=user)
         if stage == "triage":
-            # The router's own three guesses, so the demo's triage page shows what a real one would.
-            from suggestions.routing.router import classify, guesses_for
+            # Routed by the router itself, as a real submission is: its guesses, its calibrated
+            # confidence and the reasons it leaves this one to a person are the ones the office sees.
+            from suggestions.routing.router import decide
 
-            services.suggestion_route_to_triage(s.pk, guesses=guesses_for(classify(s)))
+            services.router_apply(decide([Suggestion.objects.select_related("region", "campaign").get(pk=s.pk)]))
             continue
         lead = departments["xuanen"].get(category) or departments["xuanen"]["transport"]
         co = [departments["xuanen"]["development_reform"]] if stage == "answered" else []

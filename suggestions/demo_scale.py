@@ -113,6 +113,8 @@ def seed(ctx) -> None:
     by_township = ctx.data["deputies_by_township"]
     campaigns = ctx.data["campaigns"]
     codes = list(categories())
+    names = {code: c.name_zh for code, c in categories().items()}
+    low_confidence = "置信度低于阈值"
     types = {code: c.department_type for code, c in categories().items()}
     type_codes = [t for t, _ in department_type_choices()]
     weighted_townships = [i for i, pool in enumerate(by_township) if pool]
@@ -240,7 +242,14 @@ def seed(ctx) -> None:
         for deputy_id in {pool[rng.randrange(len(pool))] for _ in range(rng.randint(0, 2))} - {lead}:
             rows["cosign"].append((next(ids["cosign"]), suggestion_id, deputy_id, submitted_at))
         region_id = t_id if rng.random() < 0.5 or not villages[t] else villages[t][rng.randrange(len(villages[t]))]
-        guesses = [[category, 0.42], [codes[rng.randrange(len(codes))], 0.21]] if "route_to_triage" in actions else []
+        guesses = []
+        if "route_to_triage" in actions:
+            # Shaped as the router stores them: below the threshold, which is why a person decides.
+            second = codes[rng.randrange(len(codes))]
+            guesses = [
+                {"category": category, "name": names[category], "confidence": 0.42, "source": "router", "reasons": [low_confidence]},
+                {"category": second, "name": names[second], "confidence": 0.21, "source": "router"},
+            ]
         rows["suggestion"].append((
             suggestion_id, f"{year}-{serial + 1:06d}", f"关于解决{t_name}{topic}问题的建议",
             f"{t_name}群众反映：{problem}。建议有关部门{ask}。", region_id, region_prefix[region_id], lead, campaigns.get(year), category, status,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from config.filters import IdFilter
+from config.filters import BooleanFilter, IdFilter
 from suggestions.models import Assignment, CalendarDay, CalendarDayKind, Department, Status, Suggestion
 from suggestions.selectors import DeadlineState, deadline_in, departments_visible_to
 from suggestions.taxonomy import category_choices
@@ -38,7 +38,7 @@ class SuggestionFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(label=_("区划代码"), method="filter_region")
     campaign = IdFilter(label=_("代表行动"), field_name="campaign_id")
     deadline = django_filters.ChoiceFilter(label=_("期限"), choices=DEADLINE_CHOICES, method="filter_deadline")
-    key_supervision = django_filters.BooleanFilter(label=_("重点督办"))
+    key_supervision = BooleanFilter(label=_("重点督办"))
 
     class Meta:
         model = Suggestion

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from suggestions import forms, selectors, services
-from suggestions.models import AssignmentRole, ExtensionRequest, ReturnRequest
+from suggestions.models import AssignmentRole, ExtensionRequest, RatingValue, ReturnRequest
 
 # What happened, in words, after a decision on a request or a withdrawal.
 DONE_MESSAGES = {
@@ -143,7 +143,9 @@ def _answer(request, s, d):
 
 def _rate(request, s, d):
     services.suggestion_rate(s.pk, actor=request.user, value=d["value"], comment=d["comment"])
-    return _("测评已提交。")
+    if d["value"] != RatingValue.UNSATISFIED:
+        return _("测评已提交，这件建议已办结。")
+    return _("测评已提交：不满意，建议已交回承办单位重新办理。")
 
 
 def _merge(request, s, d):
@@ -151,7 +153,7 @@ def _merge(request, s, d):
     if target is None:
         raise ValidationError({"into": _("找不到该编号的建议。")})
     services.suggestion_merge(s.pk, into=target, actor=request.user, note=d["note"])
-    return _("已合并。")
+    return _("已并入所选建议，这件建议不再单独办理。")
 
 
 def _set_campaign(request, s, d):

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from config.api import ChoiceLabelField, FastRepresentation
 from deputies.models import Deputy
 from regions.models import Region
+from suggestions import router_words
 from suggestions.calendar import explain
 from suggestions.models import (
     Answer,
@@ -20,7 +21,7 @@ from suggestions.models import (
     Suggestion,
     SuggestionEvent,
 )
-from suggestions.permissions import actions_for
+from suggestions.permissions import actions_for, is_office_for
 from suggestions.taxonomy import category_choices
 
 # Ids as the database stores them (BigAutoField): a larger number is a 400, not an overflow.
@@ -123,6 +124,21 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
             "content", "co_signers", "not_accepted_reason", "duplicate_of", "router_guesses", "unsatisfied_count",
             "closed_at", "assignments", "answers", "events", "allowed_actions",
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        is_office = is_office_for(request.user if request else None, instance)
+        if not is_office:
+            # The router's figures are for offices (suggestions.router_words): the page's rule.
+            data["router_guesses"] = []
+            events = {event.pk: event for event in instance.events.all()}
+            for row in data.get("events", []):
+                event = events.get(row["id"])
+                if event is not None:
+                    row["note"] = router_words.event_note(event, is_office=False)
+                    row["data"] = router_words.event_data(event, is_office=False)
+        return data
 
     def get_co_signers(self, obj) -> list[dict]:
         return [{"id": c.deputy_id, "name": c.deputy.name, "confirmed_at": c.confirmed_at} for c in obj.co_signatures.all()]

@@ -24,7 +24,7 @@ from accounts.models import Role
 from config.exceptions import Conflict, PermissionRefused
 from config.pages import render_form
 from config.uploads import serve_file
-from suggestions import exports, forms, page_actions, permissions, selectors, services
+from suggestions import exports, forms, page_actions, permissions, router_words, selectors, services
 from suggestions.calendar import explain
 from suggestions.filters import SuggestionFilter
 from suggestions.models import (
@@ -37,7 +37,6 @@ from suggestions.models import (
 )
 from suggestions.page_actions import PAGE_ACTIONS
 from suggestions.selectors import DeadlineState
-from suggestions.taxonomy import categories
 from suggestions.transitions import TRANSITIONS
 
 PAGE_SIZE = 30
@@ -56,16 +55,12 @@ def event_label(action: str) -> str:
         return TRANSITIONS[action].label
     return EXTRA_EVENT_LABELS.get(action, action)
 
-# What a deputy or a handler reads on the timeline for the router's moves (offices see its figures).
-ROUTER_PLAIN = {
-    "route_to_triage": gettext_lazy("已转人工分办：人大常委会将确定承办单位。"),
-    "assign": gettext_lazy("已由系统交办承办单位。"),
-}
 # Irreversible moves ask before they are sent.
 CONFIRM_MESSAGES = {
     "withdraw": gettext_lazy("撤回后这件建议不再办理，且不能恢复。确定撤回？"),
     "not_accept": gettext_lazy("不予立案后建议不再办理，代表会看到理由。确定不予立案？"),
     "merge": gettext_lazy("合并后这件建议并入所选建议，不再单独办理。确定合并？"),
+    "rate": gettext_lazy("测评提交后不能修改：满意或基本满意即办结这件建议，不满意则交回承办单位重新办理。确定提交？"),
     "refuse_return": gettext_lazy("确定不同意退回？"),
     "refuse_extension": gettext_lazy("确定不同意延期？"),
 }
@@ -81,8 +76,10 @@ def _list_page(request, qs, *, title, template="suggestions/list.html", extra=No
     context = {"title": title, "filter": filterset, "page_obj": _page(request, rows), "deadline_labels": DeadlineState.LABELS}
     context.update(extra or {})
     if context.get("triage"):
+        # The triage queue is an office's page: the router's guesses and why each one waits.
         for s in context["page_obj"]:
-            s.guesses = _router_guesses(s)
+            s.guesses = router_words.guesses(s, is_office=True)
+            s.waiting_reasons = router_words.waiting_reasons(s.guesses)
     return render(request, template, context)
 
 
@@ -257,12 +254,12 @@ def _context(request, suggestion, bound=None):
         available[bound[0]] = bound[1]
     for a in assignments:
         a.due_text = explain(a.due_explanation)
+    router_guesses = router_words.guesses(suggestion, is_office=is_office)
     events = list(suggestion.events.all())
     for e in events:
         e.action_label = event_label(e.action)
         # The router's note (category, confidence, threshold) is for offices; others read what happened.
-        if e.actor_label == services.SYSTEM_ROUTER and not is_office:
-            e.note = ROUTER_PLAIN.get(e.action, "")
+        e.note = router_words.event_note(e, is_office=is_office)
         if e.actor_label in services.SYSTEM_LABELS:
             e.actor_label = _(e.actor_label)
         e.from_label = Status(e.from_status).label if e.from_status in Status.values else ""
@@ -280,28 +277,13 @@ def _context(request, suggestion, bound=None):
         "deadline_labels": DeadlineState.LABELS,
         # Triage shows possible duplicates (fetched by static/js/similar.js) next to the merge form.
         "show_similar": "merge" in available,
-        "router_guesses": _router_guesses(suggestion),
+        "router_guesses": router_guesses,
+        # What the router found (the first of its own guesses: a returning department's hint may come first).
+        "router_found": next((g for g in router_guesses if g.get("category")), {}),
+        "waiting_reasons": router_words.waiting_reasons(router_guesses) if suggestion.status == Status.TRIAGE else [],
         "can_edit_draft": "edit" in actions,
         "picked_guess": request.GET.get("guess", ""),
     }
-
-
-def _router_guesses(suggestion) -> list[dict]:
-    """The router's three guesses (category name, confidence in percent) and any returning department's hint."""
-    rows = []
-    for guess in suggestion.router_guesses:
-        if isinstance(guess, dict) and guess.get("category"):
-            confidence = guess.get("confidence")
-            known = categories().get(guess["category"])
-            rows.append({
-                **guess,
-                # The stored name is Chinese; the category's name in the reader's language when the code is known.
-                "name": known.name if known else guess.get("name"),
-                "percent": round(confidence * 100) if isinstance(confidence, int | float) else None,
-            })
-        elif isinstance(guess, dict):
-            rows.append(guess)
-    return rows
 
 
 @login_required

@@ -344,6 +344,7 @@ _REASONS = {
     "low_confidence": gettext_lazy("置信度低于阈值"),
     "close_call": gettext_lazy("前两个类别接近"),
     "ask_elsewhere": gettext_lazy("诉求指向的类别与全文判断不一致"),
+    "no_department": gettext_lazy("本区划及上级均未找到该类别的承办单位"),
 }
 
 
@@ -393,6 +394,9 @@ def decide(suggestions: Sequence[Suggestion]) -> list[services.RouterDecision]:
                 decision.note = _("类别「%(name)s」（置信度 %(confidence).2f）在本区划及上级均未找到承办单位，请人工分办。") % {
                     "name": name, "confidence": prediction.confidence,
                 }
+                # Confident, yet waiting for a person: the triage page says why.
+                if decision.guesses:
+                    decision.guesses[0]["reasons"] = [str(_REASONS["no_department"])]
         else:
             decision.note = _("系统分办置信度 %(confidence).2f（阈值 %(threshold).2f），请人工分办。") % {
                 "confidence": prediction.confidence, "threshold": limit,

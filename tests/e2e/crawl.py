@@ -3,7 +3,8 @@ objects those pages list (bounded), and report what would leave a person stuck.
 
 Per page it checks: the document is no wider than the viewport; every same-site link answers
 neither 404 nor 5xx; axe-core (vendored, tests/e2e/vendor/axe-core) finds no serious or critical
-violation; no English words in the Chinese interface beyond ALLOWED_LATIN. A screenshot of each page
+violation; no English words in the Chinese interface beyond ALLOWED_LATIN; no choice reading
+"---------" or 未知. A screenshot of each page
 goes to ``shots``.
 
 Used by tests/e2e/test_crawl.py; ``python -m tests.e2e.crawl URL USER [USER…]`` runs it against a
@@ -100,6 +101,10 @@ TEXT_JS = """() => {
   for (const el of document.querySelectorAll('[aria-label]')) if (!el.closest('[data-latin-ok]')) out.push(el.getAttribute('aria-label'));
   return out;
 }"""
+
+# A choice that says nothing: Django's dashes for "nothing chosen", or 未知 (Unknown) for "no filter".
+MEANINGLESS_CHOICES_JS = """() => [...document.querySelectorAll('option')]
+  .map(o => o.textContent.trim()).filter(t => /^-{3,}$/.test(t) || t === '未知' || t === 'Unknown')"""
 
 AXE_JS = """async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});
@@ -210,6 +215,9 @@ class Crawler:
         words = english_words(page.evaluate(TEXT_JS), self.data_words)
         if words:
             self.result.findings.append(Finding(path, f"English in the Chinese interface: {', '.join(words[:12])}"))
+        meaningless = page.evaluate(MEANINGLESS_CHOICES_JS)
+        if meaningless:
+            self.result.findings.append(Finding(path, f"a choice that says nothing: {', '.join(sorted(set(meaningless)))}"))
         if self.shots is not None:
             self.shots.mkdir(parents=True, exist_ok=True)
             name = re.sub(r"[^\w.-]+", "_", path.strip("/")) or "home"

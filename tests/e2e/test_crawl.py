@@ -3,8 +3,8 @@
 Signs in as each demo user (seed_demo's, password ``demo``), opens every page reachable from the
 menu and from the objects those pages list (a bounded number of each kind), at 390×844 and at
 1366×768, and fails on a document wider than the screen (or a list still scrolling sideways on a
-phone), a link answering 404 or 5xx, a serious or critical axe-core violation, or English words in
-the Chinese interface. Screenshots go to tests/e2e/screenshots/crawl/<user>-<width>/ (gitignored).
+phone), a link answering 404 or 5xx, a serious or critical axe-core violation, English words in
+the Chinese interface, or a choice that says nothing ("---------", 未知). Screenshots go to tests/e2e/screenshots/crawl/<user>-<width>/ (gitignored).
 """
 
 from __future__ import annotations

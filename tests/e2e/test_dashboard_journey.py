@@ -38,3 +38,21 @@ def test_the_provincial_office_drills_down_to_a_station_and_exports(desktop_page
     path = download.path()
     assert path and open(path, "rb").read(2) == b"PK"  # an .xlsx is a zip file
     assert page.console_errors == []
+
+
+def test_a_dashboard_with_nothing_to_count_says_so_in_each_chart(page, shot, sign_in, e2e_world):
+    # given a county with no activity, suggestion or answer yet, on a phone
+    sign_in(page, e2e_world.insiders["congress_office"])
+    page.goto("/dashboard/")
+    page.wait_for_url("**/dashboard/422825/**")
+    page.wait_for_load_state("load")
+    shot(page, "empty")
+    # then every chart reads 暂无数据: no four equal quarters, no empty frame
+    charts = page.locator("[data-chart]")
+    assert charts.count() >= 3
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        assert chart.inner_text().strip() == "暂无数据", chart.get_attribute("data-chart")
+        assert chart.locator("canvas").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.console_errors == []

@@ -123,8 +123,13 @@ def test_a_suggestion_goes_from_the_deputy_to_the_department_and_back(page, shot
     page.goto(detail)
     rate = page.locator("form.action-rate")
     rate.locator("input[name=value][value=satisfied]").check()
+    # A rating cannot be changed: the page asks first, then says what happened.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     rate.locator("button[type=submit]").click()
     page.wait_for_url(f"**{detail}")
+    assert asked and "不能修改" in asked[0]
+    assert "这件建议已办结" in page.inner_text("body")
     shot(page, "rated")
 
     # 6. The timeline shows every step, and the suggestion is closed.

@@ -16,3 +16,9 @@ def test_english_is_available_when_chosen(client):
     response = client.get(reverse("login"))
     assert response["Content-Language"] == "en"
     assert "Username" in response.content.decode()
+
+
+def test_the_language_menu_names_each_language_in_itself(client):
+    page = client.get(reverse("login")).content.decode()
+    assert '<option value="en" lang="en">English</option>' in page
+    assert "英语" not in page

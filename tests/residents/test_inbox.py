@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -93,6 +95,10 @@ def test_an_empty_reply_is_refused(client_as, voice):
     assert response.status_code == 400
     message.refresh_from_db()
     assert message.status == MessageStatus.NEW
+    # the page says so at the top, with a link to the reply box
+    page = response.content.decode()
+    summary = page.index('class="errors error-summary"')
+    assert summary < page.index('id="reply"') and 'href="#id_reply"' in page[summary:page.index('id="reply"')]
 
 
 def test_adopting_makes_a_draft_suggestion_linked_both_ways(client_as, voice):
@@ -133,6 +139,31 @@ def test_the_poster_carries_a_qr_code_of_the_public_form(client_as, voice, xuane
     assert reverse("residents:public_form", args=[station_public_key(voice.station)]) in page
     svg = client.get(reverse("residents:poster_qr", args=[voice.station.pk]))
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+
+
+def test_the_station_page_offers_its_poster_to_offices_staff_and_its_deputy(client_as, voice, xuanen_office, xuanen_staff):
+    poster = reverse("residents:poster", args=[voice.station.pk])
+    for user in (xuanen_office, xuanen_staff, voice.deputy_user):
+        client = client_as(user)
+        page = client.get(reverse("liaison_stations:detail", args=[voice.station.pk])).content.decode()
+        assert f'href="{poster}"' in page, user.username
+        # and every link on the station page and the station list opens (a colleague's name, 覆盖情况,
+        # the poster): a link is drawn only for a page the reader may open
+        for url in (reverse("liaison_stations:detail", args=[voice.station.pk]), reverse("liaison_stations:list")):
+            for href in set(re.findall(r'href="(/[^"#?]*)', client.get(url).content.decode())):
+                if not href.startswith(("/static/", "/i18n/", "/accounts/logout")) and "export" not in href:
+                    assert client.get(href).status_code != 404, (user.username, url, href)
+
+
+def test_a_deputy_sees_a_colleagues_name_without_a_link_they_cannot_open(client_as, voice, tree):
+    from tests.factories.liaison_stations import AssignmentFactory
+    from tests.factories.suggestions import deputy_user
+
+    _colleague_user, colleague = deputy_user(tree.zhushan, username="colleague", name="张同事")
+    AssignmentFactory(station=voice.station, deputy=colleague)
+    page = client_as(voice.deputy_user).get(reverse("liaison_stations:detail", args=[voice.station.pk])).content.decode()
+    assert "张同事" in page and reverse("deputies:detail", args=[colleague.pk]) not in page
+    assert reverse("liaison_stations:coverage") not in client_as(voice.deputy_user).get(reverse("liaison_stations:list")).content.decode()
 
 
 @pytest.mark.parametrize("rows", [2, 50])

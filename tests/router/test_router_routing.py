@@ -114,6 +114,9 @@ def test_a_confident_guess_without_a_department_goes_to_triage_with_a_note(count
     assert route_suggestion(suggestion.pk) == "triage"
     event = SuggestionEvent.objects.get(suggestion=suggestion, action="route_to_triage")
     assert "未找到承办单位" in event.note
+    # the office's triage page says why a confident guess still waits for a person
+    suggestion.refresh_from_db()
+    assert suggestion.router_guesses[0]["reasons"] == ["本区划及上级均未找到该类别的承办单位"]
 
 
 def test_routing_twice_leaves_one_assignment_and_one_event(county, submit, settings):

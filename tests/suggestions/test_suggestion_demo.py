@@ -65,3 +65,16 @@ def test_every_demo_page_renders_for_every_demo_persona(seeded, client_as):
     handler = client_as(User.objects.get(username="transport-xuanen"))
     assert "关于修缮椒园镇至珠山镇公路的建议" in handler.get(reverse("suggestions:inbox") + "?tab=all").content.decode()
     assert client_as(User.objects.get(username="xuanen")).get(reverse("suggestions:triage")).status_code == 200
+
+
+def test_the_demos_triage_suggestion_waits_for_a_reason_the_router_gave(seeded, client_as):
+    from django.urls import reverse
+
+    waiting = Suggestion.objects.get(status=Status.TRIAGE)
+    best = waiting.router_guesses[0]
+    # routed by the router itself: its calibrated confidence, and why a person decides
+    assert best["source"] == "router" and best["reasons"]
+    event = waiting.events.get(action="route_to_triage")
+    assert event.actor_label and "置信度" in event.note
+    page = client_as(User.objects.get(username="xuanen")).get(reverse("suggestions:triage")).content.decode()
+    assert waiting.title in page and "转人工原因" in page and "100%" not in page

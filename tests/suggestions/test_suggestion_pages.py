@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -288,3 +289,36 @@ def test_only_the_lead_deputy_corrects_a_draft_and_outsiders_get_404(
         assert client_as(outsider).post(url, data).status_code == 404
     draft.refresh_from_db()
     assert draft.title == "关于增设路灯的建议"
+
+
+@pytest.mark.parametrize(("value", "comment", "said"), [
+    ("satisfied", "", "测评已提交，这件建议已办结。"),
+    ("unsatisfied", "桥还是没修好。", "测评已提交：不满意，建议已交回承办单位重新办理。"),
+])
+def test_rating_asks_first_and_says_what_happened(world, client_as, assigned, value, comment, said):
+    # given an answered suggestion
+    s = assigned()
+    services.assignment_acknowledge(s.assignments.get().pk, actor=world.handler)
+    services.suggestion_answer(s.pk, actor=world.handler, text="已修", outcome_class="A")
+    client = client_as(world.deputy_user)
+    # the rating form asks before it is sent: a rating cannot be changed
+    page = client.get(reverse("suggestions:detail", args=[s.pk])).content.decode()
+    assert re.search(r'id="action-rate" data-confirm-submit="[^"]*不能修改', page)
+    # when the deputy rates, the page says in words what became of the suggestion
+    response = client.post(reverse("suggestions:act", args=[s.pk, "rate"]), {"value": value, "comment": comment}, follow=True)
+    assert said in response.content.decode()
+
+
+def test_the_calendar_names_its_sources_in_chinese(world, client_as, xuanen_office):
+    # the world loads the State Council's 2025 and 2026 holidays (source "chinesecalendar")
+    page = client_as(xuanen_office).get(reverse("suggestions:calendar") + "?year=2026").content.decode()
+    assert "国务院节假日安排" in page and "chinesecalendar" not in page
+
+
+def test_the_assign_form_puts_the_co_handler_heading_before_its_boxes(world, client_as, xuanen_office, submitted):
+    s = submitted()
+    page = client_as(xuanen_office).get(reverse("suggestions:detail", args=[s.pk])).content.decode()
+    form = page[page.index('id="assign"'):]
+    heading = re.search(r"<legend>协办单位</legend>", form)
+    first_box = re.search(r'<input type="checkbox" name="co_handlers"', form)
+    assert heading and first_box and heading.start() < first_box.start()

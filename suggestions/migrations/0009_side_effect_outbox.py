@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suggestions', '0006_suggestion_number_sequence'),
+        ('suggestions', '0008_running_leads_newest_first'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
