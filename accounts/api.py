@@ -22,6 +22,8 @@ class TokenView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle]
+    # Well-formed credentials may still be wrong (config/schema.py lists this on the 400 answer).
+    refused_beyond_schema = {"non_field_errors": "a wrong username or password, or an inactive user"}
 
     @extend_schema(
         request=AuthTokenSerializer,

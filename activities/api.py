@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -15,6 +16,7 @@ from activities.services import ActivityInput, IssueInput
 from config.api import FastRepresentation, ScopedPrimaryKeyField, json_part, prefetch_list, prefetched
 from config.exceptions import PermissionRefused
 from config.idempotency import idempotent_create
+from config.schema import refused_beyond_schema
 from deputies.models import Deputy, DeputyGroup
 from liaison_stations.models import LiaisonStation
 from regions.models import Region
@@ -73,6 +75,10 @@ class IssueRaisedSerializer(FastRepresentation, serializers.ModelSerializer):
         read_only_fields = ["id"]
 
 
+@refused_beyond_schema(
+    date=f"after today, or before {settings.ACTIVITY_EARLIEST_YEAR}",
+    campaigns="a campaign that does not cover the activity's region",
+)
 class ActivitySerializer(FastRepresentation, serializers.ModelSerializer):
     """Attendance is a list of deputy ids; issues raised are nested rows."""
 
@@ -88,7 +94,7 @@ class ActivitySerializer(FastRepresentation, serializers.ModelSerializer):
     group = ScopedPrimaryKeyField(
         selector=selectors.groups_for, model=DeputyGroup, message=_("代表小组不在本辖区内：{pk_value}。"), required=False, allow_null=True
     )
-    issues = IssueRaisedSerializer(many=True, required=False)
+    issues = IssueRaisedSerializer(many=True, required=False, max_length=settings.ACTIVITY_MAX_ISSUES)
     photos = serializers.SerializerMethodField()
     created_by = serializers.CharField(source="created_by.display_name", read_only=True, default=None)
 
@@ -117,7 +123,7 @@ class ActivitySerializer(FastRepresentation, serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "created_at"]
         extra_kwargs = {
-            name: {"error_messages": {"min_value": _("数量不能为负数。")}}
+            name: {"min_value": 0, "max_value": settings.ACTIVITY_MAX_COUNT, "error_messages": {"min_value": _("数量不能为负数。")}}
             for name in ["households_visited", "enterprises_visited", "people_reached", "person_times"]
         }
 

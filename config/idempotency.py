@@ -20,10 +20,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import APIException
@@ -35,10 +35,13 @@ from config.api import json_part
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
 MAX_LENGTH = 255
+# 1–255 printable ASCII characters, not starting or ending with a space (a UUID is one).
+KEY_PATTERN = r"[!-~]([ -~]{0,253}[!-~])?"
+KEY = re.compile(KEY_PATTERN)
 
 PARAMETER = OpenApiParameter(
     HEADER,
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": f"^{KEY_PATTERN}$", "maxLength": MAX_LENGTH},
     OpenApiParameter.HEADER,
     required=False,
     description=(
@@ -81,7 +84,7 @@ def idempotent_create(view_method):
         if key is None:
             return view_method(self, request, *args, **kwargs)
         key = key.strip()
-        if not key or len(key) > MAX_LENGTH or not key.isprintable():
+        if not KEY.fullmatch(key):
             raise serializers.ValidationError({HEADER: [_("Idempotency-Key 必须是 1–255 个可打印字符。")]})
         fingerprint = _fingerprint(request)
         stored = IdempotencyKey.objects.filter(user=request.user, key=key).first()

@@ -9,12 +9,17 @@ more than it shows (that row says whether there is a next page), and the count i
 - otherwise, or when the client asks with ``count=exact``, an exact ``COUNT(*)``.
 
 Every page carries ``count_exact`` (whether ``count`` is exact) and ``count_text`` (the count in words).
+
+The paging parameters are checked, not guessed at: ``page`` and ``page_size`` must be whole numbers from 1
+(``page_size`` at most ``max_page_size``) and ``count`` may only be ``exact``; anything else is a 400 naming
+the parameter, as the schema says. A page past the last one is a 404.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -22,11 +27,13 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import DatabaseError, connections
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 # The largest OFFSET PostgreSQL accepts (a bigint); SQLite binds no larger integer either.
 MAX_OFFSET = 2**63 - 1
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def estimated_count(queryset) -> int | None:
@@ -104,12 +111,25 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     count_query_param = "count"
+    # No ``page=last``: the schema says a page is a number, and a number is what is accepted.
+    last_page_strings = ()
+    django_paginator_class = EstimatingPaginator
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        return _whole_number(raw, self.page_size_query_param, maximum=self.max_page_size)
 
     def get_page_number(self, request, paginator):
-        paginator.exact = request.query_params.get(self.count_query_param) == "exact"
-        return super().get_page_number(request, paginator)
-
-    django_paginator_class = EstimatingPaginator
+        count = request.query_params.get(self.count_query_param)
+        if count is not None and count != "exact":
+            raise ValidationError({self.count_query_param: [_("count 只能是 exact（精确计数）。")]})
+        paginator.exact = count == "exact"
+        raw = request.query_params.get(self.page_query_param)
+        if raw is None:
+            return 1
+        return _whole_number(raw, self.page_query_param, maximum=MAX_OFFSET)
 
     def get_paginated_response(self, data):
         paginator = self.page.paginator
@@ -134,8 +154,15 @@ class Pagination(PageNumberPagination):
         return response
 
     def get_schema_operation_parameters(self, view):
+        bounds = {
+            self.page_query_param: {"minimum": 1, "maximum": MAX_OFFSET},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"] = {**parameter["schema"], **bounds.get(parameter["name"], {})}
         return [
-            *super().get_schema_operation_parameters(view),
+            *parameters,
             {
                 "name": self.count_query_param,
                 "required": False,
@@ -144,3 +171,17 @@ class Pagination(PageNumberPagination):
                 "schema": {"type": "string", "enum": ["exact"]},
             },
         ]
+
+
+def _whole_number(raw: str, name: str, *, maximum: int) -> int:
+    """``raw`` as a whole number from 1 to ``maximum``, or a 400 naming the parameter.
+
+    ASCII digits only: ``int`` would also take " 5", "٥" and "1_0", and refuse (ValueError) a string
+    of more than 4,300 digits.
+    """
+    digits = raw.lstrip("0")
+    if not _DIGITS.fullmatch(raw) or not digits:
+        raise ValidationError({name: [_("%(name)s 必须是不小于 1 的整数。") % {"name": name}]})
+    if len(digits) > len(str(maximum)) or int(digits) > maximum:
+        raise ValidationError({name: [_("%(name)s 不能大于 %(max)d。") % {"name": name, "max": maximum}]})
+    return int(digits)

@@ -238,9 +238,14 @@ REST_FRAMEWORK = {
         "config.filters.FilterBackend",
         "config.filters.OrderingFilter",
     ],
+    # JSON: nested rows and null have no form encoding. A view that takes files adds multipart itself.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every operation's error answers, the bounds the services keep, times of day as written (config/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
+    # A time of day as the schema states it (HH:MM[:SS[.ffffff]]), not whatever ISO 8601 parsing also takes.
+    "TIME_INPUT_FORMATS": ["%H:%M", "%H:%M:%S", "%H:%M:%S.%f"],
     "DEFAULT_THROTTLE_CLASSES": [
         "config.throttling.AnonRateThrottle",
         "config.throttling.UserRateThrottle",
@@ -255,7 +260,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Deputy Action (代表行动) API",
     "DESCRIPTION": "Deputies, liaison stations, field activities, suggestions and dashboards. "
-    "Authenticate with a session or with `Authorization: Token <token>` from `POST /api/v1/auth/token/`.",
+    "Authenticate with a session or with `Authorization: Token <token>` from `POST /api/v1/auth/token/`. "
+    "No text may hold a NUL character or a lone surrogate (a 400 naming the field). Every error is JSON: "
+    "`{\"<field>\": [\"message\"]}` for bad input, `{\"detail\": \"…\", \"code\": \"…\"}` otherwise; a 400 lists, "
+    "in `x-refused-beyond-schema`, the fields whose well-formed value may still be refused (an id outside your region).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

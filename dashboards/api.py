@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.schema import REFERENCE
 from dashboards import selectors
 from dashboards.forms import dashboard_filters
 
@@ -75,15 +76,21 @@ class DashboardSerializer(serializers.Serializer):
     trend = DashboardTrendSerializer(many=True)
 
 
+# An empty value is no bound, as on the page's filter form.
+DATE_OR_EMPTY = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]}
 FILTER_PARAMETERS = [
-    OpenApiParameter("campaign", str, description=gettext_lazy("代表行动 id，或 all；缺省为当前代表行动")),
-    OpenApiParameter("from", str, description=gettext_lazy("开始日期 YYYY-MM-DD")),
-    OpenApiParameter("to", str, description=gettext_lazy("结束日期 YYYY-MM-DD")),
+    OpenApiParameter(
+        "campaign", {"type": "string", "pattern": r"^(all|[0-9]*)$"}, description=gettext_lazy("代表行动 id，或 all；缺省为当前代表行动"),
+    ),
+    OpenApiParameter("from", DATE_OR_EMPTY, description=gettext_lazy("开始日期 YYYY-MM-DD")),
+    OpenApiParameter("to", DATE_OR_EMPTY, description=gettext_lazy("结束日期 YYYY-MM-DD")),
 ]
 
 
 class DashboardView(APIView):
     """One region's dashboard figures (a region inside the caller's scope; outside it: 404)."""
+
+    refused_beyond_schema = {"campaign": f"{REFERENCE}, or a campaign that does not apply to the region", "to": "before from"}
 
     @extend_schema(operation_id="dashboard_retrieve", parameters=FILTER_PARAMETERS, responses=DashboardSerializer)
     def get(self, request, code: str | None = None):

@@ -10,6 +10,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from config.api import FastRepresentation, ScopedPrimaryKeyField, prefetch_list
+from config.schema import refused_beyond_schema
 from deputies import selectors, services
 from deputies.filters import DeputyFilter, GroupFilter, MandateFilter
 from deputies.models import Deputy, DeputyGroup, Mandate, Membership
@@ -66,6 +67,13 @@ class ServiceViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class PhoneField(serializers.CharField):
+    """A phone number as ``DeputySerializer.validate_phone`` takes it: the schema states its forms where
+    the API reads it (it also takes spaces and dashes inside a mobile number); answers may be masked."""
+
+    request_schema = {"pattern": r"^$|^(\+86)?1[3-9][0-9]{9}$|^0[0-9]{2,3}-?[0-9]{7,8}$"}
+
+
 class RegionCodeField(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
         super().__init__(slug_field="code", queryset=Region.objects.all(), **kwargs)
@@ -87,11 +95,12 @@ class MandateBriefSerializer(FastRepresentation, serializers.ModelSerializer):
         fields = ["id", "level", "congress_region", "congress_region_name", "term", "electoral_unit", "start_date", "end_date"]
 
 
+@refused_beyond_schema(birth_date="after today, or before 1900-01-01")
 class DeputySerializer(FastRepresentation, serializers.ModelSerializer):
     region = RegionCodeField()
     region_name = serializers.CharField(source="region.name", read_only=True)
     mandates = MandateBriefSerializer(many=True, read_only=True)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=20, help_text=gettext_lazy("读取时按权限脱敏（138****1234）。"))
+    phone = PhoneField(required=False, allow_blank=True, max_length=20, help_text=gettext_lazy("读取时按权限脱敏（138****1234）。"))
 
     class Meta:
         model = Deputy
@@ -138,6 +147,13 @@ class DeputyViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.RetrieveModelM
         return services.deputy_update(actor=self.request.user, deputy=obj, data=data)
 
 
+DATES = "outside 1900-01-01 … December 31 ten years from now"
+
+
+@refused_beyond_schema(
+    start_date=DATES, end_date=f"{DATES}, or before start_date",
+    non_field_errors="the deputy already holds a seat of this level in this congress and term",
+)
 class MandateSerializer(serializers.ModelSerializer):
     deputy = ScopedDeputyField()
     congress_region = RegionCodeField()
@@ -231,6 +247,7 @@ class ScopedGroupField(ScopedPrimaryKeyField):
         )
 
 
+@refused_beyond_schema(start_date=DATES, end_date=f"{DATES}, or before start_date", non_field_errors="the deputy is already a member")
 class MembershipSerializer(serializers.ModelSerializer):
     group = ScopedGroupField()
     deputy = ScopedDeputyField()

@@ -47,7 +47,11 @@ class DutyPointsView(GenericAPIView):
 
     @extend_schema(
         operation_id="duty_points_list",
-        parameters=[OpenApiParameter("year", int, description=gettext_lazy("年度，缺省为今年"))],
+        # The latest year as of the process's start: a schema a year stale only under-promises.
+        parameters=[OpenApiParameter(
+            "year", {"type": "integer", "minimum": selectors.EARLIEST_YEAR, "maximum": selectors.this_year() + 1},
+            description=gettext_lazy("年度，缺省为今年"),
+        )],
         responses=DutyPointsSerializer(many=True),
     )
     def get(self, request):

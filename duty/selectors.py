@@ -21,6 +21,7 @@ from regions.models import Region
 
 EDITOR_ROLES = {Role.CONGRESS_OFFICE, Role.PROVINCIAL_OFFICE, Role.TOWNSHIP_STAFF}
 READER_ROLES = EDITOR_ROLES
+EARLIEST_YEAR = 2000
 
 
 def this_year() -> int:
@@ -31,7 +32,7 @@ def parse_year(raw: str | None) -> int:
     """``?year=``: the current year when absent; a clear error (ValueError) when not a plausible year."""
     if raw in (None, ""):
         return this_year()
-    if not str(raw).isdigit() or not 2000 <= int(raw) <= this_year() + 1:
+    if not str(raw).isdigit() or not EARLIEST_YEAR <= int(raw) <= this_year() + 1:
         raise ValueError(raw)
     return int(raw)
 

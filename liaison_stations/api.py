@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import mixins, serializers
 
 from config.api import ScopedPrimaryKeyField
+from config.schema import refused_beyond_schema
 from deputies.api import RegionCodeField, ScopedDeputyField, ServiceViewSet
 from deputies.models import Deputy
 from liaison_stations import selectors, services
@@ -89,6 +90,7 @@ class StandardItemViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.Retrieve
         return services.standard_item_update(actor=self.request.user, item=obj, data=data)
 
 
+@refused_beyond_schema(non_field_errors="the item does not apply to the station")
 class StationStandardSerializer(serializers.ModelSerializer):
     station = ScopedStationField()
     # The items defined in the caller's region or above it (the province's apply to every station).
@@ -126,6 +128,7 @@ class StationStandardViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.Retri
         return StationStandard.objects.get(station=station, item=data["item"])
 
 
+@refused_beyond_schema(end_date="before start_date")
 class AssignmentSerializer(serializers.ModelSerializer):
     station = ScopedStationField()
     deputy = ScopedDeputyField()
@@ -161,6 +164,7 @@ class AssignmentViewSet(ServiceViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         services.assignment_remove(actor=self.request.user, assignment=obj)
 
 
+@refused_beyond_schema(end_time="not after start_time")
 class ReceptionDaySerializer(serializers.ModelSerializer):
     station = ScopedStationField()
     deputies = ScopedDeputyField(many=True, required=False)

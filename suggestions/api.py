@@ -4,6 +4,7 @@ calendar and the inbox. Views only parse input and call one service; scope comes
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 
 from config.api import json_part
 from config.idempotency import idempotent_create
+from config.schema import refused_beyond_schema
 from suggestions import selectors, services
 from suggestions.filters import CalendarDayFilter, SuggestionFilter
 from suggestions.models import (
@@ -328,6 +330,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.departments_visible_to(self.request.user).order_by("region__code", "type", "id")
 
 
+@refused_beyond_schema(date="a weekend day marked a holiday, or a weekday marked a make-up working day")
 class CalendarDaySerializer(serializers.ModelSerializer):
     class Meta:
         model = CalendarDay
@@ -360,7 +363,10 @@ class CalendarViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Des
         return Response(CalendarDaySerializer(day).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request, date=None):
-        day = get_object_or_404(CalendarDay, date=date)
+        try:
+            day = get_object_or_404(CalendarDay, date=date)
+        except DjangoValidationError:  # shaped like a date but none (2026-02-30): no such day
+            raise Http404 from None
         services.calendar_day_remove(actor=request.user, date=day.date)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from config.api import ChoiceLabelField, FastRepresentation
+from config.schema import REFERENCE, refused_beyond_schema
 from deputies.models import Deputy
 from regions.models import Region
 from suggestions import router_words
@@ -149,6 +150,7 @@ class SuggestionDetailSerializer(SuggestionListSerializer):
         return sorted(actions_for(request.user if request else None, obj))
 
 
+@refused_beyond_schema(campaign=REFERENCE, lead_deputy="missing when the author is not a deputy; or outside the region's county")
 class SuggestionCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     content = serializers.CharField()
@@ -159,6 +161,7 @@ class SuggestionCreateSerializer(serializers.Serializer):
     submit = serializers.BooleanField(default=False)
 
 
+@refused_beyond_schema(campaign=REFERENCE)
 class SuggestionDraftSerializer(serializers.Serializer):
     """A draft's corrections (PATCH): any of its title, text, region (code) and campaign (id, or null for none)."""
 
@@ -168,6 +171,7 @@ class SuggestionDraftSerializer(serializers.Serializer):
     campaign = serializers.IntegerField(required=False, allow_null=True, **ID)
 
 
+@refused_beyond_schema(lead=REFERENCE, co_handlers=REFERENCE)
 class AssignInput(serializers.Serializer):
     lead = serializers.IntegerField(help_text=gettext_lazy("主办单位 id"), **ID)
     co_handlers = serializers.ListField(child=serializers.IntegerField(**ID), required=False, default=list)
@@ -175,11 +179,13 @@ class AssignInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@refused_beyond_schema(suggested_department=REFERENCE)
 class ReturnInput(serializers.Serializer):
     reason = serializers.CharField()
     suggested_department = serializers.IntegerField(required=False, allow_null=True, **ID)
 
 
+@refused_beyond_schema(campaign=REFERENCE)
 class CampaignInput(serializers.Serializer):
     campaign = serializers.IntegerField(allow_null=True, **ID)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
@@ -193,6 +199,7 @@ class ReasonInput(serializers.Serializer):
     reason = serializers.CharField()
 
 
+@refused_beyond_schema(requested_due_at="not after the current due date")
 class ExtensionInput(serializers.Serializer):
     reason = serializers.CharField()
     requested_due_at = serializers.DateField()
@@ -208,11 +215,13 @@ class AnswerInput(serializers.Serializer):
     follow_up_date = serializers.DateField(required=False, allow_null=True)
 
 
+@refused_beyond_schema(comment="missing when the rating is unsatisfied")
 class RateInput(serializers.Serializer):
     value = serializers.ChoiceField(choices=RatingValue.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@refused_beyond_schema(into=f"{REFERENCE}; the suggestion itself, or one whose status takes no merge")
 class MergeInput(serializers.Serializer):
     into = serializers.IntegerField(help_text=gettext_lazy("合并到的建议 id"), **ID)
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -211,6 +211,23 @@ def _reachable(url: str | None, default_port: int) -> bool:
         return False
 
 
+@pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py has marked its journeys
+def pytest_collection_modifyitems(config, items):
+    """Longest first: the phone crawl, then the other browser journeys, then everything else in its
+    collected order (whole modules move, so module-scoped fixtures are still built once).
+    pytest-xdist hands out the first quarter of the list round-robin, so the long tests start at once
+    on different processes instead of one of them ending the run alone."""
+
+    def weight(item) -> int:
+        if "test_crawl.py" in item.nodeid:
+            return 0
+        if item.get_closest_marker("e2e"):
+            return 1
+        return 2
+
+    items.sort(key=weight)
+
+
 def pytest_runtest_setup(item):
     markers = {m.name for m in item.iter_markers()}
     is_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

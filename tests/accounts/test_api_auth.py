@@ -47,9 +47,10 @@ def test_regions_api_is_scoped_and_paginated(api_as, tree, xuanen_office):
     assert api_as(xuanen_office).get("/api/v1/regions/422825100/").json()["parent"] == "422825"
 
 
-def test_page_size_is_capped_at_500(api_as, tree, provincial):
+def test_a_page_size_past_500_is_refused_naming_it(api_as, tree, provincial):
     response = api_as(provincial).get("/api/v1/regions/?page_size=100000")
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "500" in response.json()["page_size"][0]
 
 
 def test_the_schema_and_docs_are_served_offline(client, db):

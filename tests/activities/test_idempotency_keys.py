@@ -68,7 +68,7 @@ def test_a_refused_submission_does_not_use_up_its_key(api_as, xuanen_staff, worl
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("key", ["", " ", "x" * 256, "a\nb"])
+@pytest.mark.parametrize("key", ["", " ", "x" * 256, "a\nb", "ключ"])
 def test_a_malformed_key_is_a_400_naming_the_header(api_as, xuanen_staff, world, tree, key):
     response = api_as(xuanen_staff).post(LIST, payload(tree, world), format="json", HTTP_IDEMPOTENCY_KEY=key)
     assert response.status_code == 400

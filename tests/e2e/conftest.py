@@ -55,6 +55,17 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _router_loaded_as_at_server_start():
+    """The live server stands for a web process, which loads the router when it starts
+    (config/warmup.py); without this the first suggestion of a run would train the bundled
+    classifier inside the deputy's request (on SQLite, where routing runs in the request) and the
+    journey's click would wait for it. No database: the bundled model learns from the files."""
+    from suggestions.routing.classifier import default_classifier
+
+    default_classifier()
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):

@@ -29,37 +29,38 @@ def demo_world(transactional_db):
     return [username for username, _label in DEMO_USERS]
 
 
-def test_every_page_works_for_every_demo_role_on_a_phone_and_a_desktop(browser, live_server, demo_world):
+# One test per screen size, so that a parallel run (pytest-xdist) crawls both at once.
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=[f"{v['width']}x{v['height']}" for v in VIEWPORTS])
+def test_every_page_works_for_every_demo_role(viewport, browser, live_server, demo_world):
     assert CHROMIUM_ARGS  # the shared browser fixture launches Debian's Chromium with these
     findings = []
     visited = 0
-    for viewport in VIEWPORTS:
-        for username in demo_world:
-            context = browser.new_context(
-                viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", bypass_csp=True
+    for username in demo_world:
+        context = browser.new_context(
+            viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai", bypass_csp=True
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+        try:
+            sign_in(page, live_server.url, username, "demo")
+            crawler = Crawler(
+                context,
+                live_server.url,
+                shots=SCREENSHOTS / "crawl" / f"{username}-{viewport['width']}",
+                max_pages=MAX_PAGES,
+                data_words={username, *username.split("-")},
             )
-            context.set_default_timeout(TIMEOUT_MS)
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-            try:
-                sign_in(page, live_server.url, username, "demo")
-                crawler = Crawler(
-                    context,
-                    live_server.url,
-                    shots=SCREENSHOTS / "crawl" / f"{username}-{viewport['width']}",
-                    max_pages=MAX_PAGES,
-                    data_words={username, *username.split("-")},
-                )
-                result = crawler.run(page)
-            finally:
-                context.close()
-            visited += len(result.visited)
-            # Seen as it goes (pytest -s): a crawl of every role takes minutes.
-            print(f"{username}@{viewport['width']}: {len(result.visited)} pages, {len(result.findings)} findings", flush=True)
-            findings += [f"{username}@{viewport['width']} {f}" for f in result.findings]
-            findings += [f"{username}@{viewport['width']} script error: {e}" for e in errors]
-            # Each role reaches more than its start page.
-            assert len(result.visited) > 3, (username, result.visited)
+            result = crawler.run(page)
+        finally:
+            context.close()
+        visited += len(result.visited)
+        # Seen as it goes (pytest -s): a crawl of every role takes minutes.
+        print(f"{username}@{viewport['width']}: {len(result.visited)} pages, {len(result.findings)} findings", flush=True)
+        findings += [f"{username}@{viewport['width']} {f}" for f in result.findings]
+        findings += [f"{username}@{viewport['width']} script error: {e}" for e in errors]
+        # Each role reaches more than its start page.
+        assert len(result.visited) > 3, (username, result.visited)
     assert visited > 0
     assert findings == [], "\n".join(findings)
