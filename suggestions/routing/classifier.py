@@ -66,11 +66,15 @@ TRAINING_CSV = DATA_DIR / "suggestions_dev.csv"
 # near-category pairs), labelled by the ask; their ``co_handlers`` column names the co-handling
 # departments of multi-remit asks (read by tests, not yet by the model).
 COLLOQUIAL_TRAINING_CSV = DATA_DIR / "suggestions_train_colloquial.csv"
+# Then a second colloquial set by another writer, written from the category list and the remits only
+# (never from a probe): village and town residents' own words, settings that mislead, near-category pairs.
+COLLOQUIAL2_TRAINING_CSV = DATA_DIR / "suggestions_train_colloquial2.csv"
 TRAINING_CSVS = (
     TRAINING_CSV,
     DATA_DIR / "suggestions_train.csv",
     DATA_DIR / "suggestions_hard_train.csv",
     COLLOQUIAL_TRAINING_CSV,
+    COLLOQUIAL2_TRAINING_CSV,
 )
 # The office's corrections (hard cases an office would correct), replayed in batches by the learning
 # loop (docs/routing.md); also held out to choose the model's settings.

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import Role
 from suggestions import services
 from suggestions.models import RouterModel, Suggestion, SuggestionEvent, TrainingExample
+from suggestions.router_words import percent
 from suggestions.routing import router
 from suggestions.routing.classifier import default_classifier, load_examples
 from suggestions.tasks import route_suggestion
@@ -120,7 +121,8 @@ def test_the_triage_page_shows_the_three_guesses_with_names_and_confidence(in_tr
     for guess in in_triage.router_guesses:
         assert guess["name"] in page
         assert f"?guess={guess['category']}" in page
-    assert f"置信度 {round(in_triage.router_guesses[0]['confidence'] * 100)}%" in page
+    # Shown rounded down and never 100% (router_words.percent): a waiting suggestion never reads as certain.
+    assert f"置信度 {percent(in_triage.router_guesses[0]['confidence'])}%" in page
 
 
 def test_the_triage_page_shows_the_ask_found_the_deciding_words_and_why(in_triage, office, client_as):
