@@ -17,7 +17,7 @@ from residents.selectors import station_public_key
 from suggestions.models import Notification
 from tests.factories.residents import ResidentMessageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("side_effects_in_process")]
 
 TEXT = "村口的路灯坏了两个月，晚上出行很不安全，希望尽快修好。"
 
