@@ -31,6 +31,7 @@ def message_notice(message) -> Notice:
     return Notice(tuple(recipients_of(message)), title[:200], body, url=reverse("residents:detail", args=[message.pk]), email=False)
 
 
-def notify_on_commit(message) -> None:
-    """Record the notice in the outbox inside the caller's transaction; the worker puts it in the inboxes."""
-    send_notices_on_commit([message_notice(message)])
+def notify_on_commit(*messages) -> None:
+    """Record the messages' notices in the outbox inside the caller's transaction (one write for all of
+    them); the worker puts them in the inboxes."""
+    send_notices_on_commit([message_notice(message) for message in messages])

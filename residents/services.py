@@ -105,16 +105,7 @@ def _require_reviewer(actor, message: ResidentMessage) -> None:
 
 def message_release(message_id: int, *, actor) -> ResidentMessage:
     """放行: a held message goes to the station's deputies as if it had just arrived (and is notified)."""
-    with transaction.atomic():
-        message = _lock(message_id)
-        _require_reviewer(actor, message)
-        if message.status != MessageStatus.HELD:
-            raise Conflict(_("这条留言不在待审核状态。"), code="not_held")
-        message.status = MessageStatus.NEW
-        message.reviewed_by, message.reviewed_at = actor, timezone.now()
-        message.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-        notices.notify_on_commit(message)
-    return message
+    return _review(message_id, actor=actor, release=True)
 
 
 def messages_review(message_ids, *, actor, release: bool) -> int:
@@ -132,22 +123,27 @@ def messages_review(message_ids, *, actor, release: bool) -> int:
         ResidentMessage.objects.filter(pk__in=[m.pk for m in held]).update(
             status=MessageStatus.NEW if release else MessageStatus.DISCARDED, reviewed_by=actor, reviewed_at=timezone.now()
         )
-        if release:
-            for message in held:
-                notices.notify_on_commit(message)
+        if release and held:
+            notices.notify_on_commit(*held)
     return len(held)
 
 
 def message_discard(message_id: int, *, actor) -> ResidentMessage:
     """不予处理: a held message (a flood, an advertisement) is kept for the record but goes no further."""
+    return _review(message_id, actor=actor, release=False)
+
+
+def _review(message_id: int, *, actor, release: bool) -> ResidentMessage:
     with transaction.atomic():
         message = _lock(message_id)
         _require_reviewer(actor, message)
         if message.status != MessageStatus.HELD:
             raise Conflict(_("这条留言不在待审核状态。"), code="not_held")
-        message.status = MessageStatus.DISCARDED
+        message.status = MessageStatus.NEW if release else MessageStatus.DISCARDED
         message.reviewed_by, message.reviewed_at = actor, timezone.now()
         message.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        if release:
+            notices.notify_on_commit(message)
     return message
 
 
