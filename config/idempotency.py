@@ -29,6 +29,7 @@ import hashlib
 import json
 import re
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -152,5 +153,13 @@ def form_saved(request, api_path: str, pk: int, location: str) -> JsonResponse |
     if key is None:
         return None
     response = {"id": pk, "location": location}
-    IdempotencyKey.objects.create(user=request.user, key=key, fingerprint=FORM_PREFIX + api_path, status_code=201, response=response)
+    try:
+        with transaction.atomic():
+            IdempotencyKey.objects.create(user=request.user, key=key, fingerprint=FORM_PREFIX + api_path, status_code=201, response=response)
+    except IntegrityError:
+        # The same submission (two taps, two tabs) committed first while this one was saving: this
+        # save is undone with the caller's transaction and the form says why, instead of a 500.
+        raise ValidationError(
+            {NON_FIELD_ERRORS: ValidationError(_("这次提交已经保存过了（同一提交发送了两次），请到列表中查看。"), code="duplicate_submission")}
+        ) from None
     return JsonResponse({"location": location})

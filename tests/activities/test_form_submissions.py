@@ -56,3 +56,15 @@ def test_a_refused_form_stores_no_key_and_a_plain_post_still_redirects(client_as
     plain = client.post(URL, visit_data(tree, world))
     assert plain.status_code == 302
 
+
+
+def test_the_same_submission_saved_twice_at_once_keeps_one_row_and_says_so(client_as, xuanen_staff, world, tree, monkeypatch):
+    client, key = client_as(xuanen_staff), str(uuid.uuid4())
+    assert client.post(URL, visit_data(tree, world), headers={"Idempotency-Key": key}).status_code == 200
+    # the second tap's request looked for the key before the first one committed (and, being the same
+    # visit, got past the duplicate warning): it saves, then finds the key taken when it records it
+    monkeypatch.setattr("activities.views.form_replay", lambda request: None)
+    again = client.post(URL, {**visit_data(tree, world), "save_anyway": "on"}, headers={"Idempotency-Key": key})
+    assert again.status_code == 400
+    assert "这次提交已经保存过了" in again.content.decode()
+    assert Activity.objects.count() == 1
