@@ -310,6 +310,11 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "deputy_action")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The sweepers' tick (seconds): how long, at most, work the broker lost waits once it is back. A
+# minute in production; the fault tests shorten it so that they wait on the mechanism, not the clock.
+# A tick no worker took expires before the next is sent instead of piling up behind it.
+SWEEP_EVERY_SECONDS = env_float("SWEEP_EVERY_SECONDS", 60.0)
+SWEEP_TICK = {"schedule": SWEEP_EVERY_SECONDS, "options": {"expires": max(1.0, SWEEP_EVERY_SECONDS - 5)}}
 # Kept in code so a deployment's schedule is reviewed like any other change.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.tasks.record_heartbeat", "schedule": 60.0},
@@ -320,12 +325,12 @@ CELERY_BEAT_SCHEDULE = {
     # suggestions still "submitted" after 30 s, and delivers the side effects (notices, similar-
     # suggestion indexing) still not done after 30 s (broker down, worker killed). A tick that a
     # stopped worker never took expires instead of piling up behind the next.
-    "suggestions-sweep-submitted": {"task": "suggestions.tasks.sweep_stuck_submissions", "schedule": 60.0, "options": {"expires": 55}},
-    "suggestions-sweep-side-effects": {"task": "suggestions.tasks.sweep_side_effects", "schedule": 60.0, "options": {"expires": 55}},
+    "suggestions-sweep-submitted": {"task": "suggestions.tasks.sweep_stuck_submissions", **SWEEP_TICK},
+    "suggestions-sweep-side-effects": {"task": "suggestions.tasks.sweep_side_effects", **SWEEP_TICK},
     # The same for the worker's jobs with a progress bar: a roster import or a campaign report whose
     # task was lost (queued for over a minute, or left mid-run by a dead worker) is sent again.
-    "deputies-sweep-roster-imports": {"task": "deputies.tasks.sweep_roster_imports", "schedule": 60.0, "options": {"expires": 55}},
-    "reports-sweep-campaign-reports": {"task": "reports.tasks.sweep_campaign_reports", "schedule": 60.0, "options": {"expires": 55}},
+    "deputies-sweep-roster-imports": {"task": "deputies.tasks.sweep_roster_imports", **SWEEP_TICK},
+    "reports-sweep-campaign-reports": {"task": "reports.tasks.sweep_campaign_reports", **SWEEP_TICK},
     # Hot issues (热点问题): the week's clustering of suggestions and residents' messages, Monday 03:00.
     "residents-hot-issues": {"task": "residents.tasks.compute_hot_issues", "schedule": crontab(minute=0, hour=3, day_of_week=1)},
 

@@ -49,8 +49,9 @@ def supervise() -> dict:
 # outage the next beat tick (every minute) routes what waited; one the queue still holds is routed
 # once all the same (the router locks the row and checks the status).
 STUCK_AFTER = dt.timedelta(seconds=30)
-# Beat sends the sweepers every minute: one run stops within this, the next goes on.
-SWEEP_BUDGET_SECONDS = 40.0
+# Beat sends the sweepers every ``SWEEP_EVERY_SECONDS`` (a minute): one run stops within two thirds of
+# the tick, the next goes on (rows one run holds, the other skips).
+SWEEP_BUDGET_SECONDS = min(40.0, settings.SWEEP_EVERY_SECONDS * 2 / 3)
 
 
 @shared_task(name="suggestions.tasks.sweep_stuck_submissions", **RETRY, **DURABLE)

