@@ -41,6 +41,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
+from suggestions.routing import cohandling
 from suggestions.routing.ask import split_ask
 from suggestions.routing.features import (  # noqa: F401 - re-exported: the classifier's public names
     LEXICON_CSV,
@@ -113,11 +114,10 @@ _LEXICON_WEIGHT = 1.0
 # Triage: the best two closer than this, or the ask alone pointing elsewhere with at least this confidence.
 _CLOSE_MARGIN = 0.2
 _ASK_DISAGREES = 0.5
-# Co-handlers: the setting's category (at least this confident on the setting alone, and holding at
-# least _CO_HANDLER_FLOOR of the whole text), or another category holding _CO_HANDLER_SHARE of it.
-_CO_HANDLER_SETTING = 0.5
-_CO_HANDLER_FLOOR = 0.03
-_CO_HANDLER_SHARE = 0.2
+# Co-handlers (``cohandling``): proposed only under a lead at least this confident. Chosen on the
+# co-handler dev set (data/suggestions_cohandlers_dev.csv, never on the unseen multi-remit file): below it
+# the lead is often the co-handler of the true lead, and the proposal the true lead itself.
+_CO_HANDLER_LEAD = 0.85
 # How many deciding words the triage page shows.
 _DECISIVE_WORDS = 6
 @dataclass(frozen=True)
@@ -301,7 +301,7 @@ class Classifier:
                     ask_confidence=float(ask[i, ask_best]),
                     setting_category=str(self._classes[setting_best]) if setting_best is not None else "",
                     setting_confidence=float(setting[i, setting_best]) if setting_best is not None else 0.0,
-                    co_handlers=self._co_handlers(candidates[0][0], whole[i], ask[i], setting[i] if has_setting else None),
+                    co_handlers=self._co_handlers(candidates[0][0], candidates[0][1], texts[i]),
                     words=self._decisive_words(features[i], int(order[0])),
                 )
             )
@@ -323,21 +323,13 @@ class Classifier:
         # the routing task's few texts.
         return self._pipeline.named_steps["model"].predict_proba(features)
 
-    def _co_handlers(self, lead: str, whole: np.ndarray, ask: np.ndarray, setting: np.ndarray | None) -> tuple[str, ...]:
-        """Categories that share the matter with ``lead``: where the setting belongs when the ask is
-        elsewhere (a school canteen's food: market regulation leads, education co-handles), and a
-        second remit the text itself leans to. ``other`` never co-handles."""
-        found = []
-        lead_index = self._class_index[lead]
-        if setting is not None:
-            best = int(np.argmax(setting))
-            if best != lead_index and setting[best] >= _CO_HANDLER_SETTING and whole[best] >= _CO_HANDLER_FLOOR:
-                found.append(best)
-        for index in np.argsort(-whole, kind="stable")[:3]:
-            if index != lead_index and index not in found and whole[index] >= _CO_HANDLER_SHARE:
-                found.append(int(index))
-        codes = [str(self._classes[i]) for i in found]
-        return tuple(code for code in codes if code != "other")[:2]
+    def _co_handlers(self, lead: str, confidence: float, text: str) -> tuple[str, ...]:
+        """Departments that share the matter with ``lead`` by remit (a school canteen's food: market
+        regulation leads, education co-handles), when the lead is confident and the text names the
+        co-handler's part outside the speaker's introduction (``cohandling``). ``other`` never co-handles."""
+        if confidence < _CO_HANDLER_LEAD:
+            return ()
+        return tuple(code for code in cohandling.propose(lead, normalize(text)) if code in self._class_index and code != lead)
 
     def _decisive_words(self, row: sparse.csr_matrix, column: int) -> tuple[str, ...]:
         """The features that pushed the text towards category ``column`` most (what the office sees)."""

@@ -83,25 +83,40 @@ class CoHandlerReport:
 
 
 def load_co_handler_cases(path: Path) -> list[tuple[str, str, tuple[str, ...]]]:
-    """``(text, lead, co-handlers)`` rows of a labelled multi-remit file (``id,lead,co_handlers,text``)."""
+    """``(text, lead, co-handlers)`` rows of a labelled csv: the lead in a ``lead`` column (the unseen
+    multi-remit file, ``id,lead,co_handlers,text``) or in ``category`` (the training files and the
+    co-handler dev set, ``id,category,co_handlers,text``); co-handlers ``;``-separated, may be empty."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         return [
-            (row["text"], row["lead"], tuple(code for code in row["co_handlers"].split(";") if code))
+            (row["text"], row.get("lead") or row["category"], tuple(code for code in (row.get("co_handlers") or "").split(";") if code))
             for row in csv.DictReader(handle)
         ]
+
+
+def score_co_handlers(
+    leads: Sequence[str], proposals: Sequence[Sequence[str]], cases: Sequence[tuple[str, str, tuple[str, ...]]]
+) -> CoHandlerReport:
+    """Count proposals against labels: a proposed co-handler is right when the case's labels name it
+    (precision = right / proposed, recall = right / labelled), whatever the predicted lead."""
+    proposed = right = labelled = with_proposal = lead_right = 0
+    for lead, proposal, (_, true_lead, co_handlers) in zip(leads, proposals, cases, strict=True):
+        lead_right += lead == true_lead
+        proposed += len(set(proposal))
+        right += len(set(proposal) & set(co_handlers))
+        labelled += len(set(co_handlers))
+        with_proposal += bool(proposal)
+    return CoHandlerReport(len(cases), lead_right / len(cases) if cases else 0.0, proposed, right, labelled, with_proposal)
 
 
 def evaluate_co_handlers(classifier: Classifier, cases: Sequence[tuple[str, str, tuple[str, ...]]]) -> CoHandlerReport:
     """How often the lead is right, and how many proposed co-handlers the labels name."""
     predictions = classifier.predict_many([text for text, _, _ in cases])
-    proposed = right = labelled = with_proposal = lead_right = 0
-    for prediction, (_, lead, co_handlers) in zip(predictions, cases, strict=True):
-        lead_right += prediction.category == lead
-        proposed += len(prediction.co_handlers)
-        right += len(set(prediction.co_handlers) & set(co_handlers))
-        labelled += len(co_handlers)
-        with_proposal += bool(prediction.co_handlers)
-    return CoHandlerReport(len(cases), lead_right / len(cases), proposed, right, labelled, with_proposal)
+    return score_co_handlers([p.category for p in predictions], [p.co_handlers for p in predictions], cases)
+
+
+def measure_co_handlers(classifier: Classifier, path: Path) -> CoHandlerReport:
+    """Co-handler precision and recall of ``classifier`` on any labelled csv (see ``load_co_handler_cases``)."""
+    return evaluate_co_handlers(classifier, load_co_handler_cases(path))
 
 
 @dataclass(frozen=True)
@@ -253,8 +268,9 @@ def co_handler_section(report: CoHandlerReport, source: str) -> list[str]:
         f"## Co-handlers: `{source}`",
         "",
         f"{report.cases} labelled multi-remit cases (a lead and the departments that co-handle). The router proposes "
-        "as co-handlers the category the setting points to when the ask is elsewhere, and a second category the "
-        "whole text leans to; `other` never co-handles. A proposal counts as right when the labels name it as a "
+        "a co-handler when the lead is confident enough to route alone and the text names the co-handler's part of "
+        "a matter the two remits share (`suggestions/data/co_handling_pairs.csv`: a school canteen's food, wages on a "
+        "building site), outside the speaker's own introduction; `other` never co-handles. A proposal counts as right when the labels name it as a "
         "co-handler of that case. Proposals are shown to the office at triage (and written by "
         "`classify_suggestions`); they are not assigned by themselves.",
         "",
