@@ -8,8 +8,8 @@ A multinomial logistic regression learns from them; scikit-learn's ``CalibratedC
 (temperature scaling on held-out folds) makes its confidences comparable with a fixed threshold.
 
 The labelled examples (``data/suggestions_dev.csv``, ``data/suggestions_train.csv``, the hard,
-colloquial ``data/suggestions_hard_train.csv`` and ``data/suggestions_train_colloquial.csv``, written
-by a second hand), and later the office's triage corrections, are what
+colloquial ``data/suggestions_hard_train.csv`` and ``data/suggestions_train_colloquial*.csv``, each written
+by another hand), and later the office's triage corrections, are what
 the model learns from; the category lexicon joins them as one pseudo-example per term. At prediction
 the ask and the setting are also classified alone: ``triage_reasons`` sends a text to a person when
 the ask points elsewhere than the whole text, when the best two are close, or when the confidence is
@@ -70,12 +70,17 @@ COLLOQUIAL_TRAINING_CSV = DATA_DIR / "suggestions_train_colloquial.csv"
 # Then a second colloquial set by another writer, written from the category list and the remits only
 # (never from a probe): village and town residents' own words, settings that mislead, near-category pairs.
 COLLOQUIAL2_TRAINING_CSV = DATA_DIR / "suggestions_train_colloquial2.csv"
+# Then a third colloquial set, written blind (from the category list and the remits, never from a probe):
+# settings that outvote the ask, speech with no department words, and the near pairs (health and medical
+# insurance, urban management and environment, environment and water, employment and medical insurance).
+COLLOQUIAL3_TRAINING_CSV = DATA_DIR / "suggestions_train_colloquial3.csv"
 TRAINING_CSVS = (
     TRAINING_CSV,
     DATA_DIR / "suggestions_train.csv",
     DATA_DIR / "suggestions_hard_train.csv",
     COLLOQUIAL_TRAINING_CSV,
     COLLOQUIAL2_TRAINING_CSV,
+    COLLOQUIAL3_TRAINING_CSV,
 )
 # The office's corrections (hard cases an office would correct), replayed in batches by the learning
 # loop (docs/routing.md); also held out to choose the model's settings.

@@ -454,13 +454,15 @@ def render_markdown(report: EvaluationReport, holdouts: Sequence[HoldoutReport] 
         "(`suggestions/data/department_remits.csv`, short texts in our own words after public 三定 and 权责清单 "
         "practice). A logistic regression learns from the labelled examples (`suggestions/data/suggestions_dev.csv`, "
         "`suggestions/data/suggestions_train.csv`, `suggestions/data/suggestions_hard_train.csv` and "
-        "`suggestions/data/suggestions_train_colloquial.csv` — hard, colloquial cases with misleading settings, "
-        "written for this by two hands, the second with co-handlers named for multi-remit asks — and in production "
+        "`suggestions/data/suggestions_train_colloquial.csv`, `suggestions/data/suggestions_train_colloquial2.csv` and "
+        "`suggestions/data/suggestions_train_colloquial3.csv` — hard, colloquial cases with misleading settings and "
+        "near-category pairs, each written for this by another hand, with co-handlers named for multi-remit asks — and in production "
         "every kept triage decision) plus the "
         "category lexicon (one pseudo-example per term); scikit-learn's `CalibratedClassifierCV` (temperature scaling, "
         "three held-out folds that include the hard examples) makes its confidences comparable with the threshold. "
-        "The ask and the setting are also classified alone: the ask's category decides triage when it differs, the "
-        "setting's proposes a co-handler. Office keyword rules are applied on top at prediction time.",
+        "The ask and the setting are also classified alone: the ask's category decides triage when it differs. A "
+        "confident lead gets a co-handler where the text names that department's part of a matter the two remits share "
+        "(`suggestions/data/co_handling_pairs.csv`). Office keyword rules are applied on top at prediction time.",
         "",
         "## Summary",
         "",
