@@ -60,7 +60,8 @@ def test_cross_validated_quality_meets_the_targets():
 
     # Most labelled examples are now hard colloquial cases (settings that mislead), so the cross-validated
     # figures measure harder texts than the unseen probes' plain ones: 88.9% and 95.4% when the colloquial
-    # file was added (90.5% and 97.3% without it). The issue's targets are held on the probes (docs/routing.md).
+    # file was added (90.5% and 97.3% without it); 90.3% and 96.4% with the third colloquial file (2366
+    # examples). The bounds below are unchanged. The issue's targets are held on the probes (docs/routing.md).
     assert report.examples == len(examples) >= 1400
     assert report.top1_accuracy >= 0.88
     assert report.top3_accuracy >= report.top1_accuracy
