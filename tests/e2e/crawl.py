@@ -4,8 +4,12 @@ objects those pages list (bounded), and report what would leave a person stuck.
 Per page it checks: the document is no wider than the viewport; every same-site link answers
 neither 404 nor 5xx; axe-core (vendored, tests/e2e/vendor/axe-core) finds no serious or critical
 violation; no English words in the Chinese interface beyond ALLOWED_LATIN; no choice reading
-"---------" or 未知. A screenshot of each page
-goes to ``shots``.
+"---------" or 未知. A screenshot of each page with a finding goes to ``shots`` (of every page with
+``every_shot``: for looking the pages over, not needed to judge them).
+
+A link's status does not depend on the screen size, so a second crawl of the same user at another
+size can leave the links to the first (``check_links=False``); a link that is also visited as a page
+is not asked for separately.
 
 Used by tests/e2e/test_crawl.py; ``python -m tests.e2e.crawl URL USER [USER…]`` runs it against a
 running server (password ``demo``) while working on the pages.
@@ -127,11 +131,14 @@ def english_words(texts: list[str], data_words: set[str]) -> list[str]:
 
 class Crawler:
     def __init__(self, context, base_url: str, *, shots: Path | None = None, max_pages: int = 60,
-                 per_pattern: int = 1, data_words: set[str] | None = None, label: str = ""):
+                 per_pattern: int = 1, data_words: set[str] | None = None, label: str = "",
+                 every_shot: bool = False, check_links: bool = True):
         self.context = context
         self.base = base_url.rstrip("/")
         self.host = urlsplit(self.base).netloc
         self.shots = shots
+        self.every_shot = every_shot
+        self.check_links = check_links
         self.max_pages = max_pages
         self.per_pattern = per_pattern
         self.data_words = {w.lower() for w in (data_words or set())}
@@ -164,6 +171,7 @@ class Crawler:
         seen: set[str] = {start}
         per_pattern: dict[str, int] = {}
         checked_patterns: dict[str, int] = {}
+        links_to_check: dict[str, str] = {}  # link -> the first page it was found on
         while queue and len(self.result.visited) < self.max_pages:
             path = queue.pop(0)
             kind = pattern_of(path)
@@ -177,6 +185,7 @@ class Crawler:
                     continue
                 raise
             status = response.status if response else 0
+            self.statuses.setdefault(path, status)
             self.result.visited.append(path)
             if status >= 400:
                 self.result.findings.append(Finding(path, f"answers {status}"))
@@ -193,16 +202,20 @@ class Crawler:
                 # when it is a page, not a download or a state change.
                 if checked_patterns.get(local, 0) == 0 and sum(1 for k in checked_patterns if pattern_of(k) == link_kind) < 3:
                     checked_patterns[local] = 1
-                    code = self.status(local)
-                    if code == 404 or code >= 500:
-                        self.result.findings.append(Finding(path, f"link {local} answers {code}"))
-                        continue
+                    links_to_check.setdefault(local, path)
                 if local not in seen and not SKIP_FOLLOW.search(local.split("?")[0]) and "page=" not in local:
                     seen.add(local)
                     queue.append(local)
+        if self.check_links:
+            # After the pages: a link the crawl opened as a page has its status already.
+            for local, found_on in links_to_check.items():
+                code = self.status(local)
+                if code == 404 or code >= 500:
+                    self.result.findings.append(Finding(found_on, f"link {local} answers {code}"))
         return self.result
 
     def check_page(self, page, path: str) -> None:
+        found_before = len(self.result.findings)
         wide = page.evaluate(WIDE_JS)
         if wide["scroll"] > wide["viewport"] or wide["culprits"]:
             self.result.findings.append(
@@ -218,7 +231,7 @@ class Crawler:
         meaningless = page.evaluate(MEANINGLESS_CHOICES_JS)
         if meaningless:
             self.result.findings.append(Finding(path, f"a choice that says nothing: {', '.join(sorted(set(meaningless)))}"))
-        if self.shots is not None:
+        if self.shots is not None and (self.every_shot or len(self.result.findings) > found_before):
             self.shots.mkdir(parents=True, exist_ok=True)
             name = re.sub(r"[^\w.-]+", "_", path.strip("/")) or "home"
             page.screenshot(path=str(self.shots / f"{len(self.result.visited):02d}-{name[:80]}.png"), full_page=True)
@@ -248,7 +261,7 @@ def main(argv: list[str]) -> int:  # pragma: no cover - a tool for working on th
                                           locale="zh-CN", timezone_id="Asia/Shanghai", bypass_csp=True)
             page = context.new_page()
             sign_in(page, base, user, "demo")
-            crawler = Crawler(context, base, shots=Path("tests/e2e/screenshots/crawl-dev") / f"{user}-{width}",
+            crawler = Crawler(context, base, shots=Path("tests/e2e/screenshots/crawl-dev") / f"{user}-{width}", every_shot=True,
                               data_words={user, *user.split("-")})
             result = crawler.run(page)
             print(f"== {user} @ {width}: {len(result.visited)} pages", flush=True)

@@ -4,10 +4,15 @@ Signs in as each demo user (seed_demo's, password ``demo``), opens every page re
 menu and from the objects those pages list (a bounded number of each kind), at 390×844 and at
 1366×768, and fails on a document wider than the screen (or a list still scrolling sideways on a
 phone), a link answering 404 or 5xx, a serious or critical axe-core violation, English words in
-the Chinese interface, or a choice that says nothing ("---------", 未知). Screenshots go to tests/e2e/screenshots/crawl/<user>-<width>/ (gitignored).
+the Chinese interface, or a choice that says nothing ("---------", 未知). Links are asked for their
+status by the phone crawl (a status does not depend on the screen size). Screenshots of the pages
+with a finding go to tests/e2e/screenshots/crawl/<user>-<width>/ (gitignored); ``E2E_SCREENSHOTS=all``
+keeps one of every page, for looking them over.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from django.core.management import call_command
@@ -51,6 +56,8 @@ def test_every_page_works_for_every_demo_role(viewport, browser, live_server, de
                 shots=SCREENSHOTS / "crawl" / f"{username}-{viewport['width']}",
                 max_pages=MAX_PAGES,
                 data_words={username, *username.split("-")},
+                every_shot=os.environ.get("E2E_SCREENSHOTS") == "all",
+                check_links=viewport is VIEWPORTS[0],
             )
             result = crawler.run(page)
         finally:
