@@ -55,11 +55,23 @@ class Tree:
     fengkou_village: Region
 
 
-def _region(code, name, level, parent=None):
-    return Region.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})[0]
+_TREE_CODES = [
+    "420000", "422800", "422825", "422825100", "421000", "421083", "421083101", "422825100200", "422825101",
+    "421083101200",
+]
 
 
 def make_tree() -> Tree:
+    """The two counties every test knows. What already exists (``load_regions`` ran, or a module's
+    tree) is used as it is; the rest is inserted: one lookup and an INSERT per region, not a
+    get-or-create with its savepoint each (this runs before most of the suite's tests)."""
+    existing = {r.code: r for r in Region.objects.filter(code__in=_TREE_CODES)}
+
+    def _region(code, name, level, parent=None):
+        if code not in existing:
+            existing[code] = Region.objects.create(code=code, name=name, level=level, parent=parent)
+        return existing[code]
+
     province = _region("420000", "湖北省", RegionLevel.PROVINCE)
     enshi = _region("422800", "恩施土家族苗族自治州", RegionLevel.CITY, province)
     xuanen = _region("422825", "宣恩县", RegionLevel.COUNTY, enshi)
@@ -213,17 +225,21 @@ def _reachable(url: str | None, default_port: int) -> bool:
 
 @pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py has marked its journeys
 def pytest_collection_modifyitems(config, items):
-    """Longest first: the phone crawl, then the other browser journeys, then everything else in its
-    collected order (whole modules move, so module-scoped fixtures are still built once).
-    pytest-xdist hands out the first quarter of the list round-robin, so the long tests start at once
-    on different processes instead of one of them ending the run alone."""
+    """Longest first: the phone crawl, then the other browser journeys, then the single long checks
+    (a real worker, a retrain, cross-validation, a tick simulation: marked ``worker`` or ``slow`` and
+    not one case of many), then everything else in its collected order. pytest-xdist hands out the
+    first quarter of the list round-robin, so the long tests start early on different processes (a
+    test waiting on a worker process leaves its core to the others) instead of one of them ending the
+    run alone. The many quick cases of the route matrix and the hostile forms keep their place."""
 
     def weight(item) -> int:
         if "test_crawl.py" in item.nodeid:
             return 0
         if item.get_closest_marker("e2e"):
             return 1
-        return 2
+        if (item.get_closest_marker("worker") or item.get_closest_marker("slow")) and not hasattr(item, "callspec"):
+            return 2
+        return 3
 
     items.sort(key=weight)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from collections.abc import Iterable
 
@@ -105,6 +106,27 @@ def calendar_import_csv(*, actor, file) -> list[int]:
     return years
 
 
+@functools.cache
+def _chinese_calendar_exceptions(year: int) -> tuple[tuple[dt.date, str, str], ...]:
+    """The year's weekday holidays and weekend working days in ``chinesecalendar``, with Chinese names
+    (the package's data does not change while the process runs: read each year once)."""
+    import chinese_calendar
+
+    found = []
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        holiday, name = chinese_calendar.get_holiday_detail(day)
+        kind = None
+        if holiday and day.weekday() < 5:
+            kind = CalendarDayKind.HOLIDAY
+        elif not holiday and day.weekday() >= 5:
+            kind = CalendarDayKind.WORKDAY
+        if kind:
+            found.append((day, kind, HOLIDAY_NAMES_ZH.get(name or "", name or "")))
+        day += dt.timedelta(days=1)
+    return tuple(found)
+
+
 def calendar_load_chinese_calendar(*, years: Iterable[int] | None = None) -> list[int]:
     """Seed the exceptions from the ``chinesecalendar`` package for the years it knows (idempotent).
 
@@ -117,23 +139,13 @@ def calendar_load_chinese_calendar(*, years: Iterable[int] | None = None) -> lis
     existing = {d.date: d for d in CalendarDay.objects.filter(date__year__in=wanted)}
     create, update = [], []
     for year in wanted:
-        day = dt.date(year, 1, 1)
-        while day.year == year:
-            holiday, name = chinese_calendar.get_holiday_detail(day)
-            kind = None
-            if holiday and day.weekday() < 5:
-                kind = CalendarDayKind.HOLIDAY
-            elif not holiday and day.weekday() >= 5:
-                kind = CalendarDayKind.WORKDAY
-            if kind:
-                name = HOLIDAY_NAMES_ZH.get(name or "", name or "")
-                row = existing.get(day)
-                if row is None:
-                    create.append(CalendarDay(date=day, kind=kind, name=name, source="chinesecalendar"))
-                elif row.source == "chinesecalendar" and (row.kind, row.name) != (kind, name):
-                    row.kind, row.name = kind, name
-                    update.append(row)
-            day += dt.timedelta(days=1)
+        for day, kind, name in _chinese_calendar_exceptions(year):
+            row = existing.get(day)
+            if row is None:
+                create.append(CalendarDay(date=day, kind=kind, name=name, source="chinesecalendar"))
+            elif row.source == "chinesecalendar" and (row.kind, row.name) != (kind, name):
+                row.kind, row.name = kind, name
+                update.append(row)
     with transaction.atomic():
         CalendarDay.objects.bulk_create(create)
         CalendarDay.objects.bulk_update(update, ["kind", "name"])

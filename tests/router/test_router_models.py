@@ -26,6 +26,7 @@ def _run(*args) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow  # trains the router on every bundled example
 def test_retrain_stores_an_active_version_and_rollback_reactivates_the_older_one(county, submit, settings):
     # given an office's triage decision kept as a training example
     TrainingExample.objects.create(text="烈士陵园年久失修，建议修缮", category="veterans", source="triage")
@@ -53,6 +54,7 @@ def test_rollback_to_a_missing_version_is_refused():
         _run("retrain_router", "--rollback", "7")
 
 
+@pytest.mark.slow  # trains the router on every bundled example
 def test_a_new_version_is_picked_up_by_a_running_process_after_the_check_interval(monkeypatch):
     monkeypatch.setattr(router, "ACTIVE_CHECK_SECONDS", 3600.0)
     assert router.active_classifier() is default_classifier()
