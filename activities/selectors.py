@@ -279,7 +279,7 @@ def attach_page_relations(activities: list[Activity]) -> None:
     for kind, owner, item, k1, k2 in rows:
         found[kind].setdefault(owner, []).append((item, k1, k2))
     # Each model's own ordering: Campaign (-year, -start_date), Deputy (name_pinyin, id), IssueRaised (id).
-    for owner, rows_ in found["c"].items():
+    for rows_ in found["c"].values():
         rows_.sort(key=lambda r: (-int(r[1]), _descending(r[2]), r[0]))
     for kind in "dh":
         for rows_ in found[kind].values():
