@@ -68,8 +68,8 @@ def with_deadline(qs: QuerySet, *, today: dt.date | None = None) -> QuerySet:
     dates are one join by key, not four correlated subqueries per row. The join names the running
     states the stored lead is always in, so PostgreSQL reads the dates from the running leads' own
     index (``assignment_running_lead_idx``, one assignment in ten) instead of hashing every
-    assignment: a county's overdue count 121–294 ms → 6 ms, the province's sort by due date
-    172–250 ms → 44 ms on the province database."""
+    assignment: a county's overdue count 121–294 ms → 3–6 ms, the province's sort by due date
+    172–250 ms → 44–59 ms on the province database (docs/benchmarks.md, session 7)."""
     today = today or timezone.localdate()
     return qs.annotate(
         running_lead=FilteredRelation("lead_assignment", condition=Q(lead_assignment__state__in=RUNNING_ASSIGNMENT_STATES)),
