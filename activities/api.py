@@ -176,9 +176,11 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     ordering_fields = ["date", "id"]
 
     def get_queryset(self):
+        qs = selectors.activities_visible_to(self.request.user).select_related("region", "created_by").order_by("-date", "-id")
+        if self.action == "list" and self.paginator is not None:
+            return qs  # the page's relations are read for its rows only, in one query (paginate_queryset)
         return (
-            selectors.activities_visible_to(self.request.user)
-            .select_related("region", "created_by")
+            qs
             # The list shows campaigns and deputies as ids: fetch only the ids (a page of 50 visits
             # has about 150 attendances; whole deputy rows cost more than the rest of the page).
             # As lists (config.api.prefetch_list): no related manager per row and relation.
@@ -188,8 +190,14 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
                 prefetch_list("photos", ActivityPhoto.objects.only("id", "activity_id")),
                 prefetch_list("issues", IssueRaised.objects.prefetch_related(prefetch_list("deputies", Deputy.objects.only("id")))),
             )
-            .order_by("-date", "-id")
         )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            # Campaigns, deputies, photos and issues of the page's rows: one query, not five prefetches.
+            selectors.attach_page_relations(page)
+        return page
 
     @extend_schema(
         responses={201: ActivitySerializer},

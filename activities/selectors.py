@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+import datetime
+
+from django.db.models import CharField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.scope import get_in_scope_or_404, has_scope, in_scope, regions_in_scope
-from activities.models import Activity, Campaign, CampaignKind, IssueRaised
+from activities.models import Activity, ActivityPhoto, Attendance, Campaign, CampaignKind, IssueRaised
+from config.api import PREFETCHED
 from deputies.models import Deputy, DeputyGroup, Membership
 from deputies.selectors import current_filter
 from liaison_stations.models import LiaisonStation, StationAssignment
@@ -229,6 +233,74 @@ def activities_visible_to(user) -> QuerySet:
     if has_scope(user) and user.is_handler and not user.is_superuser:
         return Activity.objects.none()
     return in_scope(Activity.objects.all(), user)
+
+
+class _Ref:
+    """A related row known by its id only: what a list shows of a campaign, an attending deputy or a photo."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk):
+        self.pk = pk
+
+
+def attach_page_relations(activities: list[Activity]) -> None:
+    """Give each activity of a page its campaigns, deputies, photos and issues (with the deputies who heard
+    each issue), in one query, as ``config.api.prefetch_list`` would in five.
+
+    The list shows related rows as ids (an issue with its text): the link tables are read, in their
+    own order (campaigns newest first, deputies by pinyin, photos and issues as logged), with one
+    ``UNION ALL`` of five parts instead of five prefetches, each a round trip and a queryset that
+    Django builds afresh for every page. The lists land where ``config.api.prefetched`` reads them.
+    """
+    if not activities:
+        return
+    ids = [a.pk for a in activities]
+    text = CharField()
+    none = Value(None, output_field=text)
+
+    def part(qs, kind, owner, item, k1=none, k2=none):
+        return qs.order_by().annotate(kind=Value(kind, output_field=text), owner=F(owner), item=F(item), k1=k1, k2=k2).values_list(
+            "kind", "owner", "item", "k1", "k2"
+        )
+
+    heard = IssueRaised.deputies.through
+    rows = part(
+        Activity.campaigns.through.objects.filter(activity_id__in=ids), "c", "activity_id", "campaign_id",
+        Cast("campaign__year", text), Cast("campaign__start_date", text),
+    ).union(
+        part(Attendance.objects.filter(activity_id__in=ids), "d", "activity_id", "deputy_id", F("deputy__name_pinyin")),
+        part(ActivityPhoto.objects.filter(activity_id__in=ids), "p", "activity_id", "id"),
+        part(IssueRaised.objects.filter(activity_id__in=ids), "i", "activity_id", "id", F("text")),
+        part(heard.objects.filter(issueraised__activity_id__in=ids), "h", "issueraised_id", "deputy_id", F("deputy__name_pinyin")),
+        all=True,
+    )
+    found = {kind: {} for kind in "cdpih"}
+    for kind, owner, item, k1, k2 in rows:
+        found[kind].setdefault(owner, []).append((item, k1, k2))
+    # Each model's own ordering: Campaign (-year, -start_date), Deputy (name_pinyin, id), IssueRaised (id).
+    for rows_ in found["c"].values():
+        rows_.sort(key=lambda r: (-int(r[1]), _descending(r[2]), r[0]))
+    for kind in "dh":
+        for rows_ in found[kind].values():
+            rows_.sort(key=lambda r: (r[1], r[0]))
+    for kind in "pi":
+        for rows_ in found[kind].values():
+            rows_.sort()
+    for activity in activities:
+        pk = activity.pk
+        issues = []
+        for item, issue_text, _none in found["i"].get(pk, ()):
+            issue = IssueRaised(pk=item, activity_id=pk, text=issue_text)
+            issue.__dict__[PREFETCHED.format("deputies")] = [_Ref(r[0]) for r in found["h"].get(item, ())]
+            issues.append(issue)
+        activity.__dict__[PREFETCHED.format("issues")] = issues
+        for name, kind in (("campaigns", "c"), ("deputies", "d"), ("photos", "p")):
+            activity.__dict__[PREFETCHED.format(name)] = [_Ref(r[0]) for r in found[kind].get(pk, ())]
+
+
+def _descending(iso_date: str) -> int:
+    return -datetime.date.fromisoformat(iso_date[:10]).toordinal()
 
 
 def activity_list(user, *, filterset_class, filters: dict | None = None) -> tuple[QuerySet, object]:

@@ -81,3 +81,15 @@ class ResilientRedisCache(RedisCache):
     clear = _degrading(lambda *a, **k: False)(RedisCache.clear)
     incr = _degrading(_missing_key)(RedisCache.incr)
     decr = _degrading(_missing_key)(RedisCache.decr)
+
+    @_degrading(_missing_key)
+    def incr_with_expiry(self, key, timeout: int) -> int:
+        """Add one to the counter ``key``, created at 0 to expire in ``timeout`` seconds when missing: one
+        round trip (``SET … NX EX`` and ``INCR`` pipelined), where ``add`` and Django's ``incr`` (which
+        asks ``EXISTS`` first) take two or three. The API throttles count every request with it
+        (config/throttling.py). The value is stored as ``add``/``incr`` store an integer."""
+        key = self.make_and_validate_key(key)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.set(key, 0, ex=timeout, nx=True)
+        pipe.incr(key)
+        return pipe.execute()[1]

@@ -65,7 +65,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.suggestion_list(self.request.user).order_by("-submitted_at", "-id")
+        return selectors.suggestion_list(self.request.user, places=False).order_by("-submitted_at", "-id")
 
     def get_serializer_class(self):
         if self.action == "list":

@@ -185,6 +185,11 @@ class AssignmentState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤销")
 
 
+
+# Assignments whose clock is running (states.RUNNING_ASSIGNMENT_STATES); here for the index below.
+RUNNING_STATES = [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED, AssignmentState.RETURN_REQUESTED]
+
+
 class Assignment(models.Model):
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="assignments")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments")
@@ -216,6 +221,12 @@ class Assignment(models.Model):
             # A department's inbox and the supervision sweep (due soon / overdue).
             models.Index(fields=["department", "state"], name="assignment_dept_state_idx"),
             models.Index(fields=["state", "due_at"], name="assignment_state_due_idx"),
+            # The lists' running lead (Suggestion.lead_assignment, joined on a running state): its dates
+            # and department from this small index alone (one row in ten), not from every assignment.
+            models.Index(
+                fields=["id"], include=["due_at", "remind_at", "long_overdue_at", "department"],
+                condition=models.Q(state__in=RUNNING_STATES), name="assignment_running_lead_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,10 +26,10 @@ import datetime as dt
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils.translation import gettext_lazy
 
-from suggestions.models import AssignmentState, RatingValue, Status
+from suggestions.models import RUNNING_STATES, AssignmentState, RatingValue, Status
 
 # Assignments whose clock is running: the department still owes something.
-RUNNING_ASSIGNMENT_STATES = [AssignmentState.ASSIGNED, AssignmentState.ACKNOWLEDGED, AssignmentState.RETURN_REQUESTED]
+RUNNING_ASSIGNMENT_STATES = RUNNING_STATES
 # Assignments that still stand: a returned or withdrawn one no longer makes the department responsible.
 ENDED_ASSIGNMENT_STATES = [AssignmentState.RETURNED, AssignmentState.WITHDRAWN]
 

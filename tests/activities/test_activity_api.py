@@ -157,10 +157,43 @@ def test_the_list_endpoint_query_count_does_not_grow(api_as, xuanen_staff, world
         a.campaigns.add(world.mandated)
         IssueRaised.objects.create(activity=a, text="问题").deputies.add(world.deputies[0])
     client = api_as(xuanen_staff)
-    # count, page, then campaigns, deputies, photos, issues and their deputies
-    with django_assert_num_queries(6):  # the list ends on its page: counted without a COUNT query
+    # the page, then its rows' campaigns, deputies, photos, issues and the issues' deputies in one query
+    with django_assert_num_queries(2):  # the list ends on its page: counted without a COUNT query
         response = client.get(LIST)
     assert response.json()["count"] == rows
+    assert all(row["campaigns"] == [world.mandated.pk] and len(row["issues"]) == 1 for row in response.json()["results"])
+
+
+def test_each_list_row_shows_its_own_related_rows_as_its_detail_does(api_as, xuanen_staff, world, tree):
+    # given activities with several campaigns, deputies, issues heard by some of them and photos, and one with none
+    today = timezone.localdate()
+    first = ActivityFactory(region=tree.zhushan_village, created_by=xuanen_staff, deputies=world.deputies, date=today)
+    from tests.factories.activities import CampaignFactory
+
+    last_year = CampaignFactory(
+        region=tree.xuanen, kind="self_chosen", title="去年自选", year=today.year - 1,
+        start_date=today - datetime.timedelta(days=400), end_date=today - datetime.timedelta(days=200),
+    )
+    first.campaigns.add(last_year, world.mandated)
+    IssueRaised.objects.create(activity=first, text="村道破损").deputies.add(*world.deputies[:2])
+    IssueRaised.objects.create(activity=first, text="路灯不亮")
+    ActivityPhoto.objects.create(activity=first, image=png_upload("a.png"))
+    ActivityPhoto.objects.create(activity=first, image=png_upload("b.png"))
+    second = ActivityFactory(
+        region=tree.zhushan_village, created_by=xuanen_staff, deputies=world.deputies[1:2], date=today - datetime.timedelta(days=1)
+    )
+    second.campaigns.add(world.self_chosen)
+    IssueRaised.objects.create(activity=second, text="饮水困难").deputies.add(world.deputies[1])
+    ActivityFactory(region=tree.zhushan_village, created_by=xuanen_staff, deputies=[], date=today - datetime.timedelta(days=2))
+    client = api_as(xuanen_staff)
+    # when the list is read
+    rows = client.get(LIST).json()["results"]
+    # then each row is what the activity's own endpoint shows (read with the ordinary prefetches), in the same order
+    assert [row["id"] for row in rows] == [first.pk, second.pk, rows[2]["id"]]
+    assert rows == [client.get(f"{LIST}{row['id']}/").json() for row in rows]
+    assert rows[0]["campaigns"] == [world.mandated.pk, last_year.pk]  # newest first
+    assert len(rows[0]["photos"]) == 2 and len(rows[0]["issues"][0]["deputies"]) == 2
+    assert (rows[2]["campaigns"], rows[2]["deputies"], rows[2]["issues"], rows[2]["photos"]) == ([], [], [], [])
 
 
 # --- campaigns --------------------------------------------------------------------------------------

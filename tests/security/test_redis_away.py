@@ -98,3 +98,26 @@ def test_the_api_pages_and_exports_answer_while_redis_is_away(world, api_as, cli
     assert any("cache unavailable" in r.getMessage() for r in caplog.records)
     # and /healthz tells the truth
     assert Client().get("/healthz").status_code == 503
+
+
+def test_the_api_throttle_counts_in_redis_with_an_expiring_counter_and_in_the_process_while_it_is_away(
+    world, api_as, redis_away, monkeypatch
+):
+    import redis as redis_client
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "4/minute"})
+    cache = caches["default"]
+    # the counter the throttle uses: created at its first increment, expiring with its window
+    assert [cache.incr_with_expiry("window-key", 61) for _ in range(3)] == [1, 2, 3]
+    raw = redis_client.Redis.from_url(redis_away.url)
+    [stored] = raw.keys("*window-key")
+    assert 0 < raw.ttl(stored) <= 61 and int(raw.get(stored)) == 3
+    assert cache.get("window-key") == 3  # the value as Django's own incr and get read it
+    # the API's per-user limit is counted there: the fifth request in the minute is refused
+    office = api_as(world.insiders[CONGRESS_OFFICE])
+    assert [office.get("/api/v1/auth/me/").status_code for _ in range(5)] == [200] * 4 + [429]
+    # with Redis away the limit is counted in the process: the API answers, and still stops a runaway caller
+    redis_away.stop()
+    deputy = api_as(world.insiders[DEPUTY])
+    assert [deputy.get("/api/v1/auth/me/").status_code for _ in range(5)] == [200] * 4 + [429]
