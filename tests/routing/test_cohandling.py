@@ -5,6 +5,8 @@ No database: run with ``pytest tests/routing -p no:django`` as well as in the fu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from suggestions.routing import cohandling
@@ -91,3 +93,63 @@ def test_co_handlers_are_proposed_only_under_a_confident_lead():
 
     assert classifier._co_handlers("market_regulation", 0.99, CANTEEN) == ("education",)
     assert classifier._co_handlers("market_regulation", 0.5, CANTEEN) == ()
+
+
+DEV_SETS = [
+    Path(cohandling.PAIRS_CSV).parent / "suggestions_cohandlers_dev.csv",
+    Path(cohandling.PAIRS_CSV).parent / "suggestions_cohandlers_dev2.csv",
+]
+
+
+@pytest.mark.parametrize(
+    ("lead", "text", "expected"),
+    [
+        # a care home's kitchen: market regulation's food safety, civil affairs' care home
+        ("market_regulation", "镇上养老院伙房的菜是馊的，老人吃了拉肚子，请来查一查。", ("civil_affairs",)),
+        # reimbursement at a village clinic: the clinic is health's
+        ("medical_insurance", "村卫生室刷不了医保卡，拿药只能自己垫钱跑镇上报。", ("health",)),
+        # a farm's power: the shrimp ponds are agriculture's
+        ("utilities", "虾田的增氧机一停电虾就死一片，请把变压器换个大的。", ("agriculture",)),
+        # a landslide over houses: people at risk bring in emergency management
+        ("natural_resources", "屋后山体滑坡，底下住着三户人家，请派人来看看。", ("emergency_safety",)),
+        # a government owing the firm (three markers) and a building site (two): both, most markers first
+        ("employment_social_security", "政府欠了厂里工程款，工地上的工钱也拖着，包工头找不到人。", ("business_environment", "housing")),
+    ],
+)
+def test_widened_pairs_bring_in_the_remit_that_shares_the_matter(lead, text, expected):
+    assert cohandling.propose(lead, text) == expected
+
+
+def test_a_new_pairs_place_named_only_as_the_speakers_workplace_brings_no_one_in():
+    assert cohandling.propose("medical_insurance", "我在卫生院上班，老伴在武汉住院，异地就医备案么样办？") == ()
+    assert cohandling.propose("emergency_safety", "我在学校当门卫，街上那家废品站堆满了油桶，请消防来查查。") == ()
+
+
+def test_the_lead_gate_sits_at_eighty_percent():
+    classifier: Classifier = default_classifier()
+
+    assert classifier._co_handlers("market_regulation", 0.80, CANTEEN) == ("education",)
+    assert classifier._co_handlers("market_regulation", 0.79, CANTEEN) == ()
+
+
+def test_second_dev_set_is_labelled_with_known_codes_and_shares_no_text_with_the_first():
+    cases = load_co_handler_cases(DEV_SETS[1])
+    codes = set(category_codes()) - {"other"}
+    first = {text for text, _, _ in load_co_handler_cases(DEV_SETS[0])}
+
+    assert len(cases) >= 120
+    assert all(lead in codes and set(co) <= codes and lead not in co for _, lead, co in cases)
+    shared = [co for _, _, co in cases if co]
+    assert 0.5 <= len(shared) / len(cases) <= 0.7
+    assert len({(lead, c) for _, lead, co in cases for c in co}) >= 40
+    assert not first & {text for text, _, _ in cases}
+
+
+def test_co_handlers_on_both_dev_sets_stay_precise_and_find_half():
+    classifier: Classifier = default_classifier()
+
+    reports = [measure_co_handlers(classifier, path) for path in DEV_SETS]
+    proposed, right, labelled = (sum(getattr(r, name) for r in reports) for name in ("proposed", "right", "labelled"))
+
+    assert right / proposed >= 0.85
+    assert right / labelled >= 0.45
