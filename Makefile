@@ -37,8 +37,10 @@ run: venv
 # production database: the ORM, constraints, row locks and a real worker), then the tests marked
 # `embedded` (in-process tasks, `make run`'s set-up, SQLite code paths) run on SQLite. Where they do
 # not answer, the whole suite runs on SQLite. `make test-fast` leaves out the tests marked `slow`.
+# `--dist worksteal`: a process that runs out of tests takes some of the other's queue, so the run
+# does not end with one process working through a long queue while the other waits.
 TEST_WORKERS ?= auto
-PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS)
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 ON_SERVICES := DATABASE_URL="$(PG_URL)" CELERY_BROKER_URL="$(REDIS_URL)" CACHE_URL="$(REDIS_URL)"
 ON_SQLITE := env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL -u CELERY_QUEUE
 

@@ -225,12 +225,15 @@ def _reachable(url: str | None, default_port: int) -> bool:
 
 @pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py has marked its journeys
 def pytest_collection_modifyitems(config, items):
-    """Longest first: the phone crawl, then the other browser journeys, then the single long checks
-    (a real worker, a retrain, cross-validation, a tick simulation: marked ``worker`` or ``slow`` and
-    not one case of many), then everything else in its collected order. pytest-xdist hands out the
-    first quarter of the list round-robin, so the long tests start early on different processes (a
-    test waiting on a worker process leaves its core to the others) instead of one of them ending the
-    run alone. The many quick cases of the route matrix and the hostile forms keep their place."""
+    """Long tests first in each process's share: the phone crawl, the other browser journeys, then the
+    single long checks (a real worker, a retrain, cross-validation, a tick simulation: marked ``worker``
+    or ``slow`` and not one case of many); everything else keeps its collected order.
+
+    ``make test`` runs pytest-xdist with ``--dist worksteal``, which hands each of N processes one
+    contiguous Nth of this list and lets a process that runs dry take half of another's remaining
+    queue. So the long tests are dealt out round-robin to the head of each share: they start at once
+    on different processes (a test waiting on a worker process leaves its core to the others), and
+    the run ends on short tests that can be shared, not on one long one."""
 
     def weight(item) -> int:
         if "test_crawl.py" in item.nodeid:
@@ -241,7 +244,21 @@ def pytest_collection_modifyitems(config, items):
             return 2
         return 3
 
-    items.sort(key=weight)
+    ordered = sorted(items, key=weight)
+    long = [item for item in ordered if weight(item) < 3]
+    rest = [item for item in ordered if weight(item) == 3]
+    processes = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    shares: list[list] = [long[i::processes] for i in range(processes)]
+    # worksteal's first split: each process in turn gets len(remaining) // processes-still-to-serve.
+    remaining = len(items)
+    for index, share in enumerate(shares):
+        size = remaining // (processes - index)
+        remaining -= size
+        take = max(0, size - len(share))
+        share.extend(rest[:take])
+        del rest[:take]
+    shares[-1].extend(rest)
+    items[:] = [item for share in shares for item in share]
 
 
 def pytest_runtest_setup(item):
