@@ -314,6 +314,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # minute in production; the fault tests shorten it so that they wait on the mechanism, not the clock.
 # A tick no worker took expires before the next is sent instead of piling up behind it.
 SWEEP_EVERY_SECONDS = env_float("SWEEP_EVERY_SECONDS", 60.0)
+if SWEEP_EVERY_SECONDS < 1:
+    raise ImproperlyConfigured(f"SWEEP_EVERY_SECONDS={SWEEP_EVERY_SECONDS} must be at least 1 (a minute is the default).")
 SWEEP_TICK = {"schedule": SWEEP_EVERY_SECONDS, "options": {"expires": max(1.0, SWEEP_EVERY_SECONDS - 5)}}
 # Kept in code so a deployment's schedule is reviewed like any other change.
 CELERY_BEAT_SCHEDULE = {

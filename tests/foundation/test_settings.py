@@ -40,6 +40,8 @@ def _start(extra_env: dict, *args: str) -> subprocess.CompletedProcess:
         ("DATABASE_URL", "postgres://localhost:5432/"),
         ("CELERY_BROKER_URL", "localhost:6379"),
         ("AXES_FAILURE_LIMIT", "five"),
+        ("SWEEP_EVERY_SECONDS", "0"),
+        ("SWEEP_EVERY_SECONDS", "soon"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):
