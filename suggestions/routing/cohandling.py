@@ -16,7 +16,8 @@ text leans to); on the co-handler dev set they proposed wrongly two times in thr
 the speaker's job looks the same to them as a shared matter. Measured again as a second signal beside the
 pairs (first dev set, correct-lead or not): the setting's category when it is a known co-handler of the
 lead is right 6 times in 12 at confidence 0.5 and 3 in 4 at 0.9; the ask's, 3 in 6 and 1 in 1. Too
-few right ones that the marker words miss, so it is not used. Plain string work, editable by the office.
+few right ones that the marker words miss, so it is not used. Plain string work: a pair or a marker word is
+a line of the csv, reviewed like any other change (offices do not edit it from the product).
 
 Measured with ``measures.measure_co_handlers`` on ``data/suggestions_cohandlers_dev.csv`` (108 rows,
 55 labelled co-handlers, written with the first pairs) and ``data/suggestions_cohandlers_dev2.csv``
