@@ -7,9 +7,10 @@ violation; no English words in the Chinese interface beyond ALLOWED_LATIN; no ch
 "---------" or 未知. A screenshot of each page with a finding goes to ``shots`` (of every page with
 ``every_shot``: for looking the pages over, not needed to judge them).
 
-A link's status does not depend on the screen size, so a second crawl of the same user at another
-size can leave the links to the first (``check_links=False``); a link that is also visited as a page
-is not asked for separately.
+Each page is opened once and checked at every screen size in ``viewports`` (the page is resized in
+place: the layout follows the width as it would on a turned tablet, and nothing is loaded or signed
+in twice). A link's status does not depend on the screen size: it is asked for once, and not at all
+when the crawl opened it as a page.
 
 Used by tests/e2e/test_crawl.py; ``python -m tests.e2e.crawl URL USER [USER…]`` runs it against a
 running server (password ``demo``) while working on the pages.
@@ -132,13 +133,14 @@ def english_words(texts: list[str], data_words: set[str]) -> list[str]:
 class Crawler:
     def __init__(self, context, base_url: str, *, shots: Path | None = None, max_pages: int = 60,
                  per_pattern: int = 1, data_words: set[str] | None = None, label: str = "",
-                 every_shot: bool = False, check_links: bool = True):
+                 every_shot: bool = False, viewports: list[dict] | None = None):
         self.context = context
         self.base = base_url.rstrip("/")
         self.host = urlsplit(self.base).netloc
         self.shots = shots
         self.every_shot = every_shot
-        self.check_links = check_links
+        # The sizes each page is checked at; the first is the one it is opened at. None: as it opens.
+        self.viewports = viewports or [None]
         self.max_pages = max_pages
         self.per_pattern = per_pattern
         self.data_words = {w.lower() for w in (data_words or set())}
@@ -206,35 +208,44 @@ class Crawler:
                 if local not in seen and not SKIP_FOLLOW.search(local.split("?")[0]) and "page=" not in local:
                     seen.add(local)
                     queue.append(local)
-        if self.check_links:
-            # After the pages: a link the crawl opened as a page has its status already.
-            for local, found_on in links_to_check.items():
-                code = self.status(local)
-                if code == 404 or code >= 500:
-                    self.result.findings.append(Finding(found_on, f"link {local} answers {code}"))
+        # After the pages: a link the crawl opened as a page has its status already.
+        for local, found_on in links_to_check.items():
+            code = self.status(local)
+            if code == 404 or code >= 500:
+                self.result.findings.append(Finding(found_on, f"link {local} answers {code}"))
         return self.result
 
     def check_page(self, page, path: str) -> None:
+        for viewport in self.viewports:
+            if viewport is not None and page.viewport_size != viewport:
+                page.set_viewport_size(viewport)
+            self._check_at(page, path, viewport)
+        if len(self.viewports) > 1:
+            page.set_viewport_size(self.viewports[0])  # the next page opens at the first size again
+
+    def _check_at(self, page, path: str, viewport: dict | None) -> None:
         found_before = len(self.result.findings)
+        at = f"@{viewport['width']} " if viewport is not None and len(self.viewports) > 1 else ""
         wide = page.evaluate(WIDE_JS)
         if wide["scroll"] > wide["viewport"] or wide["culprits"]:
             self.result.findings.append(
-                Finding(path, f"document {wide['scroll']} px wide on a {wide['viewport']} px screen: {', '.join(wide['culprits'])}")
+                Finding(path, f"{at}document {wide['scroll']} px wide on a {wide['viewport']} px screen: {', '.join(wide['culprits'])}")
             )
         if not page.evaluate("typeof axe !== 'undefined'"):
             page.evaluate(self.axe_source)
         for violation in page.evaluate(AXE_JS):
-            self.result.findings.append(Finding(path, f"axe {violation}"))
+            self.result.findings.append(Finding(path, f"{at}axe {violation}"))
         words = english_words(page.evaluate(TEXT_JS), self.data_words)
         if words:
-            self.result.findings.append(Finding(path, f"English in the Chinese interface: {', '.join(words[:12])}"))
+            self.result.findings.append(Finding(path, f"{at}English in the Chinese interface: {', '.join(words[:12])}"))
         meaningless = page.evaluate(MEANINGLESS_CHOICES_JS)
         if meaningless:
-            self.result.findings.append(Finding(path, f"a choice that says nothing: {', '.join(sorted(set(meaningless)))}"))
+            self.result.findings.append(Finding(path, f"{at}a choice that says nothing: {', '.join(sorted(set(meaningless)))}"))
         if self.shots is not None and (self.every_shot or len(self.result.findings) > found_before):
+            width = f"-{viewport['width']}" if viewport is not None else ""
             self.shots.mkdir(parents=True, exist_ok=True)
             name = re.sub(r"[^\w.-]+", "_", path.strip("/")) or "home"
-            page.screenshot(path=str(self.shots / f"{len(self.result.visited):02d}-{name[:80]}.png"), full_page=True)
+            page.screenshot(path=str(self.shots / f"{len(self.result.visited):02d}-{name[:80]}{width}.png"), full_page=True)
 
 
 def sign_in(page, base: str, username: str, password: str) -> None:

@@ -2,8 +2,8 @@
 
 The phone crawl (test_crawl.py) is only as good as the crawler: a dead link must still be found and
 named with the page it was found on, after the crawler stopped asking twice for what it had opened
-as a page and left the links to the phone-sized crawl. These stand-ins answer Playwright's calls
-from a small made-up site.
+as a page; and a page opened once must still be checked at every screen size. These stand-ins
+answer Playwright's calls from a small made-up site.
 """
 
 from __future__ import annotations
@@ -29,6 +29,11 @@ class Page:
     def __init__(self):
         self.opened: list[str] = []
         self.current = "/"
+        self.viewport_size = {"width": 390, "height": 844}
+        self.checked_at: list[tuple[str, int]] = []  # (page, width) for each layout check
+
+    def set_viewport_size(self, size):
+        self.viewport_size = size
 
     def goto(self, url):
         self.current = url.removeprefix(BASE)
@@ -42,7 +47,13 @@ class Page:
         return [BASE + link for link in SITE.get(self.current, (404, []))[1]]
 
     def evaluate(self, script):
-        answers = {WIDE_JS: {"scroll": 390, "viewport": 390, "culprits": []}, AXE_JS: [], TEXT_JS: [], MEANINGLESS_CHOICES_JS: []}
+        width = self.viewport_size["width"]
+        if script == WIDE_JS:
+            self.checked_at.append((self.current, width))
+            # The made-up activities list is too wide for a desktop screen only.
+            scroll = 1500 if self.current == "/activities/" and width > 1000 else width
+            return {"scroll": scroll, "viewport": width, "culprits": []}
+        answers = {AXE_JS: [], TEXT_JS: [], MEANINGLESS_CHOICES_JS: []}
         return answers.get(script, True)  # "typeof axe !== 'undefined'": already loaded
 
 
@@ -85,7 +96,21 @@ def test_a_link_opened_as_a_page_is_not_asked_for_again_and_a_download_is_asked_
     assert "/activities/export.xlsx" not in page.opened + context.asked
 
 
-def test_the_second_screen_size_leaves_links_to_the_first_but_still_reports_pages_that_fail():
-    result, context, _page = _crawl(check_links=False)
-    assert context.asked == []
-    assert {(f.url, f.problem) for f in result.findings} == {("/broken/", "answers 500"), ("/gone/", "answers 404")}
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1366, "height": 768}
+
+
+def test_each_page_is_opened_once_and_checked_at_every_screen_size():
+    result, _context, page = _crawl(viewports=[PHONE, DESKTOP])
+    pages = [path for path in page.opened if path not in ("/broken/", "/gone/")]
+    assert len(page.opened) == len(set(page.opened))
+    assert page.checked_at == [(path, width) for path in pages for width in (390, 1366)]
+    # a desktop-only overflow is found, and says at which size
+    assert ("/activities/", "@1366 document 1500 px wide on a 1366 px screen: ") in {(f.url, f.problem) for f in result.findings}
+    # and the next page opens at the phone size again
+    assert page.viewport_size == PHONE
+
+
+def test_without_sizes_a_page_is_checked_as_it_opens():
+    result, _context, page = _crawl()
+    assert [width for _path, width in page.checked_at] == [390] * len(page.checked_at)
+    assert not any("px wide" in f.problem for f in result.findings)
