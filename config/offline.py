@@ -15,6 +15,7 @@ import json
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -41,6 +42,31 @@ OUTBOX_SCRIPTS = ["vendor/idb-8.0.4/idb.umd.js", "js/outbox-core.js"]
 # form (/voice/s/<station key>/) by prefix.
 PAGES = ["/", "/activities/new/", "/suggestions/new/"]
 PAGE_PREFIXES = ["/voice/s/"]
+
+
+def offline_pages(request) -> dict:
+    """Context for base.html: the offline form pages this user may open, fetched ahead by the page's
+    script so they open in a village without signal, and a key that changes with the sign-in.
+
+    Only pages the user may open are fetched (a provincial officer's phone does not ask for a form
+    that answers 404), and only once a sign-in and an hour (``static/js/outbox.js``): on village data
+    a page view must not cost two more whole pages.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from activities.selectors import can_log_activities
+    from suggestions.permissions import may_enter_suggestions
+
+    pages = []
+    if can_log_activities(user):
+        pages.append(reverse("activities:visit"))
+    if may_enter_suggestions(user):
+        pages.append(reverse("suggestions:create"))
+    session_key = getattr(getattr(request, "session", None), "session_key", None) or ""
+    # Not the session key itself (the page's script can read this): a digest that changes with it.
+    warm_key = hashlib.sha256(f"offline-warm:{session_key}".encode()).hexdigest()[:16]
+    return {"offline_warm_pages": " ".join(pages), "offline_warm_key": warm_key}
 
 
 def _revision(path: str) -> str:

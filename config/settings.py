@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.navigation",
                 "suggestions.context_processors.inbox",
+                "config.offline.offline_pages",
             ],
             # {{ region|place:user }} in every template: a village with its township (regions/templatetags).
             "builtins": ["regions.templatetags.places"],

@@ -417,14 +417,27 @@
   }
 
   // --- service worker, the pages and the deputy list kept for offline use ------------------------
+  // The forms this user may open are fetched ahead once a sign-in and an hour, not on every page:
+  // on village data a page view must not cost two more whole pages. A new sign-in (a new key) fetches
+  // them again, so the kept forms carry the new session's CSRF token.
+  var WARM_EVERY_MS = 60 * 60 * 1000;
   function warm() {
     var pages = (script.getAttribute("data-warm") || "").split(" ").filter(Boolean);
     if (!navigator.onLine || !window.caches || !pages.length) { return; }
+    var key = script.getAttribute("data-warm-key") || "";
+    var last = null;
+    try { last = JSON.parse(localStorage.getItem("outbox-warm") || "null"); } catch (e) { last = null; }
+    if (last && last.key === key && last.pages === pages.join(" ") && Date.now() - last.at < WARM_EVERY_MS) { return; }
     caches.open(script.getAttribute("data-page-cache")).then(function (cache) {
-      pages.forEach(function (url) {
-        fetch(url, { credentials: "same-origin" }).then(function (r) { if (r.ok && !r.redirected) { cache.put(url, r); } }, function () {});
-      });
-    });
+      return Promise.all(pages.map(function (url) {
+        return fetch(url, { credentials: "same-origin" }).then(function (r) {
+          if (!r.ok || r.redirected) { throw new Error(url + " " + r.status); }
+          return cache.put(url, r);
+        });
+      }));
+    }).then(function () {
+      try { localStorage.setItem("outbox-warm", JSON.stringify({ key: key, pages: pages.join(" "), at: Date.now() })); } catch (e) { /* private mode */ }
+    }, function () { /* tried again on the next page */ });
   }
   function keepRoster() {
     var url = script.getAttribute("data-roster");

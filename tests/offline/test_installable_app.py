@@ -81,3 +81,48 @@ def test_a_deputy_keeps_no_deputy_list(client_as, tree):
 
     deputy = UserFactory(role=Role.DEPUTY, region=tree.zhushan)
     assert "data-roster" not in client_as(deputy).get("/").content.decode()
+
+
+def _warm(html: str) -> tuple[list[str], str]:
+    pages = re.search(r'data-warm="([^"]*)"', html).group(1).split()
+    key = re.search(r'data-warm-key="([0-9a-f]*)"', html).group(1)
+    return pages, key
+
+
+@pytest.mark.parametrize(
+    "persona, expected",
+    [
+        ("xuanen_staff", ["/activities/new/", "/suggestions/new/"]),
+        ("xuanen_office", ["/activities/new/", "/suggestions/new/"]),
+        ("provincial", ["/activities/new/"]),
+        ("deputy", ["/suggestions/new/"]),
+        ("handler", []),
+    ],
+)
+def test_only_the_forms_a_user_may_open_are_fetched_ahead_for_offline_use(request, client_as, persona, expected, tree):
+    from accounts.models import Role
+    from tests.factories.suggestions import DepartmentFactory, deputy_user, handler_user
+
+    if persona == "deputy":
+        user, _deputy = deputy_user(tree.zhushan)
+    elif persona == "handler":
+        user = handler_user(DepartmentFactory(region=tree.xuanen, type="transport"))
+    else:
+        user = request.getfixturevalue(persona)
+    assert Role(user.role)  # a real role, not a made-up one
+    client = client_as(user)
+    pages, key = _warm(client.get("/").content.decode())
+    assert pages == expected
+    # each page fetched ahead opens for this user (the page's script keeps only a 200)
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    assert len(key) == 16 and key not in client.session.session_key
+
+
+def test_the_warm_key_changes_with_each_sign_in(client, xuanen_staff):
+    keys = []
+    for _ in range(2):
+        client.force_login(xuanen_staff)
+        keys.append(_warm(client.get("/").content.decode())[1])
+        client.logout()
+    assert keys[0] != keys[1]
