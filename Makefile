@@ -36,7 +36,8 @@ run: venv
 # Redis key prefix and celery queue). Where PostgreSQL and Redis answer, every test runs there (the
 # production database: the ORM, constraints, row locks and a real worker), then the tests marked
 # `embedded` (in-process tasks, `make run`'s set-up, SQLite code paths) run on SQLite. Where they do
-# not answer, the whole suite runs on SQLite. `make test-fast` leaves out the tests marked `slow`.
+# not answer, the whole suite runs on SQLite. `make test-fast` leaves out the tests marked `slow` and
+# those that start a real celery worker process (`worker`): the edit-test loop; CI runs them all.
 # `--dist worksteal`: a process that runs out of tests takes some of the other's queue, so the run
 # does not end with one process working through a long queue while the other waits.
 TEST_WORKERS ?= auto
@@ -68,7 +69,7 @@ test: venv
 	$(call suite,)
 
 test-fast: venv
-	$(call suite,not slow)
+	$(call suite,not slow and not worker)
 
 # One database only, everything: for chasing a difference between the two.
 test-sqlite: venv
