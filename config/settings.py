@@ -475,6 +475,9 @@ SIMILAR_CANDIDATES = env_int("SIMILAR_CANDIDATES", 50, minimum=5)
 ROUTER_CONFIDENCE_THRESHOLD = env_float("ROUTER_CONFIDENCE_THRESHOLD", 0.85)
 if not 0.0 <= ROUTER_CONFIDENCE_THRESHOLD <= 1.0:
     raise ImproperlyConfigured("ROUTER_CONFIDENCE_THRESHOLD must be between 0 and 1.")
+# The model trained on the bundled examples is kept here by the first process that trains it; the web and
+# worker processes that start after it load it instead of training again ('' keeps nothing).
+ROUTER_MODEL_DIR = env_str("ROUTER_MODEL_DIR", str(VAR_DIR / "router"))
 # A routing task routes its own suggestion and up to this many - 1 others still waiting, in one
 # transaction (classified together, written in a few statements): a burst of submissions is routed in
 # batches rather than one transaction each. 1 routes one suggestion per task. See docs/benchmarks.md.

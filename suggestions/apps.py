@@ -1,4 +1,7 @@
+from pathlib import Path
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class SuggestionsConfig(AppConfig):
@@ -7,6 +10,10 @@ class SuggestionsConfig(AppConfig):
     def ready(self) -> None:
         # Register the tasks with Celery now: the services send them by name (suggestions.dispatch).
         from suggestions import tasks  # noqa: F401
+        from suggestions.routing import classifier
+
+        # The model trained on the bundled examples is kept here for the next process (config/warmup.py).
+        classifier.KEEP_DIR = Path(settings.ROUTER_MODEL_DIR) if settings.ROUTER_MODEL_DIR else None
 
     def warm_up(self) -> None:
         """Load what the first submission would otherwise load inside its request or routing task

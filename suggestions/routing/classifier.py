@@ -97,6 +97,10 @@ PROBE_CSVS = (PROBE_CSV, DATA_DIR / "suggestions_probe2.csv", HARD_PROBE_CSV)
 # 86% at 98.2%. The margin above 0.81 is kept for texts unlike the labelled ones. See docs/routing.md.
 DEFAULT_CONFIDENCE_THRESHOLD = 0.85
 
+# Where the model trained on the bundled examples is kept for the next process (None: not kept); the
+# suggestions app sets it from settings.ROUTER_MODEL_DIR.
+KEEP_DIR: Path | None = None
+
 # Bumped whenever the pickled layout changes, so that stale stored versions fail loudly on load.
 FORMAT_VERSION = 3
 
@@ -441,11 +445,15 @@ _default_lock = threading.Lock()
 def default_classifier() -> Classifier:
     """The classifier trained on the bundled examples, built once per process (thread-safe).
 
-    Used when no stored model version exists yet.
+    Used when no stored model version exists yet. The first process to train it keeps it in
+    ``KEEP_DIR`` (``settings.ROUTER_MODEL_DIR``), and the web and worker processes that start after it
+    load it instead of training again (``suggestions.routing.keep``).
     """
     global _default_classifier
     if _default_classifier is None:
         with _default_lock:
             if _default_classifier is None:
-                _default_classifier = Classifier.train(load_examples())
+                from suggestions.routing import keep
+
+                _default_classifier = keep.train_or_load(load_examples(), KEEP_DIR)
     return _default_classifier

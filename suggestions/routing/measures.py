@@ -6,9 +6,6 @@ Used by ``make eval-routing`` (``python -m suggestions.routing eval``) next to `
 from __future__ import annotations
 
 import csv
-import hashlib
-import inspect
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from suggestions.routing import ask, classifier, features
+from suggestions.routing import classifier, features, keep
 from suggestions.routing.classifier import DEFAULT_CONFIDENCE_THRESHOLD, Classifier, triage_reasons
 from suggestions.routing.learning import OFFICE_CAP, Correction, training_set
 
@@ -34,34 +31,9 @@ REPLAY_OFFICES = 10
 TRAIN_CACHE: Path | None = None
 
 
-def _training_fingerprint(examples: Sequence[tuple[str, str]], weights: Sequence[float] | None) -> str:
-    digest = hashlib.sha256()
-    shaping = [
-        inspect.getsource(ask), inspect.getsource(features),
-        inspect.getsource(classifier._build_pipeline), inspect.getsource(classifier._fit_pipeline),
-        repr([getattr(classifier, name) for name in sorted(vars(classifier)) if name.isupper() and name.startswith("_")]),
-        features.LEXICON_CSV.read_text(encoding="utf-8"), features.REMITS_CSV.read_text(encoding="utf-8"),
-        json.dumps([list(examples), None if weights is None else [round(w, 6) for w in weights]], ensure_ascii=False),
-    ]
-    for part in shaping:
-        digest.update(part.encode("utf-8"))
-    return digest.hexdigest()[:24]
-
-
 def train(examples: Sequence[tuple[str, str]], weights: Sequence[float] | None = None) -> Classifier:
     """``Classifier.train``, reusing a model kept in ``TRAIN_CACHE`` by an earlier run when one fits."""
-    if TRAIN_CACHE is None:
-        return Classifier.train(examples, weights=weights)
-    path = TRAIN_CACHE / f"{_training_fingerprint(examples, weights)}.joblib"
-    if path.exists():
-        try:
-            return Classifier.loads(path.read_bytes())
-        except ValueError:
-            pass
-    trained = Classifier.train(examples, weights=weights)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(trained.dumps())
-    return trained
+    return keep.train_or_load(examples, TRAIN_CACHE, weights)
 
 
 @dataclass(frozen=True)
@@ -131,6 +103,59 @@ def score_probe(classifier: Classifier, probe: Sequence[tuple[str, str]], thresh
     correct = np.array([p.category == category for p, (_, category) in zip(predictions, probe, strict=True)])
     auto = np.array([not triage_reasons(p, threshold) for p in predictions], dtype=bool)
     return ProbeScore(float(correct.mean()), float(correct[auto].mean()) if auto.any() else None, float(1 - auto.mean()))
+
+
+# The colloquial training files that stand in for "a writer the model has never read": each is held out
+# in turn by ``leave_one_writer_out`` (the latest writer first), a proxy for an unseen probe that may be
+# tuned on, since the probes themselves may not.
+WRITER_FILES = (
+    classifier.COLLOQUIAL3_TRAINING_CSV,
+    classifier.COLLOQUIAL2_TRAINING_CSV,
+    classifier.DATA_DIR / "suggestions_hard_train.csv",
+)
+
+
+def _squeezed(text: str) -> str:
+    return "".join(features.normalize(text).split())
+
+
+@dataclass(frozen=True)
+class WriterScore:
+    held_out: str  # the training file's name
+    examples: int
+    score: ProbeScore
+
+
+def leave_one_writer_out(
+    held_out: Sequence[Path] = WRITER_FILES,
+    threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
+    *,
+    training: Sequence[Path] = classifier.TRAINING_CSVS,
+) -> list[WriterScore]:
+    """Train without one writer's file, score that file (top-1, auto-routed precision, triage share); each
+    file of ``held_out`` in turn. Training texts equal to a held-out one (after squeezing) are left out too."""
+    results = []
+    for path in held_out:
+        test = classifier.load_examples(path)
+        unseen = {_squeezed(text) for text, _ in test}
+        rest = [
+            example for other in training if Path(other) != Path(path)
+            for example in classifier.load_examples(other) if _squeezed(example[0]) not in unseen
+        ]
+        results.append(WriterScore(Path(path).name, len(test), score_probe(train(rest), test, threshold)))
+    return results
+
+
+def pooled_writer_score(scores: Sequence[WriterScore]) -> ProbeScore:
+    """The writers' scores pooled, each file weighing by its size (auto precision by its auto-routed texts)."""
+    total = sum(s.examples for s in scores)
+    auto = [s.examples * (1 - s.score.triage_share) for s in scores]
+    right_auto = sum(a * (s.score.auto_precision or 0.0) for a, s in zip(auto, scores, strict=True))
+    return ProbeScore(
+        sum(s.examples * s.score.top1 for s in scores) / total,
+        right_auto / sum(auto) if sum(auto) else None,
+        sum(s.examples * s.score.triage_share for s in scores) / total,
+    )
 
 
 @dataclass(frozen=True)

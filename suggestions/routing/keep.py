@@ -1,0 +1,67 @@
+"""A trained model kept on disk, so that a process does not train again what another one already has.
+
+Training on the bundled examples costs seconds of CPU, and every web process and every Celery worker
+needs the same model when it starts (config/warmup.py); so does each evaluation run. The first process
+to train a model writes it here under a fingerprint of everything that shapes training: the examples
+and their weights, the code of the ask, the features and the classifier, the lexicon and the remits,
+the model format and the scikit-learn version. The others load it. A change to any of them trains anew;
+a file that cannot be loaded is trained again and replaced.
+
+Only this application's own files are loaded (unpickling runs code), as with the stored model versions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import sklearn
+
+from suggestions.routing import ask, classifier, features
+
+logger = logging.getLogger(__name__)
+
+
+def fingerprint(examples: Sequence[tuple[str, str]], weights: Sequence[float] | None = None) -> str:
+    digest = hashlib.sha256()
+    shaping = [
+        inspect.getsource(ask), inspect.getsource(features), inspect.getsource(classifier),
+        repr([getattr(classifier, name) for name in sorted(vars(classifier)) if name.isupper() and name.startswith("_")]),
+        f"{classifier.FORMAT_VERSION} {sklearn.__version__}",
+        features.LEXICON_CSV.read_text(encoding="utf-8"), features.REMITS_CSV.read_text(encoding="utf-8"),
+        json.dumps([list(examples), None if weights is None else [round(w, 6) for w in weights]], ensure_ascii=False),
+    ]
+    for part in shaping:
+        digest.update(part.encode("utf-8"))
+    return digest.hexdigest()[:24]
+
+
+def train_or_load(
+    examples: Sequence[tuple[str, str]], directory: Path | None, weights: Sequence[float] | None = None
+) -> classifier.Classifier:
+    """``Classifier.train(examples, weights)``, or the same model kept in ``directory`` by an earlier
+    training (``None``: always train, keep nothing)."""
+    if directory is None:
+        return classifier.Classifier.train(examples, weights=weights)
+    path = Path(directory) / f"{fingerprint(examples, weights)}.joblib"
+    try:
+        return classifier.Classifier.loads(path.read_bytes())
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - a damaged or foreign file: train again and replace it
+        logger.warning("kept router model %s cannot be loaded; training again", path, exc_info=True)
+    trained = classifier.Classifier.train(examples, weights=weights)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole, then renamed: a process starting at the same moment reads the old file or none.
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial.write_bytes(trained.dumps())
+        os.replace(partial, path)
+    except OSError:
+        logger.warning("could not keep the router model in %s", directory, exc_info=True)
+    return trained

@@ -1,0 +1,92 @@
+"""The model trained on the bundled examples is kept on disk by the first process that trains it, and
+loaded by the next ones (suggestions.routing.keep): a web or worker process starting after another does
+not spend seconds of CPU training the same model again."""
+
+from __future__ import annotations
+
+import pytest
+
+from suggestions.routing import classifier, keep
+from suggestions.routing.classifier import Classifier, load_examples
+
+TEXTS = ["村里公路坑洼严重，建议修缮", "学校食堂卫生差，希望加强检查", "希望增加公交班次"]
+
+
+@pytest.fixture
+def small_examples() -> list[tuple[str, str]]:
+    taken: dict[str, int] = {}
+    sample = []
+    for text, category in load_examples():
+        if taken.get(category, 0) < 8:
+            taken[category] = taken.get(category, 0) + 1
+            sample.append((text, category))
+    return sample
+
+
+@pytest.fixture
+def trainings(monkeypatch) -> list[int]:
+    """How many times a model was trained (each entry: the number of examples)."""
+    calls: list[int] = []
+    original = Classifier.train.__func__
+
+    def counted(cls, examples, *args, **kwargs):
+        calls.append(len(examples))
+        return original(cls, examples, *args, **kwargs)
+
+    monkeypatch.setattr(Classifier, "train", classmethod(counted))
+    return calls
+
+
+def test_the_second_process_loads_the_kept_model_instead_of_training(tmp_path, small_examples, trainings):
+    first = keep.train_or_load(small_examples, tmp_path)
+    second = keep.train_or_load(small_examples, tmp_path)
+    assert trainings == [len(small_examples)]
+    assert len(list(tmp_path.glob("*.joblib"))) == 1
+    assert second is not first
+    assert [p.category for p in second.predict_many(TEXTS)] == [p.category for p in first.predict_many(TEXTS)]
+    assert second.probabilities(TEXTS).tolist() == first.probabilities(TEXTS).tolist()
+
+
+def test_other_examples_or_weights_train_a_model_of_their_own(tmp_path, small_examples, trainings):
+    keep.train_or_load(small_examples, tmp_path)
+    keep.train_or_load(small_examples[:-1], tmp_path)
+    keep.train_or_load(small_examples, tmp_path, weights=[2.0] * len(small_examples))
+    assert len(trainings) == 3
+    assert len(list(tmp_path.glob("*.joblib"))) == 3
+
+
+def test_a_damaged_kept_file_is_trained_again_and_replaced(tmp_path, small_examples, trainings):
+    path = tmp_path / f"{keep.fingerprint(small_examples)}.joblib"
+    path.write_bytes(b"not a model at all")
+    model = keep.train_or_load(small_examples, tmp_path)
+    assert trainings == [len(small_examples)]
+    assert Classifier.loads(path.read_bytes()).training_size == model.training_size
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_without_a_directory_nothing_is_kept(tmp_path, small_examples, trainings):
+    keep.train_or_load(small_examples, None)
+    keep.train_or_load(small_examples, None)
+    assert len(trainings) == 2
+
+
+def test_the_fingerprint_changes_with_the_code_that_shapes_training(monkeypatch, small_examples):
+    before = keep.fingerprint(small_examples)
+    monkeypatch.setattr(classifier, "_LEXICON_WEIGHT", classifier._LEXICON_WEIGHT + 1)
+    assert keep.fingerprint(small_examples) != before
+
+
+def test_the_bundled_model_is_kept_where_the_settings_say(settings, tmp_path, monkeypatch, small_examples, trainings):
+    # The app sets KEEP_DIR from ROUTER_MODEL_DIR; a new process (no model in memory) loads what is kept.
+    from django.apps import apps
+
+    monkeypatch.setattr(classifier, "KEEP_DIR", classifier.KEEP_DIR)  # put back after the test
+    settings.ROUTER_MODEL_DIR = str(tmp_path / "router")
+    apps.get_app_config("suggestions").ready()
+    assert classifier.KEEP_DIR == tmp_path / "router"
+    monkeypatch.setattr(classifier, "load_examples", lambda: small_examples)
+    for _process in range(2):
+        monkeypatch.setattr(classifier, "_default_classifier", None)
+        classifier.default_classifier()
+    assert trainings == [len(small_examples)]
+    assert len(list((tmp_path / "router").glob("*.joblib"))) == 1

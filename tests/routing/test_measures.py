@@ -1,0 +1,64 @@
+"""The report's measures that need no probe: leaving one writer's training file out. No database."""
+
+from __future__ import annotations
+
+import pytest
+
+from suggestions.routing import measures
+from suggestions.routing.classifier import Classifier
+from suggestions.routing.measures import ProbeScore, WriterScore, leave_one_writer_out, pooled_writer_score
+
+_ROWS = {
+    "first.csv": [
+        ("transport", "村里的通组公路坑坑洼洼，希望尽快硬化"),
+        ("water", "河沟的堤坝塌了一段，希望赶紧加固"),
+        ("transport", "公交车一天只有两班，希望加开班次"),
+    ],
+    "second.csv": [
+        ("water", "水库放水前没人通知，希望提前广播"),
+        ("transport", "桥面裂了好长的缝，希望修一修公路桥"),
+        ("water", "灌溉渠堵了，希望疏通水渠"),
+    ],
+}
+
+
+@pytest.fixture()
+def writer_files(tmp_path):
+    paths = []
+    for name, rows in _ROWS.items():
+        path = tmp_path / name
+        path.write_text("id,category,text\n" + "".join(f"{name}{i},{c},{t}\n" for i, (c, t) in enumerate(rows)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_leave_one_writer_out_scores_each_file_with_a_model_that_never_read_it(writer_files, monkeypatch):
+    trained_on = []
+
+    def train(examples, weights=None):
+        trained_on.append({text for text, _ in examples})
+        return Classifier.train(examples)
+
+    monkeypatch.setattr(measures, "train", train)
+
+    scores = leave_one_writer_out(writer_files, 0.5, training=writer_files)
+
+    assert [score.held_out for score in scores] == ["first.csv", "second.csv"]
+    assert [score.examples for score in scores] == [3, 3]
+    assert trained_on == [{text for _, text in _ROWS["second.csv"]}, {text for _, text in _ROWS["first.csv"]}]
+    for score in scores:
+        assert 0.0 <= score.score.top1 <= 1.0 and 0.0 <= score.score.triage_share <= 1.0
+
+
+def test_pooled_writer_score_weighs_each_file_by_its_size():
+    scores = [
+        WriterScore("a.csv", 100, ProbeScore(0.9, 1.0, 0.5)),
+        WriterScore("b.csv", 300, ProbeScore(0.5, 0.8, 0.0)),
+    ]
+
+    pooled = pooled_writer_score(scores)
+
+    assert pooled.top1 == pytest.approx(0.6)
+    assert pooled.triage_share == pytest.approx(0.125)
+    # 50 auto-routed in a (all right), 300 in b (240 right)
+    assert pooled.auto_precision == pytest.approx(290 / 350)
