@@ -47,7 +47,11 @@ PRODUCTION_NOTES = """## How routing runs in production
   batch, and stop without waiting. A batch that fails on a database error is retried; on any other
   error the task routes its own suggestion alone. The model is loaded in the worker's main process
   before it forks (and once per process otherwise); every few seconds one query checks whether
-  another version was activated. jieba's dictionary is loaded once per process.
+  another version was activated. jieba's dictionary is loaded once per process. Until a version is
+  stored, the model is the one trained on the bundled examples: the first process to train it keeps it
+  in `ROUTER_MODEL_DIR` (environment, default `var/router/`, '' keeps nothing) under a fingerprint of
+  the examples, the code and the data that shape it, and the processes that start after it load it
+  instead of spending seconds of CPU training the same model (`suggestions/routing/keep.py`).
 - **Department.** The category names a department type; the suggestion's region names the government:
   the first active department of that type walking up village → township → county → city → province.
   A routing rule (category → department, with co-handlers) in the region or above overrides that, the
