@@ -455,5 +455,5 @@ def default_classifier() -> Classifier:
             if _default_classifier is None:
                 from suggestions.routing import keep
 
-                _default_classifier = keep.train_or_load(load_examples(), KEEP_DIR)
+                _default_classifier = keep.train_or_load(load_examples(), KEEP_DIR, keep_at_most=3)
     return _default_classifier

@@ -42,10 +42,16 @@ def fingerprint(examples: Sequence[tuple[str, str]], weights: Sequence[float] | 
 
 
 def train_or_load(
-    examples: Sequence[tuple[str, str]], directory: Path | None, weights: Sequence[float] | None = None
+    examples: Sequence[tuple[str, str]],
+    directory: Path | None,
+    weights: Sequence[float] | None = None,
+    *,
+    keep_at_most: int | None = None,
 ) -> classifier.Classifier:
     """``Classifier.train(examples, weights)``, or the same model kept in ``directory`` by an earlier
-    training (``None``: always train, keep nothing)."""
+    training (``None``: always train, keep nothing). With ``keep_at_most``, a new model pushes the oldest
+    out of the directory beyond that many (a model is about 10 MB, and each change of code or examples
+    makes a new one)."""
     if directory is None:
         return classifier.Classifier.train(examples, weights=weights)
     path = Path(directory) / f"{fingerprint(examples, weights)}.joblib"
@@ -62,6 +68,14 @@ def train_or_load(
         partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         partial.write_bytes(trained.dumps())
         os.replace(partial, path)
+        if keep_at_most is not None:
+            _prune(path.parent, keep_at_most)
     except OSError:
         logger.warning("could not keep the router model in %s", directory, exc_info=True)
     return trained
+
+
+def _prune(directory: Path, keep_at_most: int) -> None:
+    kept = sorted(directory.glob("*.joblib"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in kept[keep_at_most:]:
+        old.unlink(missing_ok=True)

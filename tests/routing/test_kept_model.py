@@ -64,6 +64,20 @@ def test_a_damaged_kept_file_is_trained_again_and_replaced(tmp_path, small_examp
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def test_a_new_model_pushes_the_oldest_out_beyond_the_limit(tmp_path, small_examples, trainings):
+    import os
+
+    for age, size in enumerate((len(small_examples) - 1, len(small_examples) - 2)):
+        keep.train_or_load(small_examples[:size], tmp_path, keep_at_most=2)
+        for path in tmp_path.glob("*.joblib"):  # the ones written so far are older
+            os.utime(path, (path.stat().st_mtime - 100 * (age + 1),) * 2)
+    oldest = min(tmp_path.glob("*.joblib"), key=lambda p: p.stat().st_mtime)
+    keep.train_or_load(small_examples, tmp_path, keep_at_most=2)
+    left = set(tmp_path.glob("*.joblib"))
+    assert len(left) == 2 and oldest not in left
+    assert tmp_path / f"{keep.fingerprint(small_examples)}.joblib" in left
+
+
 def test_without_a_directory_nothing_is_kept(tmp_path, small_examples, trainings):
     keep.train_or_load(small_examples, None)
     keep.train_or_load(small_examples, None)
