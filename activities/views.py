@@ -200,7 +200,7 @@ def activity_delete(request, pk):
         services.activity_delete(actor=user, activity=activity, reason=form.cleaned_data["reason"])
         messages.success(request, _("已删除，删除记录已留存。"))
         return redirect("activities:list")
-    return render(request, "activities/activity_confirm_delete.html", {"activity": activity, "form": form})
+    return render(request, "activities/activity_confirm_delete.html", {"activity": activity, "form": form}, status=400 if form.is_bound else 200)
 
 
 @login_required

@@ -32,7 +32,7 @@ def add_service_errors(form, exc: ValidationError) -> None:
 
 
 def render_form(request, form, *, title: str, back: str, save, success: str, template="form_page.html", extra=None):
-    """The one edit loop of every form page: validate, call the service, redirect or re-render.
+    """The one edit loop of every form page: validate, call the service, redirect or re-render (400).
 
     Form pages bind their form on every POST, even an empty one: ``request.POST or None`` would leave
     an empty post unbound, and the page would come back without saying what is missing."""
@@ -49,7 +49,9 @@ def render_form(request, form, *, title: str, back: str, save, success: str, tem
             messages.success(request, success)
             return redirect(target)
     context = {"form": form, "title": title, "back": back, **(extra or {})}
-    return render(request, template, context)
+    # A refused post answers 400, as every other form of the product does (the visit form, a suggestion's
+    # actions, a resident's message): the outbox and the API's callers read a refusal from the status.
+    return render(request, template, context, status=400 if form.is_bound else 200)
 
 
 def office_form_page(

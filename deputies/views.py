@@ -95,7 +95,7 @@ def roster_import(request):
                     form.add_error("file", str(exc))
                 else:
                     return redirect(job.get_absolute_url())
-                return render(request, "deputies/import.html", {"form": form, "result": None, "columns": roster.COLUMNS})
+                return render(request, "deputies/import.html", {"form": form, "result": None, "columns": roster.COLUMNS}, status=400)
             try:
                 result = roster.import_roster(actor=request.user, fileobj=upload, filename=upload.name)
             except roster.RosterFileError as exc:
@@ -113,7 +113,9 @@ def roster_import(request):
                 request.session[ERROR_SESSION_KEY] = [
                     [e.row, e.column, e.message] for e in result.errors[:MAX_KEPT_ERRORS]
                 ]
-    return render(request, "deputies/import.html", {"form": form, "result": result, "columns": roster.COLUMNS})
+    # A refused file (or a file with refused rows) answers 400, as every refused form does.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "deputies/import.html", {"form": form, "result": result, "columns": roster.COLUMNS}, status=status)
 
 
 @login_required

@@ -96,7 +96,9 @@ def checklist_edit(request, pk):
         else:
             messages.success(request, _("已保存达标情况。"))
             return redirect(detail.station)
-    return render(request, "liaison_stations/checklist_form.html", {"form": form, "station": detail.station})
+    return render(
+        request, "liaison_stations/checklist_form.html", {"form": form, "station": detail.station}, status=400 if form.is_bound else 200
+    )
 
 
 @login_required

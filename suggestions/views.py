@@ -170,7 +170,7 @@ def create(request):
         else:
             messages.success(request, _("建议已提交。") if "submit" in request.POST else _("草稿已保存。"))
             return answer or redirect(location)
-    return render(request, "suggestions/form.html", {"form": form})
+    return render(request, "suggestions/form.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
 @login_required

@@ -271,7 +271,7 @@ def test_a_deletion_reason_with_a_nul_byte_is_refused_with_a_message(client_as, 
 
 def test_an_overlong_deletion_reason_is_refused_not_cut(client_as, xuanen_office, activity):
     response = client_as(xuanen_office).post(reverse("activities:delete", args=[activity.pk]), {"reason": "原" * 101})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"]["reason"].value() == "原" * 101
     assert Activity.objects.filter(pk=activity.pk).exists()
 

@@ -89,7 +89,7 @@ def test_a_roster_with_planted_bad_rows_is_refused_then_loads_then_does_not_dupl
     response = client.post("/deputies/import/", {"file": xlsx_file(rows)})
 
     # then nothing is imported and every bad row is named (row numbers as Excel shows them)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Deputy.objects.count() == 0
     result = response.context["result"]
     assert sorted({e.row for e in result.errors}) == sorted(i + 2 for i in bad)
@@ -225,6 +225,6 @@ def test_a_re_import_takes_a_constant_number_of_queries(xuanen_office, tree, dja
 
 def test_an_upload_without_a_file_says_the_file_is_missing(client_as, xuanen_office):
     response = client_as(xuanen_office).post("/deputies/import/", {})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["file"]
     assert 'class="error"' in response.content.decode()

@@ -148,7 +148,7 @@ def test_a_reception_day_ending_before_it_starts_is_refused(client_as, xuanen_of
         reverse("liaison_stations:reception_create", args=[station.pk]),
         {"date": "2030-05-15", "start_time": "12:00", "end_time": "09:00", "topic": "优化营商环境"},
     )
-    assert response.status_code == 200 and "结束时间应晚于开始时间" in response.content.decode()
+    assert response.status_code == 400 and "结束时间应晚于开始时间" in response.content.decode()
     assert not ReceptionDay.objects.exists()
 
 

@@ -31,6 +31,10 @@ class HostileForm:
     as_role: str | None = None  # who posts it (None: an anonymous visitor)
     url: Callable | None = None  # url(world) → str, for a form that needs an object; default reverse(name)
     success: tuple[int, ...] = (302,)  # what a legitimate success answers
+    # What a refused form answers: the page again with its errors, 400. Django's own sign-in and password
+    # pages answer their form's refusal 200, and the edge (config/hygiene.py) refuses a NUL byte or a list
+    # where one value belongs with 400 before any view.
+    refused: tuple[int, ...] = (400,)
     also_acceptable: tuple[int, ...] = ()  # other deliberate answers (the login lock-out page)
     skip_fields: frozenset = frozenset()  # fields a browser never sends (none so far)
     max_examples: int = 30

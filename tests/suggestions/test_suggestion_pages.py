@@ -144,7 +144,7 @@ def test_a_disguised_upload_is_refused(world, xuanen_office, client_as):
         {"title": "标题", "content": "内容", "region": xuanen_office.region.pk, "submit": "1",
          "attachments": SimpleUploadedFile("x.pdf", b"MZ not a pdf", content_type="application/pdf")},
     )
-    assert r.status_code == 200
+    assert r.status_code == 400
     assert "文件类型不支持" in r.content.decode() and "标题" in r.content.decode()
     assert not Suggestion.objects.exists()
 
@@ -254,7 +254,7 @@ def test_a_draft_correction_with_bad_input_changes_nothing(world, tree, client_a
         {"title": "关于增设路灯的建议", "content": "夜间照明不足。", "region": tree.fengkou.pk},
     ):
         response = client.post(url, data)
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert response.context["form"].errors
     draft.refresh_from_db()
     assert (draft.title, draft.region) == ("关于增设路灯的建议", tree.zhushan)
