@@ -12,6 +12,7 @@ Only this application's own files are loaded (unpickling runs code), as with the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import json
@@ -55,24 +56,56 @@ def train_or_load(
     if directory is None:
         return classifier.Classifier.train(examples, weights=weights)
     path = Path(directory) / f"{fingerprint(examples, weights)}.joblib"
+    kept = _load(path)
+    if kept is not None:
+        return kept
+    # Processes starting together (a deploy's web and worker processes) wait for the first one to
+    # train rather than each training the same model; then they load what it kept.
+    with _only_one_trains(Path(directory)):
+        kept = _load(path)
+        if kept is not None:
+            return kept
+        trained = classifier.Classifier.train(examples, weights=weights)
+        try:
+            # Written whole, then renamed: a reader sees the old file or none, never half of one.
+            partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            partial.write_bytes(trained.dumps())
+            os.replace(partial, path)
+            if keep_at_most is not None:
+                _prune(path.parent, keep_at_most)
+        except OSError:
+            logger.warning("could not keep the router model in %s", directory, exc_info=True)
+    return trained
+
+
+def _load(path: Path) -> classifier.Classifier | None:
     try:
         return classifier.Classifier.loads(path.read_bytes())
     except FileNotFoundError:
-        pass
+        return None
     except Exception:  # noqa: BLE001 - a damaged or foreign file: train again and replace it
         logger.warning("kept router model %s cannot be loaded; training again", path, exc_info=True)
-    trained = classifier.Classifier.train(examples, weights=weights)
+        return None
+
+
+@contextlib.contextmanager
+def _only_one_trains(directory: Path):
+    """An exclusive lock on ``directory/.lock`` (POSIX ``flock``); without one (no fcntl, a read-only
+    directory) every process trains for itself, as before the model was kept."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written whole, then renamed: a process starting at the same moment reads the old file or none.
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        partial.write_bytes(trained.dumps())
-        os.replace(partial, path)
-        if keep_at_most is not None:
-            _prune(path.parent, keep_at_most)
-    except OSError:
-        logger.warning("could not keep the router model in %s", directory, exc_info=True)
-    return trained
+        import fcntl
+
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = open(directory / ".lock", "a")  # noqa: SIM115 - held until the block ends
+    except (ImportError, OSError):
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _prune(directory: Path, keep_at_most: int) -> None:

@@ -12,7 +12,7 @@ from suggestions.routing.classifier import Classifier, load_examples
 TEXTS = ["村里公路坑洼严重，建议修缮", "学校食堂卫生差，希望加强检查", "希望增加公交班次"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def small_examples() -> list[tuple[str, str]]:
     taken: dict[str, int] = {}
     sample = []
@@ -23,15 +23,21 @@ def small_examples() -> list[tuple[str, str]]:
     return sample
 
 
+@pytest.fixture(scope="module")
+def small_model(small_examples) -> Classifier:
+    """One real model for the module (training takes seconds); the tests count trainings, not redo them."""
+    return Classifier.train(small_examples)
+
+
 @pytest.fixture
-def trainings(monkeypatch) -> list[int]:
-    """How many times a model was trained (each entry: the number of examples)."""
+def trainings(monkeypatch, small_model) -> list[int]:
+    """How many times a model was trained (each entry: the number of examples); each training hands
+    back the module's real model, so what is kept and loaded is a real one."""
     calls: list[int] = []
-    original = Classifier.train.__func__
 
     def counted(cls, examples, *args, **kwargs):
         calls.append(len(examples))
-        return original(cls, examples, *args, **kwargs)
+        return small_model
 
     monkeypatch.setattr(Classifier, "train", classmethod(counted))
     return calls
@@ -82,6 +88,35 @@ def test_without_a_directory_nothing_is_kept(tmp_path, small_examples, trainings
     keep.train_or_load(small_examples, None)
     keep.train_or_load(small_examples, None)
     assert len(trainings) == 2
+
+
+def test_processes_starting_together_train_once_and_the_others_load(tmp_path, small_examples, small_model, monkeypatch):
+    import threading
+    import time
+
+    trainings = []
+
+    def slow(cls, examples, *args, **kwargs):  # a training takes a while: long enough for the others to arrive
+        trainings.append(len(examples))
+        time.sleep(0.3)
+        return small_model
+
+    monkeypatch.setattr(Classifier, "train", classmethod(slow))
+    started = threading.Barrier(3)
+    models = []
+
+    def start():
+        started.wait()
+        models.append(keep.train_or_load(small_examples, tmp_path))
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # one trained (under the lock), the two that waited loaded what it kept
+    assert trainings == [len(small_examples)]
+    assert len(models) == 3
 
 
 def test_the_fingerprint_changes_with_the_code_that_shapes_training(monkeypatch, small_examples):
