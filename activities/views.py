@@ -20,6 +20,7 @@ from activities.filters import ActivityFilter
 from activities.forms import ActivityDeleteForm, ActivityEditForm, ActivityForm, CampaignForm, issue_formset
 from config.exceptions import Conflict, PermissionRefused
 from config.idempotency import form_atomic, form_replay, form_saved
+from config.pages import form_status
 from config.uploads import serve_file
 
 PAGE_SIZE = 50
@@ -85,7 +86,7 @@ def activity_new(request):
             "photos_dropped": bool(request.FILES.getlist("photos")),
             "title": _("登记走访"),
         },
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -183,7 +184,7 @@ def activity_edit(request, pk):
             "photos_dropped": bool(request.FILES.getlist("photos")),
             "title": _("修改履职活动"),
         },
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -200,7 +201,7 @@ def activity_delete(request, pk):
         services.activity_delete(actor=user, activity=activity, reason=form.cleaned_data["reason"])
         messages.success(request, _("已删除，删除记录已留存。"))
         return redirect("activities:list")
-    return render(request, "activities/activity_confirm_delete.html", {"activity": activity, "form": form}, status=400 if form.is_bound else 200)
+    return render(request, "activities/activity_confirm_delete.html", {"activity": activity, "form": form}, status=form_status(form))
 
 
 @login_required
@@ -282,7 +283,7 @@ def _campaign_form_page(request, form, campaign=None):
         request,
         "activities/campaign_form.html",
         {"form": form, "campaign": campaign},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 

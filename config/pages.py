@@ -31,6 +31,13 @@ def add_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def form_status(form) -> int:
+    """What a form page answers: 400 when it comes back with a refused post (bound, not saved), 200 when
+    it is shown fresh. Every form page of the product asks this; the outbox and the API's callers read a
+    refusal from the status."""
+    return 400 if form.is_bound else 200
+
+
 def render_form(request, form, *, title: str, back: str, save, success: str, template="form_page.html", extra=None):
     """The one edit loop of every form page: validate, call the service, redirect or re-render (400).
 
@@ -49,9 +56,7 @@ def render_form(request, form, *, title: str, back: str, save, success: str, tem
             messages.success(request, success)
             return redirect(target)
     context = {"form": form, "title": title, "back": back, **(extra or {})}
-    # A refused post answers 400, as every other form of the product does (the visit form, a suggestion's
-    # actions, a resident's message): the outbox and the API's callers read a refusal from the status.
-    return render(request, template, context, status=400 if form.is_bound else 200)
+    return render(request, template, context, status=form_status(form))
 
 
 def office_form_page(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.pages import office_form_page, require_office
+from config.pages import form_status, office_form_page, require_office
 from deputies import roster, selectors, services
 from deputies.forms import DeputyForm, GroupForm, MandateForm, MembershipForm, RosterUploadForm
 from deputies.models import GroupKind, Mandate, MandateLevel, Membership
@@ -95,7 +95,7 @@ def roster_import(request):
                     form.add_error("file", str(exc))
                 else:
                     return redirect(job.get_absolute_url())
-                return render(request, "deputies/import.html", {"form": form, "result": None, "columns": roster.COLUMNS}, status=400)
+                return render(request, "deputies/import.html", {"form": form, "result": None, "columns": roster.COLUMNS}, status=form_status(form))
             try:
                 result = roster.import_roster(actor=request.user, fileobj=upload, filename=upload.name)
             except roster.RosterFileError as exc:
@@ -114,8 +114,7 @@ def roster_import(request):
                     [e.row, e.column, e.message] for e in result.errors[:MAX_KEPT_ERRORS]
                 ]
     # A refused file (or a file with refused rows) answers 400, as every refused form does.
-    status = 400 if request.method == "POST" else 200
-    return render(request, "deputies/import.html", {"form": form, "result": result, "columns": roster.COLUMNS}, status=status)
+    return render(request, "deputies/import.html", {"form": form, "result": result, "columns": roster.COLUMNS}, status=form_status(form))
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.pages import add_service_errors, office_form_page, require_office
+from config.pages import add_service_errors, form_status, office_form_page, require_office
 from liaison_stations import selectors, services
 from liaison_stations.forms import AssignmentForm, ChecklistForm, ReceptionDayForm, StandardItemForm, StationForm
 from liaison_stations.models import StationKind
@@ -96,9 +96,7 @@ def checklist_edit(request, pk):
         else:
             messages.success(request, _("已保存达标情况。"))
             return redirect(detail.station)
-    return render(
-        request, "liaison_stations/checklist_form.html", {"form": form, "station": detail.station}, status=400 if form.is_bound else 200
-    )
+    return render(request, "liaison_stations/checklist_form.html", {"form": form, "station": detail.station}, status=form_status(form))
 
 
 @login_required

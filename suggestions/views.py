@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from config.exceptions import Conflict, PermissionRefused
 from config.idempotency import form_atomic, form_replay, form_saved
-from config.pages import render_form
+from config.pages import form_status, render_form
 from config.uploads import serve_file
 from suggestions import exports, forms, page_actions, permissions, router_words, selectors, services
 from suggestions.calendar import explain
@@ -170,7 +170,7 @@ def create(request):
         else:
             messages.success(request, _("建议已提交。") if "submit" in request.POST else _("草稿已保存。"))
             return answer or redirect(location)
-    return render(request, "suggestions/form.html", {"form": form}, status=400 if form.is_bound else 200)
+    return render(request, "suggestions/form.html", {"form": form}, status=form_status(form))
 
 
 @login_required
