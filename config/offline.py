@@ -46,7 +46,8 @@ PAGE_PREFIXES = ["/voice/s/"]
 
 def offline_pages(request) -> dict:
     """Context for base.html: the offline form pages this user may open, fetched ahead by the page's
-    script so they open in a village without signal, and a key that changes with the sign-in.
+    script so they open in a village without signal, a key that changes with the sign-in, and the deputy
+    list for the visit form's picker (for the users who may log visits, as the form and the list ask).
 
     Only pages the user may open are fetched (a provincial officer's phone does not ask for a form
     that answers 404), and only once a sign-in and an hour (``static/js/outbox.js``): on village data
@@ -58,15 +59,16 @@ def offline_pages(request) -> dict:
     from activities.selectors import can_log_activities
     from suggestions.permissions import may_enter_suggestions
 
-    pages = []
+    pages, roster = [], ""
     if can_log_activities(user):
         pages.append(reverse("activities:visit"))
+        roster = reverse("activities:deputy_roster")  # the visit form's deputy picker, offline
     if may_enter_suggestions(user):
         pages.append(reverse("suggestions:create"))
     session_key = getattr(getattr(request, "session", None), "session_key", None) or ""
     # Not the session key itself (the page's script can read this): a digest that changes with it.
     warm_key = hashlib.sha256(f"offline-warm:{session_key}".encode()).hexdigest()[:16]
-    return {"offline_warm_pages": " ".join(pages), "offline_warm_key": warm_key}
+    return {"offline_warm_pages": " ".join(pages), "offline_warm_key": warm_key, "offline_roster": roster}
 
 
 def _revision(path: str) -> str:

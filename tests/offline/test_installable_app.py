@@ -117,6 +117,11 @@ def test_only_the_forms_a_user_may_open_are_fetched_ahead_for_offline_use(reques
     for url in pages:
         assert client.get(url).status_code == 200, url
     assert len(key) == 16 and key not in client.session.session_key
+    # the visit form's deputy list is kept by exactly the users whose visit form is kept, and opens for them
+    roster = re.search(r'data-roster="([^"]*)"', client.get("/").content.decode())
+    assert bool(roster) == ("/activities/new/" in pages)
+    if roster:
+        assert client.get(roster.group(1)).status_code == 200
 
 
 def test_the_warm_key_changes_with_each_sign_in(client, xuanen_staff):
