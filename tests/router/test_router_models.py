@@ -16,6 +16,7 @@ from suggestions.routing import router
 from suggestions.routing.classifier import default_classifier, load_examples
 from suggestions.tasks import route_suggestion
 from tests.factories.accounts import UserFactory
+from tests.factories.routing import first_of_each_category
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +33,7 @@ def bundled_sample(monkeypatch) -> list[tuple[str, str]]:
     about versions (stored, activated, rolled back, picked up), which a model trained on a sample
     shows as well as one trained on all 2,000-odd examples in a fifth of the time. What the model
     learns from every example is measured in tests/routing (cross-validation) and docs/routing.md."""
-    taken: dict[str, int] = {}
-    sample = []
-    for text, category in load_examples():
-        if taken.get(category, 0) < 20:
-            taken[category] = taken.get(category, 0) + 1
-            sample.append((text, category))
+    sample = first_of_each_category(20)
     monkeypatch.setattr(router, "load_examples", lambda: sample)
     return sample
 

@@ -7,20 +7,15 @@ from __future__ import annotations
 import pytest
 
 from suggestions.routing import classifier, keep
-from suggestions.routing.classifier import Classifier, load_examples
+from suggestions.routing.classifier import Classifier
+from tests.factories.routing import first_of_each_category
 
 TEXTS = ["村里公路坑洼严重，建议修缮", "学校食堂卫生差，希望加强检查", "希望增加公交班次"]
 
 
 @pytest.fixture(scope="module")
 def small_examples() -> list[tuple[str, str]]:
-    taken: dict[str, int] = {}
-    sample = []
-    for text, category in load_examples():
-        if taken.get(category, 0) < 8:
-            taken[category] = taken.get(category, 0) + 1
-            sample.append((text, category))
-    return sample
+    return first_of_each_category(8)
 
 
 @pytest.fixture(scope="module")
