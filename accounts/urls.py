@@ -1,11 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import history, views
+from accounts import history
 from config.signin import LoginView
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("accounts/login/", LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -106,7 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "accounts.context_processors.navigation",
+                "config.navigation.navigation",
                 "suggestions.context_processors.inbox",
                 "config.offline.offline_pages",
             ],

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config import navigation
 from config.errors import forbidden, not_found, server_error
 from config.offline import service_worker
 from config.ping import PingView
@@ -31,6 +32,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("", navigation.home, name="home"),
     path("", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
     path("sw.js", service_worker, name="service_worker"),
