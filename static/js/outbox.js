@@ -392,14 +392,40 @@
           return r.json().then(function (answer) { location.assign(answer.location); });
         }
         if (r.redirected) { location.assign(r.url); return null; } // e.g. an expired session's login page
-        // The form back with its errors (or an error page): shown as the browser would have.
+        // The form back with its errors (or an error page): shown as the browser would have, except
+        // that the photos already chosen stay chosen. A browser never refills a file input from a page,
+        // so a clerk who mistyped one field would otherwise have to find the three photos again.
+        var chosen = keptFiles(form);
         return r.text().then(function (html) {
           document.open();
           document.write(html);
           document.close();
+          restoreFiles(chosen);
         });
       }, function () {
         return queue(submitter, key);
+      });
+    }
+
+    function keptFiles(within) {
+      var kept = [];
+      within.querySelectorAll("input[type=file]").forEach(function (input) {
+        if (input.name && input.files && input.files.length) { kept.push({ name: input.name, files: Array.prototype.slice.call(input.files) }); }
+      });
+      return kept;
+    }
+
+    function restoreFiles(kept) {
+      if (!kept.length || typeof DataTransfer === "undefined") { return; }
+      kept.forEach(function (entry) {
+        var input = document.querySelector("form input[type=file][name='" + entry.name.replace(/'/g, "") + "']");
+        if (!input || input.files.length) { return; }
+        var transfer = new DataTransfer();
+        entry.files.forEach(function (file) { transfer.items.add(file); });
+        input.files = transfer.files;
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+        // The page's notice that photos must be chosen again no longer holds.
+        document.querySelectorAll("[data-photos-dropped]").forEach(function (notice) { notice.hidden = true; });
       });
     }
 

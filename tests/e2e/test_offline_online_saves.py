@@ -95,13 +95,16 @@ def test_with_the_connection_intact_a_save_and_a_refusal_look_as_before(page, si
     page.goto("/activities/new/")
     wait_until_installed(page)
 
-    # a refusal (no date): the form comes back with its errors and what was typed
+    # a refusal (no date): the form comes back with its errors, what was typed and the photo chosen
+    page.set_input_files("input[name=photos]", [camera_photo("村道.jpg", size=(800, 600))])
     page.fill("input[name=date]", "")
     page.eval_on_selector(f"input[name=deputies][value='{deputy.pk}']", "box => { box.checked = true; box.dispatchEvent(new Event('change', {bubbles: true})); }")
     page.fill("textarea[name=summary]", "没有填日期的走访")
     page.click("button.primary[type=submit]")
     page.locator(".error-summary, .errorlist").first.wait_for()
     assert page.input_value("textarea[name=summary]") == "没有填日期的走访"
+    assert page.eval_on_selector("input[name=photos]", "input => Array.from(input.files, f => f.name)") == ["村道.jpg"]
+    assert not page.locator("[data-photos-dropped]").is_visible()
     assert Activity.objects.count() == 0 and queued(page) == []
 
     # a save: the visit's page, with the message the save set
@@ -109,7 +112,8 @@ def test_with_the_connection_intact_a_save_and_a_refusal_look_as_before(page, si
     page.click("button.primary[type=submit]")
     page.wait_for_url("**/activities/*/?saved=1")
     assert "已保存履职活动" in page.inner_text("body")
-    assert Activity.objects.get().summary == "没有填日期的走访"
+    visit = Activity.objects.get()
+    assert (visit.summary, visit.photos.count()) == ("没有填日期的走访", 1)
     assert page.console_errors == []
 
 
