@@ -9,7 +9,7 @@ A multinomial logistic regression learns from them; scikit-learn's ``CalibratedC
 
 The labelled examples (``data/suggestions_dev.csv``, ``data/suggestions_train.csv``, the hard,
 colloquial ``data/suggestions_hard_train.csv`` and ``data/suggestions_train_colloquial*.csv``, each written
-by another hand), and later the office's triage corrections, are what
+by another hand who never saw a probe), and later the office's triage corrections, are what
 the model learns from; the category lexicon joins them as one pseudo-example per term. At prediction
 the ask and the setting are also classified alone: ``triage_reasons`` sends a text to a person when
 the ask points elsewhere than the whole text, when the best two are close, or when the confidence is
@@ -74,6 +74,12 @@ COLLOQUIAL2_TRAINING_CSV = DATA_DIR / "suggestions_train_colloquial2.csv"
 # settings that outvote the ask, speech with no department words, and the near pairs (health and medical
 # insurance, urban management and environment, environment and water, employment and medical insurance).
 COLLOQUIAL3_TRAINING_CSV = DATA_DIR / "suggestions_train_colloquial3.csv"
+# Then a fourth batch by four more writers at once, each in a voice of their own, all written blind: villagers'
+# dialect stories (a), deputies' written suggestions (b), town residents' short messages (c), and working
+# people telling their own circumstances (d). One file per writer, so that each can be held out in turn
+# (``measures.leave_one_writer_out``). Rows sharing a run of twelve characters with a held-out file or an
+# earlier training file were dropped unread before the files were committed.
+COLLOQUIAL4_TRAINING_CSVS = tuple(DATA_DIR / f"suggestions_train_colloquial4{writer}.csv" for writer in "abcd")
 TRAINING_CSVS = (
     TRAINING_CSV,
     DATA_DIR / "suggestions_train.csv",
@@ -81,6 +87,7 @@ TRAINING_CSVS = (
     COLLOQUIAL_TRAINING_CSV,
     COLLOQUIAL2_TRAINING_CSV,
     COLLOQUIAL3_TRAINING_CSV,
+    *COLLOQUIAL4_TRAINING_CSVS,
 )
 # The office's corrections (hard cases an office would correct), replayed in batches by the learning
 # loop (docs/routing.md); also held out to choose the model's settings.

@@ -109,6 +109,7 @@ def score_probe(classifier: Classifier, probe: Sequence[tuple[str, str]], thresh
 # in turn by ``leave_one_writer_out`` (the latest writer first), a proxy for an unseen probe that may be
 # tuned on, since the probes themselves may not.
 WRITER_FILES = (
+    *classifier.COLLOQUIAL4_TRAINING_CSVS,
     classifier.COLLOQUIAL3_TRAINING_CSV,
     classifier.COLLOQUIAL2_TRAINING_CSV,
     classifier.DATA_DIR / "suggestions_hard_train.csv",
