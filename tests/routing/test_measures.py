@@ -62,3 +62,38 @@ def test_pooled_writer_score_weighs_each_file_by_its_size():
     assert pooled.triage_share == pytest.approx(0.125)
     # 50 auto-routed in a (all right), 300 in b (240 right)
     assert pooled.auto_precision == pytest.approx(290 / 350)
+
+
+def _prediction(category: str, confidence: float):
+    from suggestions.routing.classifier import Prediction
+
+    other = "water" if category != "water" else "transport"
+    return Prediction(category, confidence, [(category, confidence), (other, 1 - confidence)])
+
+
+def test_the_threshold_is_the_lowest_at_which_the_writers_held_out_reach_the_precision_target():
+    # Two writers' texts: the confident ones right, one wrong at 0.91 and one wrong at 0.95.
+    writers = [
+        measures.WriterPredictions("a.csv", [_prediction("transport", c) for c in (0.99, 0.98, 0.91)], ["transport", "transport", "water"]),
+        measures.WriterPredictions("b.csv", [_prediction("water", c) for c in (0.97, 0.95, 0.80)], ["water", "transport", "water"]),
+    ]
+
+    curve = dict(measures.threshold_curve(writers, thresholds=(0.85, 0.92, 0.96)))
+
+    # pooled: at 0.85 five are routed alone, three right; at 0.92 four, three right; at 0.96 three, all right
+    assert [curve[t].auto_precision for t in (0.85, 0.92, 0.96)] == [0.6, 0.75, 1.0]
+    assert [round(curve[t].triage_share, 3) for t in (0.85, 0.92, 0.96)] == [0.167, 0.333, 0.5]
+    assert curve[0.85].top1 == pytest.approx(4 / 6)
+    assert measures.choose_threshold(list(curve.items()), target=0.97) == 0.96
+    assert measures.choose_threshold(list(curve.items()), target=0.7) == 0.92
+    assert measures.choose_threshold(list(curve.items())[:2], target=0.97) is None
+
+
+def test_the_shipped_threshold_is_the_one_the_report_would_choose_from_its_own_curve():
+    # The section says so loudly when the shipped threshold and the writers' choice part.
+    writers = [measures.WriterPredictions("a.csv", [_prediction("transport", 0.99), _prediction("transport", 0.90)], ["transport", "water"])]
+    curve = measures.threshold_curve(writers, thresholds=(0.85, 0.95))
+
+    assert "(chosen)" in "\n".join(measures.threshold_section(curve, 0.95, writers))
+    assert "differs" not in "\n".join(measures.threshold_section(curve, 0.95, writers))
+    assert "differs" in "\n".join(measures.threshold_section(curve, 0.85, writers))
