@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from config.pages import form_status
 from reports import services
 from reports.forms import ReportCreateForm, ReportEditForm
 
@@ -41,7 +42,7 @@ def index(request):
         else:
             return redirect(report.get_absolute_url())
     reports = services.reports_visible_to(request.user)[:LIST_SIZE]
-    return render(request, "reports/index.html", {"form": form, "reports": reports}, status=400 if form.errors else 200)
+    return render(request, "reports/index.html", {"form": form, "reports": reports}, status=form_status(form))
 
 
 @login_required
