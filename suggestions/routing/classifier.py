@@ -84,6 +84,11 @@ COLLOQUIAL4_TRAINING_CSVS = tuple(DATA_DIR / f"suggestions_train_colloquial4{wri
 # hotline summaries and transcribed calls (f), rambling stories told for a family member (g), and minutes of
 # deputies' meetings where each speaks of a matter outside their own trade (h).
 COLLOQUIAL5_TRAINING_CSVS = tuple(DATA_DIR / f"suggestions_train_colloquial5{writer}.csv" for writer in "efgh")
+# And a sixth: county-forum posts (i), residents of the western Hubei mountains and tourist areas (j), formal
+# letters handed in at reception days (k), and people speaking from a business whose ask lies elsewhere (l).
+COLLOQUIAL6_TRAINING_CSVS = tuple(DATA_DIR / f"suggestions_train_colloquial6{writer}.csv" for writer in "ijkl")
+# Every file written by one writer in one voice, with no other file by the same hand (held out in turn).
+SINGLE_WRITER_CSVS = (*COLLOQUIAL4_TRAINING_CSVS, *COLLOQUIAL5_TRAINING_CSVS, *COLLOQUIAL6_TRAINING_CSVS)
 TRAINING_CSVS = (
     TRAINING_CSV,
     DATA_DIR / "suggestions_train.csv",
@@ -91,8 +96,7 @@ TRAINING_CSVS = (
     COLLOQUIAL_TRAINING_CSV,
     COLLOQUIAL2_TRAINING_CSV,
     COLLOQUIAL3_TRAINING_CSV,
-    *COLLOQUIAL4_TRAINING_CSVS,
-    *COLLOQUIAL5_TRAINING_CSVS,
+    *SINGLE_WRITER_CSVS,
 )
 # The office's corrections (hard cases an office would correct), replayed in batches by the learning
 # loop (docs/routing.md); also held out to choose the model's settings.

@@ -459,7 +459,7 @@ def render_markdown(report: EvaluationReport, holdouts: Sequence[HoldoutReport] 
         "practice). A logistic regression learns from the labelled examples (`suggestions/data/suggestions_dev.csv`, "
         "`suggestions/data/suggestions_train.csv`, `suggestions/data/suggestions_hard_train.csv` and "
         "`suggestions/data/suggestions_train_colloquial.csv`, `suggestions/data/suggestions_train_colloquial2.csv`, "
-        "`suggestions/data/suggestions_train_colloquial3.csv` and the eight `suggestions/data/suggestions_train_colloquial4*.csv` and `…5*.csv`, one per writer — hard, colloquial cases with misleading settings and "
+        "`suggestions/data/suggestions_train_colloquial3.csv` and the twelve `suggestions/data/suggestions_train_colloquial4*.csv`, `…5*.csv` and `…6*.csv`, one per writer — hard, colloquial cases with misleading settings and "
         "near-category pairs, each written for this by another hand, with co-handlers named for multi-remit asks — and in production "
         "every kept triage decision) plus the "
         "category lexicon (one pseudo-example per term); scikit-learn's `CalibratedClassifierCV` (temperature scaling, "

@@ -107,8 +107,7 @@ def score_probe(classifier: Classifier, probe: Sequence[tuple[str, str]], thresh
 # in turn by ``leave_one_writer_out`` (the latest writer first), a proxy for an unseen probe that may be
 # tuned on, since the probes themselves may not.
 WRITER_FILES = (
-    *classifier.COLLOQUIAL5_TRAINING_CSVS,
-    *classifier.COLLOQUIAL4_TRAINING_CSVS,
+    *reversed(classifier.SINGLE_WRITER_CSVS),
     classifier.COLLOQUIAL3_TRAINING_CSV,
     classifier.COLLOQUIAL2_TRAINING_CSV,
     classifier.DATA_DIR / "suggestions_hard_train.csv",
@@ -175,7 +174,7 @@ def leave_one_writer_out(
 
 # The threshold is chosen on these writers held out: each wrote exactly one file in one voice, so holding the
 # file out removes that voice from training entirely (of the earlier files, another by the same hand may remain).
-THRESHOLD_WRITER_FILES = (*classifier.COLLOQUIAL4_TRAINING_CSVS, *classifier.COLLOQUIAL5_TRAINING_CSVS)
+THRESHOLD_WRITER_FILES = classifier.SINGLE_WRITER_CSVS
 TARGET_AUTO_PRECISION = 0.97
 THRESHOLD_STEPS = tuple(round(0.80 + 0.01 * i, 2) for i in range(19))  # 0.80 … 0.98
 
