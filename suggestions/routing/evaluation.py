@@ -57,7 +57,7 @@ PRODUCTION_NOTES = """## How routing runs in production
   A routing rule (category → department, with co-handlers) in the region or above overrides that, the
   most specific region first. Nobody found → triage, with a note saying so. Keyword rules (a keyword
   and a weight) apply to suggestions inside the rule's region.
-- **Threshold and "not sure".** `ROUTER_CONFIDENCE_THRESHOLD` (environment, default 0.93, chosen on writers held out): the router assigns
+- **Threshold and "not sure".** `ROUTER_CONFIDENCE_THRESHOLD` (environment, default 0.84, chosen on writers held out): the router assigns
   only when the calibrated confidence is at or above it, the best two categories are at least 0.2 apart, and
   the ask alone does not point to another category (the setting outvoting the request). Otherwise the office
   decides in triage, where one click on a guess pre-fills its category and that category's department, and
