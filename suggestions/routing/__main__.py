@@ -219,7 +219,7 @@ def _parser() -> argparse.ArgumentParser:
         help="keep trained models here and reuse them when examples and training code are unchanged ('' to turn off)",
     )
     evaluate.add_argument(
-        "--no-loop", dest="loop", action="store_false", help="skip the learning loop (eleven retrains), the rogue office and the threshold chosen on writers held out (eight)"
+        "--no-loop", dest="loop", action="store_false", help="skip the learning loop (eleven retrains), the rogue office and the threshold chosen on writers held out (one retrain per single-writer file)"
     )
     evaluate.add_argument("--seed", type=int, default=0)
     evaluate.add_argument("--threshold", type=float, default=DEFAULT_CONFIDENCE_THRESHOLD)
@@ -302,7 +302,7 @@ def _further_measures(examples, holdout_sets, holdouts, classifier, args) -> lis
     lines += measures.co_handler_section(measures.evaluate_co_handlers(classifier, cases), _shown_path(COHANDLERS_CSV))
     if args.loop:
         writers = measures.writer_predictions(measures.THRESHOLD_WRITER_FILES)
-        lines += measures.threshold_section(measures.threshold_curve(writers), args.threshold, writers)
+        lines += measures.threshold_section(measures.threshold_curve(writers), DEFAULT_CONFIDENCE_THRESHOLD, writers)
         points = measures.replay_corrections(examples, corrections, hard, args.threshold, start=classifier)
         poison = measures.poisoned_office(examples, corrections, hard, category_codes(), args.threshold)
         chart = (args.out.parent if args.out else Path("docs")) / LEARNING_CHART
