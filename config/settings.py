@@ -470,9 +470,9 @@ SIMILAR_CANDIDATES = env_int("SIMILAR_CANDIDATES", 50, minimum=5)
 # --- Routing -----------------------------------------------------------------------------------------
 # At or above this confidence the router assigns a suggestion itself; below it goes to triage with the
 # three best guesses. The default and its evidence are in suggestions/routing/classifier.py and docs/routing.md.
-# 0.84 is suggestions.routing.classifier.DEFAULT_CONFIDENCE_THRESHOLD (not imported: settings stay light; a test
+# 0.82 is suggestions.routing.classifier.DEFAULT_CONFIDENCE_THRESHOLD (not imported: settings stay light; a test
 # keeps the two equal).
-ROUTER_CONFIDENCE_THRESHOLD = env_float("ROUTER_CONFIDENCE_THRESHOLD", 0.84)
+ROUTER_CONFIDENCE_THRESHOLD = env_float("ROUTER_CONFIDENCE_THRESHOLD", 0.82)
 if not 0.0 <= ROUTER_CONFIDENCE_THRESHOLD <= 1.0:
     raise ImproperlyConfigured("ROUTER_CONFIDENCE_THRESHOLD must be between 0 and 1.")
 # The model trained on the bundled examples is kept here by the first process that trains it; the web and

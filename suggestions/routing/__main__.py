@@ -302,7 +302,7 @@ def _further_measures(examples, holdout_sets, holdouts, classifier, args) -> lis
     lines += measures.co_handler_section(measures.evaluate_co_handlers(classifier, cases), _shown_path(COHANDLERS_CSV))
     if args.loop:
         writers = measures.writer_predictions(measures.THRESHOLD_WRITER_FILES)
-        lines += measures.threshold_section(measures.threshold_curve(writers), DEFAULT_CONFIDENCE_THRESHOLD, writers)
+        lines += measures.threshold_section(writers, DEFAULT_CONFIDENCE_THRESHOLD)
         points = measures.replay_corrections(examples, corrections, hard, args.threshold, start=classifier)
         poison = measures.poisoned_office(examples, corrections, hard, category_codes(), args.threshold)
         chart = (args.out.parent if args.out else Path("docs")) / LEARNING_CHART

@@ -122,6 +122,9 @@ class AskFeatures(TransformerMixin, BaseEstimator):
     a word in the request (涵洞, 过期, 工资) counts above the same word in the story around it; and how
     close the ask and the whole text come to each department's remit (``data/department_remits.csv``,
     cosine of TF-IDF vectors), one column per category, a second signal for words no example used.
+    A block whose weight is 0 is left out: the shipped router reads the whole text only, because the ask and
+    remit blocks cost accuracy on writers held out (``classifier._ASK_WEIGHT``); the ask still sends a
+    text to triage when it points elsewhere (``classifier.triage_reasons``).
     """
 
     def __init__(self, ask_weight: float = 1.0, remit_weight: float = 1.0) -> None:
@@ -137,14 +140,21 @@ class AskFeatures(TransformerMixin, BaseEstimator):
         splits, words, ask_words = self._parts(texts)
         self.words_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(words)
         self.chars_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit([character_ngrams(t) for t in texts])
-        self.ask_words_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(ask_words)
-        self.ask_chars_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(
-            [character_ngrams(s.ask) for s in splits]
-        )
-        remits = load_remits()
-        self.remit_codes_ = tuple(remits)
-        self.remit_vectorizer_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
-        self.remit_matrix_ = self.remit_vectorizer_.fit_transform([_remit_tokens(normalize(remits[c])) for c in self.remit_codes_])
+        # A block weighted 0 is left out altogether: neither fitted nor computed nor a column of the model.
+        self.ask_words_ = self.ask_chars_ = self.remit_vectorizer_ = self.remit_matrix_ = None
+        self.remit_codes_ = ()
+        if self.ask_weight:
+            self.ask_words_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(ask_words)
+            self.ask_chars_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(
+                [character_ngrams(s.ask) for s in splits]
+            )
+        if self.remit_weight:
+            remits = load_remits()
+            self.remit_codes_ = tuple(remits)
+            self.remit_vectorizer_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+            self.remit_matrix_ = self.remit_vectorizer_.fit_transform(
+                [_remit_tokens(normalize(remits[c])) for c in self.remit_codes_]
+            )
         return self
 
     def remit_similarity(self, texts) -> np.ndarray:
@@ -154,26 +164,32 @@ class AskFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, texts):
         texts = list(texts)
-        splits, words, ask_words = self._parts(texts)
-        asks = [s.ask for s in splits]
         blocks = [
-            self.words_.transform(words),
+            self.words_.transform([_words(normalize(t)) for t in texts]),
             self.chars_.transform([character_ngrams(t) for t in texts]),
-            self.ask_words_.transform(ask_words) * self.ask_weight,
-            self.ask_chars_.transform([character_ngrams(a) for a in asks]) * self.ask_weight,
-            sparse.csr_matrix(self.remit_similarity(asks) * self.remit_weight),
-            sparse.csr_matrix(self.remit_similarity(texts) * self.remit_weight),
         ]
+        if self.ask_weight or self.remit_weight:
+            asks = [split_ask(normalize(text)).ask for text in texts]
+        if self.ask_weight:
+            blocks += [
+                self.ask_words_.transform([_words(a) for a in asks]) * self.ask_weight,
+                self.ask_chars_.transform([character_ngrams(a) for a in asks]) * self.ask_weight,
+            ]
+        if self.remit_weight:
+            blocks += [
+                sparse.csr_matrix(self.remit_similarity(asks) * self.remit_weight),
+                sparse.csr_matrix(self.remit_similarity(texts) * self.remit_weight),
+            ]
         return sparse.hstack(blocks, format="csr")
 
     def feature_names(self) -> list[str]:
         """A readable name per column: the word or characters, marked when they come from the ask."""
         names = [str(w) for w in self.words_.get_feature_names_out()]
         names += [str(w).lstrip(_BIGRAM_PREFIX) for w in self.chars_.get_feature_names_out()]
-        names += ["诉求:" + str(w) for w in self.ask_words_.get_feature_names_out()]
-        names += ["诉求:" + str(w).lstrip(_BIGRAM_PREFIX) for w in self.ask_chars_.get_feature_names_out()]
-        names += [f"诉求近「{c}」职责" for c in self.remit_codes_]
-        names += [f"全文近「{c}」职责" for c in self.remit_codes_]
+        if self.ask_weight:
+            names += ["诉求:" + str(w) for w in self.ask_words_.get_feature_names_out()]
+            names += ["诉求:" + str(w).lstrip(_BIGRAM_PREFIX) for w in self.ask_chars_.get_feature_names_out()]
+        if self.remit_weight:
+            names += [f"诉求近「{c}」职责" for c in self.remit_codes_]
+            names += [f"全文近「{c}」职责" for c in self.remit_codes_]
         return names
-
-

@@ -71,6 +71,10 @@ def _prediction(category: str, confidence: float):
     return Prediction(category, confidence, [(category, confidence), (other, 1 - confidence)])
 
 
+def _precisions(curve):
+    return [(threshold, score.auto_precision) for threshold, score in curve.items()]
+
+
 def test_the_threshold_is_the_lowest_at_which_the_writers_held_out_reach_the_precision_target():
     # Two writers' texts: the confident ones right, one wrong at 0.91 and one wrong at 0.95.
     writers = [
@@ -84,16 +88,30 @@ def test_the_threshold_is_the_lowest_at_which_the_writers_held_out_reach_the_pre
     assert [curve[t].auto_precision for t in (0.85, 0.92, 0.96)] == [0.6, 0.75, 1.0]
     assert [round(curve[t].triage_share, 3) for t in (0.85, 0.92, 0.96)] == [0.167, 0.333, 0.5]
     assert curve[0.85].top1 == pytest.approx(4 / 6)
-    assert measures.choose_threshold(list(curve.items()), target=0.97) == 0.96
-    assert measures.choose_threshold(list(curve.items()), target=0.7) == 0.92
-    assert measures.choose_threshold(list(curve.items())[:2], target=0.97) is None
+    assert measures.choose_threshold(_precisions(curve), target=0.97) == 0.96
+    assert measures.choose_threshold(_precisions(curve), target=0.7) == 0.92
+    assert measures.choose_threshold(_precisions(curve)[:2], target=0.97) is None
 
 
 def test_the_shipped_threshold_is_the_one_the_report_would_choose_from_its_own_curve():
     # The section says so loudly when the shipped threshold and the writers' choice part.
     writers = [measures.WriterPredictions("a.csv", [_prediction("transport", 0.99), _prediction("transport", 0.90)], ["transport", "water"])]
-    curve = measures.threshold_curve(writers, thresholds=(0.85, 0.95))
 
-    assert "(chosen)" in "\n".join(measures.threshold_section(curve, 0.95, writers))
-    assert "differs" not in "\n".join(measures.threshold_section(curve, 0.95, writers))
-    assert "differs" in "\n".join(measures.threshold_section(curve, 0.85, writers))
+    assert "(chosen)" in "\n".join(measures.threshold_section(writers, 0.95, thresholds=(0.85, 0.95)))
+    assert "differs" not in "\n".join(measures.threshold_section(writers, 0.95, thresholds=(0.85, 0.95)))
+    assert "differs" in "\n".join(measures.threshold_section(writers, 0.85, thresholds=(0.85, 0.95)))
+
+
+def test_the_threshold_is_calibrated_on_the_harder_half_of_the_writers():
+    # given an easy writer (all right, confident) and a hard one (wrong at 0.90, right at 0.97)
+    easy = measures.WriterPredictions("easy.csv", [_prediction("transport", 0.90)] * 9, ["transport"] * 9)
+    hard = measures.WriterPredictions("hard.csv", [_prediction("water", 0.90), _prediction("water", 0.97)], ["transport", "water"])
+    steps = (0.85, 0.95)
+
+    # then the hard one is the harder half, and it decides: pooled, 0.85 would already be right 10 times in 11
+    assert measures.harder_half([easy, hard]) == [hard]
+    assert measures.threshold_curve([easy, hard], steps)[0][1].auto_precision == pytest.approx(10 / 11)
+    assert measures.choose_threshold([(t, s.auto_precision) for t, s in measures.threshold_curve([easy, hard], steps)], 0.9) == 0.85
+    assert measures.writers_threshold([easy, hard], steps) == 0.95
+    # and the section names the harder half
+    assert "`hard.csv`). The shipped" in "\n".join(measures.threshold_section([easy, hard], 0.95, thresholds=steps))
