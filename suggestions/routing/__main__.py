@@ -58,33 +58,43 @@ BEFORE = [
 COHANDLERS_CSV = HARD_PROBE_CSV.parent / "suggestions_cohandlers.csv"
 # The learning curve's chart, written next to the report.
 LEARNING_CHART = "routing_learning.svg"
-# How the settings were chosen: on the office's corrections held out (train on the bundled examples, score
-# the 200 corrections), never on a probe. Measured once with /tmp scripts of this branch's history.
+# How the model and its features were chosen (session 10): on the writers held out and the office's corrections,
+# never on a probe. Measured once with scripts kept out of the repository (the variants are one-line changes to
+# ``classifier._build_pipeline`` and its weights).
 SETTINGS_CHOICE = [
-    "## How the settings were chosen",
+    "## How the model and its features were chosen",
     "",
-    "On the office's corrections held out (trained on the bundled examples, scored on the 200 corrections at "
-    "threshold 0.85 with the triage rules), never on a probe:",
+    "On the twelve single-writer files held out in turn (2,480 texts, each predicted by a model that never read its "
+    "writer's file; `measures.writer_predictions`) and on the office's 200 corrections (a model trained on the "
+    "bundled examples), never on a probe; the hard probe was scored once, after the choice:",
     "",
-    "| features | top-1 | auto-routed precision | sent to triage |",
+    "| model | features | top-1, writers held out | top-1, corrections |",
     "| --- | --- | --- | --- |",
-    "| whole text only (ask and remit blocks off; the ask still decides triage) | 88.5% | 99.3% | 27.5% |",
-    "| whole text + ask blocks | 85.0% | 96.7% | 25.0% |",
-    "| whole text + ask blocks + remit similarity (shipped) | 86.5% | 97.4% | 24.5% |",
+    "| logistic regression (saga, C=10; shipped until 2026-12-07) | whole text + the ask's blocks + remit similarity | 92.9% | |",
+    "| logistic regression, C=3 | the same | 92.6% | |",
+    "| logistic regression, C=3 | whole text | 93.9% | 95.5% |",
+    "| complement naive Bayes (α=0.3) | whole text | 96.0% | 94.5% |",
+    "| linear SVM, C=1 | whole text + the ask's blocks + remit similarity | 94.4% | 94.0% |",
+    "| linear SVM, C=1 | whole text + the ask's blocks at half weight | 95.6% | 96.5% |",
+    "| linear SVM, C=1 | whole text + remit similarity | 95.1% | 97.5% |",
+    "| **linear SVM, C=1 (shipped)** | **whole text** | **95.9%** | **97.0%** |",
+    "| linear SVM, C=2 / C=0.3 | whole text | 95.6% / 95.3% | 97.0% / 96.0% |",
     "",
-    "One text is 0.5 points here: the three are within four texts of each other. The shipped one keeps the ask "
-    "and the remits as features because they are what the office is shown (the words that decided come from the "
-    "ask's block as well as the whole text's) and it sends the fewest to triage; the whole-text-only model is a "
-    "one-line change (`_ASK_WEIGHT = _REMIT_WEIGHT = 0`) should more corrections show it ahead.",
+    "One text is 0.04 points on the writers and 0.5 on the corrections. Naive Bayes matched the SVM on the writers "
+    "and trailed it by five texts on the corrections; its probabilities are not margins a temperature can calibrate, "
+    "so the SVM was kept. Session 8 had found the same about the features on the corrections alone (whole text only "
+    "88.5% against 86.5% for the shipped logistic regression) and kept the ask's blocks for what the office is shown; "
+    "on twelve times as many texts the writers settle it. The ask is still found, shown at triage and asked: a text "
+    "whose ask alone points elsewhere goes to a person (`triage_reasons`).",
     "",
 ]
-# What the run of 2026-12-07 measured against the issue's targets, and why the missed ones were missed.
-# Written from that run's figures (the sections below are recomputed on every run).
+# What the runs of 2026-12-07 and 2026-12-08 measured against the issue's targets, and what moved them.
+# Written from those runs' figures (the sections below are recomputed on every run).
 FINDINGS = [
     "## Targets: what was met, what was missed, and why",
     "",
-    "Measured by this report's runs of 2026-12-07 (the sections below recompute every figure on each run). The "
-    "router is the one that looks for the ask; each later column adds training examples, each file written by a "
+    "Measured by this report's runs of 2026-12-07 and 2026-12-08 (the sections below recompute every figure on each "
+    "run). The router is the one that looks for the ask; each column up to the sixth batch adds training examples, each file written by a "
     "different hand who never saw a probe text, from the category list and the remits only (quoted stories, Hubei "
     "speech, settings that mislead, near-category pairs, labelled by the ask; rows that shared a run of twelve "
     "characters with an unseen or earlier text were dropped unread before training): the 616 of "
@@ -95,22 +105,32 @@ FINDINGS = [
     "(grid workers' reports, hotline transcripts, stories told for a family member, deputies' meeting minutes; 823) "
     "and `…colloquial6i-l.csv` (county-forum posts, the western Hubei mountains, formal letters, people speaking from "
     "a business; 807). The threshold was 0.85 until the fifth batch; from then on it is chosen on the single-writer "
-    "files held out (the section below).",
+    "files held out (the section below). The last column changes the model, not the data: a linear SVM on the whole "
+    "text (the section after this one), with the threshold calibrated on the harder half of the writers held out.",
     "",
     "| measure | ask router, 796 examples | + first colloquial set, 1412 | + second, 1955 "
-    "| + third and co-handling pairs, 2366 | + fourth batch, 3216 (0.85) | + fifth, 4039 (0.93) | + sixth, 4846 (0.84, shipped) | target |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    "| hard probe top-1 | 68.4% | 75.7% | 78.5% | 79.7% | 83.6% | 85.3% | 84.2% | ≥ 85% |",
-    "| hard probe auto-routed precision | 88.4% | 92.5% | 92.4% | 94.0% | 93.9% | 97.2% | 95.9% | ≥ 97% |",
-    "| hard probe sent to triage | 61.0% | 47.5% | 48.0% | 43.5% | 35.6% | 38.4% | 31.6% | ≤ 35% |",
-    "| first probe top-1 | 95.0% | 97.5% | 98.8% | 98.8% | 96.2% | 95.0% | 96.2% | ≥ 93% |",
-    "| second probe top-1 | 94.7% | 94.7% | 94.7% | 95.5% | 95.5% | 95.5% | 95.5% | ≥ 93% |",
-    "| co-handler precision | 44.4% (12 of 27) | 40.7% (11 of 27) | 50.0% (12 of 24) | 80.0% (8 of 10) | 90.9% (10 of 11) | 86.7% (13 of 15) | 86.7% (13 of 15) | ≥ 80% |",
-    "| co-handler recall | | | 16.9% (12 of 71) | 11.3% (8 of 71) | 14.1% (10 of 71) | 18.3% (13 of 71) | 18.3% (13 of 71) | |",
-    "| cross-validation top-1 (labelled examples) | 90.5% | 88.9% | 89.5% | 90.3% | | 91.2% | 92.5% | |",
-    "| ms a text, alone / in batches of 100 | 7.5 / 1.5 | 7.6 / 1.4 | 5.6 / 1.3 | 6.0 / 1.3 | | 5.6 / 1.2 | 7.4 / 1.6 | |",
+    "| + third and co-handling pairs, 2366 | + fourth batch, 3216 (0.85) | + fifth, 4039 (0.93) | + sixth, 4846 (0.84) "
+    "| linear SVM, 4846 (0.82, shipped) | target |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| hard probe top-1 | 68.4% | 75.7% | 78.5% | 79.7% | 83.6% | 85.3% | 84.2% | **90.4%** | ≥ 85% |",
+    "| hard probe auto-routed precision | 88.4% | 92.5% | 92.4% | 94.0% | 93.9% | 97.2% | 95.9% | **98.4%** | ≥ 97% |",
+    "| hard probe sent to triage | 61.0% | 47.5% | 48.0% | 43.5% | 35.6% | 38.4% | 31.6% | **31.1%** | ≤ 35% |",
+    "| first probe top-1 | 95.0% | 97.5% | 98.8% | 98.8% | 96.2% | 95.0% | 96.2% | 97.5% | ≥ 93% |",
+    "| second probe top-1 | 94.7% | 94.7% | 94.7% | 95.5% | 95.5% | 95.5% | 95.5% | 99.2% | ≥ 93% |",
+    "| co-handler precision | 44.4% (12 of 27) | 40.7% (11 of 27) | 50.0% (12 of 24) | 80.0% (8 of 10) | 90.9% (10 of 11) | 86.7% (13 of 15) | 86.7% (13 of 15) | 83.3% (15 of 18) | ≥ 80% |",
+    "| co-handler recall | | | 16.9% (12 of 71) | 11.3% (8 of 71) | 14.1% (10 of 71) | 18.3% (13 of 71) | 18.3% (13 of 71) | 21.1% (15 of 71) | |",
+    "| cross-validation top-1 (labelled examples) | 90.5% | 88.9% | 89.5% | 90.3% | | 91.2% | 92.5% | 95.1% | |",
+    "| ms a text, alone / in batches of 100 | 7.5 / 1.5 | 7.6 / 1.4 | 5.6 / 1.3 | 6.0 / 1.3 | | 5.6 / 1.2 | 7.4 / 1.6 | 2.7 / 1.0 | |",
     "",
-    "- **Writers, not rules, moved it.** Each earlier single writer's set gained less than the one before (+7.3, "
+    "- **The model closed the gap (2026-12-08).** Six batches of writers took the hard probe from 68.4% to 84.2% "
+    "top-1, and the last batches moved it less each time. Then the learner itself was put to the test on the "
+    "writers held out (the next section): the multinomial logistic regression, even without the ask's blocks, "
+    "trailed a linear SVM on the same words by two points, and the ask's blocks and the remit similarity cost the "
+    "SVM another point and a half. The linear SVM on the whole text, temperature-scaled as before, routes the "
+    "writers held out 95.9% right (92.9% before) and, measured once after the choice, the hard probe 90.4% right, "
+    "98.4% of what it routes alone, with 31.1% to triage: the three targets met. Training costs a fifth of the CPU "
+    "(6 s on all 4,846 examples).",
+    "- **Writers, not rules, moved the logistic regression.** Each earlier single writer's set gained less than the one before (+7.3, "
     "+2.8, then +1.2 points of hard-probe top-1). Four writers at once, each in a voice of their own, gained 3.9, "
     "and four more 1.7: the model routes phrasing close to what it has read, and a new voice is what it lacks. The "
     "sixth batch's voices were already easy for it (92-97% top-1 held out, against 83-92% for the fourth batch's); "
@@ -118,7 +138,12 @@ FINDINGS = [
     "the hard probe, at 0.93, it moved top-1 from 85.3% to 84.2% (two texts), precision from 97.2% to 96.4% and "
     "triage from 38.4% to 36.7%. Those probe figures were seen before the threshold below was re-chosen; the "
     "threshold follows its rule, not them.",
-    "- **The threshold: chosen on writers held out, and what that costs.** Calibration on the bundled examples' own "
+    "- **The threshold: calibrated on the harder half of the writers held out (2026-12-08).** Pooled over all "
+    "twelve writers, the SVM's routed-alone precision is already 97.0% at 0.50: the easy voices carry the pool, and "
+    "the six files the model gets right least often reach 97% only at 0.82 (12.4% of their texts to triage). The "
+    "threshold is now the lowest at which that harder half reaches the target, as the issue asks (calibrated on "
+    "held-out hard cases); the rule was set before the probe was scored under the SVM.",
+    "- **The threshold under the logistic regression (2026-12-07).** Calibration on the bundled examples' own "
     "folds made confidences run high on unseen wording. Now each single-writer file is held out in turn, predicted "
     "by a model that never read it, and the lowest threshold at which the pooled predictions routed alone are right "
     "97% of the time is shipped. With the first eight files it was 0.93; the sixth batch's easier voices moved it "
@@ -126,9 +151,9 @@ FINDINGS = [
     "the hard probe, harder than any of the twelve, the shipped 0.84 gives 95.9% precision at 31.6% triage, "
     "and 0.93 gave 96.4% at 36.7%. Neither reaches 97% with at most 35% to triage: the confident mistakes are the "
     "model's reading of wording, which no threshold fixes.",
-    "- **Existing probes: met.** 96.2% and 95.5% top-1 (93.8% and 93.2% before the ask router).",
+    "- **Existing probes: met.** 97.5% and 99.2% top-1 (93.8% and 93.2% before the ask router).",
     "- **Cross-validation.** Most labelled examples are now hard colloquial cases; the cross-validated figure "
-    "(92.5% top-1) measures those, and the writers held out and the probes are the guide.",
+    "(95.1% top-1) measures those, and the writers held out and the probes are the guide.",
     "- **Co-handlers: precision at the target, on too few proposals to call it done.** The earlier rule (the setting's "
     "department when the ask is elsewhere) was right 50% of the time (12 of 24). A model learnt from the "
     "training files' `co_handlers` column scored 33.3% (7 of 21) on the unseen cases and was not shipped. The "
@@ -145,10 +170,12 @@ FINDINGS = [
     "them, and ten proposals are a thin measure of precision. The office's own co-handler choices at triage "
     "are the data that would teach it.",
     "- **Learning loop: measured.** 195 corrections (five left out for sharing text with an unseen file) move "
-    "top-1 on the probe from 84.2% to 86.4%. A rogue office filing all 200 wrong moves it to 85.9% with the "
-    "per-office cap of 40 (the section below).",
-    "- **Time.** 7.4 / 1.6 ms of CPU a text classified alone / in a batch of 100 on this run (the text, its ask and its "
-    "setting are each classified); the machine was running tests beside it.",
+    "top-1 on the probe from 90.4% to 91.5% (under the logistic regression: 84.2% to 86.4%). A rogue office filing "
+    "all 200 under the wrong category did not lower it, capped or not (92.7%, four texts up, within what any 200 "
+    "added texts move; why wrong labels did not hurt here was not studied). The cap of 40 still bounds its weight "
+    "(the section below).",
+    "- **Time.** 2.7 / 1.0 ms of CPU a text classified alone / in a batch of 100 on this run (the text, its ask and its "
+    "setting are each classified; 7.4 / 1.6 under the logistic regression with its ask and remit blocks).",
     "- **Tried and not kept (session 8): made-up speaker examples.** Training added, for each example, the same "
     "story and ask told by another remit's speaker (a nurse asking for a road), labelled by the ask, at half "
     "weight; tuned only by leaving one colloquial writer's file out of training and scoring it "
@@ -173,8 +200,10 @@ FINDINGS = [
     "suggestions a second on a worker, far under the worker's throughput target, and adds a 91 MB package kept by "
     "one person. Not shipped.",
     "- **Next.** Corrections from several offices in real use (the loop above), co-handlers learnt from the "
-    "office's triage choices, and more writers in voices the model has not read: every batch of new voices so far "
-    "has moved the hard probe more than any change to the model.",
+    "office's triage choices (the lead is right on 70.7% of the unseen multi-remit cases, and most missed "
+    "co-handlers sit under a wrong lead), and more writers in voices the model has not read. The hard probe has now "
+    "been scored under many versions of the router; a new one, written blind, should be committed before the next "
+    "change of model.",
     "",
 ]
 # Held-out files whose misrouted texts the report does not list (see HOLDOUT_NOTES).

@@ -516,7 +516,7 @@ def render_markdown(report: EvaluationReport, holdouts: Sequence[HoldoutReport] 
         "training data.",
         "- The default threshold keeps a margin above the lowest one that reaches the target; lower it only when "
         "retraining on triage corrections shows the target still holds on real suggestions.",
-        f"- The data sets are small: one text is {100 / report.examples:.1f} points of cross-validated accuracy"
+        f"- The data sets are small: one text is {100 / report.examples:.2g} points of cross-validated accuracy"
         + "".join(f", {100 / holdout.examples:.1f} points on `{holdout.source or 'held-out texts'}`" for holdout in holdouts)
         + ". Repeating the split with several seeds steadies the figures but adds no data.",
         "",
