@@ -25,7 +25,8 @@ Measured with ``measures.measure_co_handlers`` on ``data/suggestions_cohandlers_
 tuned on): the first pairs under a 0.85 lead gate were right 23 of 25 / 21 of 24 (recall 41.8% /
 28.4%); the widened pairs (remits' shared matters: a care home's kitchen, a clinic's reimbursement, a
 landslide over houses, a farm's power supply…) under a 0.80 gate 33 of 36 / 32 of 40 (recall 60.0% /
-43.2%). Most misses left are texts whose lead the model gets wrong: under a wrong lead the "co-handler"
+43.2%) under the logistic regression, and 39 of 41 / 43 of 50 (recall 70.9% / 58.1%) under the linear SVM that
+replaced it (``classifier._CO_HANDLER_LEAD``). Most misses left are texts whose lead the model gets wrong: under a wrong lead the "co-handler"
 is usually the true lead, so nothing right can be proposed.
 """
 

@@ -451,8 +451,8 @@ def render_markdown(report: EvaluationReport, holdouts: Sequence[HoldoutReport] 
         "before it when the request is short, or else the last sentence (the problem to fix); the rest is the setting "
         "(who speaks, where). It segments the text with jieba (domain words from `suggestions/data/user_dict.txt` and the "
         "lexicon) and reads words, single characters and character bigrams of the whole text (the ask's own features "
-        "and the similarity to each department's remit, `suggestions/data/department_remits.csv`, are built but "
-        "weighted 0: on writers held out they cost accuracy, see `suggestions/routing/classifier.py`). A linear "
+        "and the similarity to each department's remit, `suggestions/data/department_remits.csv`, are left out: on "
+        "writers held out they cost accuracy, see the section on how the model was chosen). A linear "
         "support vector machine (scikit-learn's `LinearSVC`) learns from the labelled examples (`suggestions/data/suggestions_dev.csv`, "
         "`suggestions/data/suggestions_train.csv`, `suggestions/data/suggestions_hard_train.csv` and "
         "`suggestions/data/suggestions_train_colloquial.csv`, `suggestions/data/suggestions_train_colloquial2.csv`, "
@@ -511,11 +511,13 @@ def render_markdown(report: EvaluationReport, holdouts: Sequence[HoldoutReport] 
         "was written by people who had read the first labelled examples, and the labelled examples were written "
         "by the same few people; the held-out files are the better guide to accuracy on new suggestions.",
         "- The held-out files are never trained on and never used to pick model settings after they were "
-        "written: settings are chosen by cross-validation on the labelled examples. A test "
+        "written: the model, its features and the threshold are chosen on the single-writer training files held out "
+        "in turn and on the office's corrections. A test "
         "(`tests/routing/test_classifier.py`) fails if a held-out text, or a long run of one, appears in the "
         "training data.",
-        "- The default threshold keeps a margin above the lowest one that reaches the target; lower it only when "
-        "retraining on triage corrections shows the target still holds on real suggestions.",
+        "- The default threshold is the lowest at which the harder half of the writers held out reach the target, "
+        "above the lowest that the pooled cross-validation would allow; lower it only when retraining on triage "
+        "corrections shows the target still holds on real suggestions.",
         f"- The data sets are small: one text is {100 / report.examples:.2g} points of cross-validated accuracy"
         + "".join(f", {100 / holdout.examples:.1f} points on `{holdout.source or 'held-out texts'}`" for holdout in holdouts)
         + ". Repeating the split with several seeds steadies the figures but adds no data.",

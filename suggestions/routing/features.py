@@ -131,23 +131,17 @@ class AskFeatures(TransformerMixin, BaseEstimator):
         self.ask_weight = ask_weight
         self.remit_weight = remit_weight
 
-    def _parts(self, texts):
-        splits = [split_ask(normalize(text)) for text in texts]
-        return splits, [_words(normalize(t)) for t in texts], [_words(s.ask) for s in splits]
-
     def fit(self, texts, y=None):
         texts = list(texts)
-        splits, words, ask_words = self._parts(texts)
-        self.words_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(words)
+        self.words_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit([_words(normalize(t)) for t in texts])
         self.chars_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit([character_ngrams(t) for t in texts])
         # A block weighted 0 is left out altogether: neither fitted nor computed nor a column of the model.
         self.ask_words_ = self.ask_chars_ = self.remit_vectorizer_ = self.remit_matrix_ = None
         self.remit_codes_ = ()
         if self.ask_weight:
-            self.ask_words_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(ask_words)
-            self.ask_chars_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit(
-                [character_ngrams(s.ask) for s in splits]
-            )
+            asks = [split_ask(normalize(text)).ask for text in texts]
+            self.ask_words_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit([_words(a) for a in asks])
+            self.ask_chars_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True).fit([character_ngrams(a) for a in asks])
         if self.remit_weight:
             remits = load_remits()
             self.remit_codes_ = tuple(remits)

@@ -364,17 +364,22 @@ def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 100:.1f}%"
 
 
-def hard_probe_section(score: ProbeScore, threshold: float) -> list[str]:
-    """The hard probe against the issue's targets, in one table."""
+def hard_probe_section(
+    score: ProbeScore,
+    threshold: float,
+    *,
+    source: str = "suggestions/data/suggestions_probe_hard.csv",
+    title: str = "The hard probe against its targets",
+) -> list[str]:
+    """A hard probe against the issue's targets, in one table."""
     def met(ok: bool) -> str:
         return "met" if ok else "**missed**"
 
     precision_ok = score.auto_precision is not None and score.auto_precision >= TARGET_AUTO_PRECISION
     return [
-        "## The hard probe against its targets",
+        f"## {title}",
         "",
-        f"The router as shipped (bundled examples, lexicon and remits; threshold {threshold:.2f}), on "
-        "`suggestions/data/suggestions_probe_hard.csv`:",
+        f"The router as shipped (bundled examples and lexicon; threshold {threshold:.2f}), on `{source}`:",
         "",
         "| measure | value | target | |",
         "| --- | --- | --- | --- |",

@@ -454,10 +454,16 @@ def router_retrain() -> RouterModel:
     return model
 
 
+class UnusableModel(ValueError):
+    """A stored version this code cannot load (another model format or scikit-learn version, damaged bytes)."""
+
+
 def router_activate(version: int | None = None) -> RouterModel:
     """Make ``version`` the active one again; without a version, the one before the active version.
 
-    Raises RouterModel.DoesNotExist when there is no such version.
+    Raises RouterModel.DoesNotExist when there is no such version, and UnusableModel when this code cannot
+    load it (after an upgrade that changed the model, older versions are kept for the record but cannot be
+    routed with: ``retrain_router`` trains a new one from the same examples).
     """
     with transaction.atomic():
         rows = list(RouterModel.objects.select_for_update().order_by("-version").only("pk", "version", "active"))
@@ -471,6 +477,12 @@ def router_activate(version: int | None = None) -> RouterModel:
             target = next((r for r in rows if r.version == version), None)
             if target is None:
                 raise RouterModel.DoesNotExist(f"no router model version {version}")
+        data = RouterModel.objects.values_list("data", flat=True).get(pk=target.pk)
+        try:
+            Classifier.loads(bytes(data))
+        except Exception as error:
+            raise UnusableModel(f"router model version {target.version} cannot be loaded by this release ({error}); "
+                                "run retrain_router to train a new one") from None
         RouterModel.objects.exclude(pk=target.pk).filter(active=True).update(active=False)
         RouterModel.objects.filter(pk=target.pk).update(active=True)
     target.active = True

@@ -13,7 +13,7 @@ from suggestions import services
 from suggestions.models import RouterModel, Suggestion, SuggestionEvent, TrainingExample
 from suggestions.router_words import percent
 from suggestions.routing import router
-from suggestions.routing.classifier import default_classifier, load_examples
+from suggestions.routing.classifier import Classifier, default_classifier, load_examples
 from suggestions.tasks import route_suggestion
 from tests.factories.accounts import UserFactory
 from tests.factories.routing import first_of_each_category
@@ -64,6 +64,18 @@ def test_retrain_stores_an_active_version_and_rollback_reactivates_the_older_one
 def test_rollback_to_a_missing_version_is_refused():
     with pytest.raises(CommandError, match="no router model version 7"):
         _run("retrain_router", "--rollback", "7")
+
+
+@pytest.mark.parametrize("data", [b"not a model at all", pickle.dumps({"a": "dict"})], ids=["damaged", "not-a-classifier"])
+def test_rollback_to_a_version_this_release_cannot_load_is_refused_and_changes_nothing(data):
+    # given a version an older release stored (or damaged bytes) and a usable active one
+    RouterModel.objects.create(version=1, data=data, active=False)
+    RouterModel.objects.create(version=2, data=Classifier.train(first_of_each_category(3)).dumps(), active=True)
+
+    # when the office rolls back to it, then it is told, and the usable version stays active
+    with pytest.raises(CommandError, match="version 1 cannot be loaded by this release.*retrain_router"):
+        _run("retrain_router", "--rollback")
+    assert list(RouterModel.objects.filter(active=True).values_list("version", flat=True)) == [2]
 
 
 @pytest.mark.slow  # trains the router

@@ -197,10 +197,13 @@ def test_command_line_eval_reports_cross_validation_and_both_probes(tmp_path, ca
         assert f"| held out: `suggestions/data/{probe.name}` |" in text
     assert text.count("| lowest threshold reaching 97% auto-routed precision |") == 1 + len(PROBE_CSVS)
     assert "## The hard probe against its targets" in text
+    assert "## The second hard probe against the same targets" in text
+    assert "on `suggestions/data/suggestions_probe_hard2.csv`:" in text
     assert "| precision of proposed co-handlers |" in text
     assert "| alone (a routing task with nothing else waiting) |" in text
-    # The unseen hard probe's failures are counted, never listed.
-    hard_texts = [row["text"] for row in _csv_rows(PROBE_CSVS[2])]
+    # The unseen hard probes' failures are counted, never listed.
+    hard_texts = [row["text"] for probe in PROBE_CSVS[2:] for row in _csv_rows(probe)]
+    assert len(hard_texts) > 300
     assert not any(hard_text in text for hard_text in hard_texts)
     assert capsys.readouterr().out == text
 
@@ -242,13 +245,13 @@ def test_probabilities_are_the_calibrated_pipelines(classifier):
     assert probabilities.sum(axis=1) == pytest.approx(np.ones(len(texts)))
 
 
-def test_the_ask_outweighs_the_setting():
+def test_a_setting_that_misleads_does_not_decide_and_the_ask_is_found():
     # given a pharmacist (health) asking for the potholes outside to be filled (transport)
     text = "我在镇上药店站柜台十几年了。店门口那截街面全是坑，下雨就积水，来拿药的老人好几回差点摔倒，盼着有人来把路面补平。"
 
     prediction = default_classifier().predict(text)
 
-    # then the ask is found and decides, and the setting is told apart
+    # then the whole text routes to the road, not the pharmacy; the ask is found and, classified alone, agrees
     assert "路面补平" in prediction.ask
     assert prediction.category == "transport"
     assert prediction.ask_category == "transport"

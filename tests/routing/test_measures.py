@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from suggestions.routing import measures
@@ -103,15 +105,31 @@ def test_the_shipped_threshold_is_the_one_the_report_would_choose_from_its_own_c
 
 
 def test_the_threshold_is_calibrated_on_the_harder_half_of_the_writers():
-    # given an easy writer (all right, confident) and a hard one (wrong at 0.90, right at 0.97)
-    easy = measures.WriterPredictions("easy.csv", [_prediction("transport", 0.90)] * 9, ["transport"] * 9)
+    # given an easy writer (40 texts, all right at 0.90) and a hard one (wrong at 0.90, right at 0.97)
+    easy = measures.WriterPredictions("easy.csv", [_prediction("transport", 0.90)] * 40, ["transport"] * 40)
     hard = measures.WriterPredictions("hard.csv", [_prediction("water", 0.90), _prediction("water", 0.97)], ["transport", "water"])
     steps = (0.85, 0.95)
 
-    # then the hard one is the harder half, and it decides: pooled, 0.85 would already be right 10 times in 11
+    # then pooled, 0.85 would already reach the target (41 right of 42 routed alone, 97.6%)...
+    pooled = measures.threshold_curve([easy, hard], steps)
+    assert pooled[0][1].auto_precision == pytest.approx(41 / 42)
+    assert measures.choose_threshold((t, s.auto_precision) for t, s in pooled) == 0.85
+    # ...but the hard one is the harder half, and it decides
     assert measures.harder_half([easy, hard]) == [hard]
-    assert measures.threshold_curve([easy, hard], steps)[0][1].auto_precision == pytest.approx(10 / 11)
-    assert measures.choose_threshold([(t, s.auto_precision) for t, s in measures.threshold_curve([easy, hard], steps)], 0.9) == 0.85
     assert measures.writers_threshold([easy, hard], steps) == 0.95
     # and the section names the harder half
     assert "`hard.csv`). The shipped" in "\n".join(measures.threshold_section([easy, hard], 0.95, thresholds=steps))
+
+
+def test_the_report_in_the_repository_chose_the_threshold_that_ships():
+    # docs/routing.md is written by `make eval-routing`; its writers' section ends "Chosen: X; shipped: Y.". When the
+    # training data or the model change, the report is regenerated, and the shipped default must follow its choice.
+    from pathlib import Path
+
+    from suggestions.routing.classifier import DEFAULT_CONFIDENCE_THRESHOLD
+
+    report = (Path(__file__).resolve().parents[2] / "docs" / "routing.md").read_text(encoding="utf-8")
+    chosen = re.search(r"^Chosen: ([0-9.]+); shipped: ([0-9.]+)\.$", report, re.MULTILINE)
+
+    assert chosen is not None
+    assert float(chosen.group(1)) == float(chosen.group(2)) == DEFAULT_CONFIDENCE_THRESHOLD

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if rollback is not None:
             try:
                 model = router.router_activate(rollback or None)
-            except RouterModel.DoesNotExist as error:
+            except (RouterModel.DoesNotExist, router.UnusableModel) as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(f"router model v{model.version} is active")
             return
