@@ -56,6 +56,7 @@ from suggestions.routing.features import (  # noqa: F401 - re-exported: the clas
     tokenize,
     word_tokens,
 )
+from suggestions.routing.features import _words as features_words
 from suggestions.taxonomy import categories
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -344,7 +345,7 @@ class Classifier:
                     setting_category=str(self._classes[setting_best]) if setting_best is not None else "",
                     setting_confidence=float(setting[i, setting_best]) if setting_best is not None else 0.0,
                     co_handlers=self._co_handlers(candidates[0][0], candidates[0][1], texts[i]),
-                    words=self._decisive_words(features[i], int(order[0])),
+                    words=self._decisive_words(texts[i], features[i], int(order[0])),
                 )
             )
         return predictions
@@ -373,19 +374,24 @@ class Classifier:
             return ()
         return tuple(code for code in cohandling.propose(lead, normalize(text)) if code in self._class_index and code != lead)
 
-    def _decisive_words(self, row: sparse.csr_matrix, column: int) -> tuple[str, ...]:
-        """The features that pushed the text towards category ``column`` most (what the office sees)."""
-        model = self._pipeline.named_steps["model"].calibrated_classifiers_[0].estimator
-        contributions = row.data * model.coef_[column, row.indices]
-        names = self._feature_names()
-        best = np.argsort(-contributions)[:_DECISIVE_WORDS]
-        return tuple(names[row.indices[i]] for i in best if contributions[i] > 0)
+    def _decisive_words(self, text: str, row: sparse.csr_matrix, column: int) -> tuple[str, ...]:
+        """The words of ``text`` that pushed it towards category ``column`` most (what the office sees).
 
-    def _feature_names(self) -> list[str]:
-        names = getattr(self, "_names", None)
-        if names is None:
-            names = self._names = self._pipeline.named_steps["features"].feature_names()
-        return names
+        Each jieba word of the text scores what its own feature adds to the category's margin plus what the
+        characters and character bigrams inside it add, so that the office reads 路面 and 补平, not 口那 (a bigram
+        across two words). Bigrams across words, and the ask's blocks when weighted, count in the model but
+        are not shown."""
+        model = self._pipeline.named_steps["model"].calibrated_classifiers_[0].estimator
+        contributions = dict(zip(row.indices.tolist(), (row.data * model.coef_[column, row.indices]).tolist(), strict=True))
+        blocks = self._pipeline.named_steps["features"]
+        words, chars = blocks.words_.vocabulary_, blocks.chars_.vocabulary_
+        scores = {}
+        for word in dict.fromkeys(features_words(normalize(text))):  # segmented once, when the features were made
+            score = contributions.get(words.get(word, -1), 0.0)
+            score += sum(contributions.get(len(words) + chars[gram], 0.0) for gram in character_ngrams(word) if gram in chars)
+            scores[word] = score
+        best = sorted(scores, key=lambda word: -scores[word])[:_DECISIVE_WORDS]
+        return tuple(word for word in best if scores[word] > 0)
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -415,11 +421,7 @@ class Classifier:
         Only load bytes this application wrote: unpickling runs code.
         """
         buffer = io.BytesIO()
-        names, self._names = getattr(self, "_names", None), None
-        try:
-            joblib.dump(self, buffer, compress=3)
-        finally:
-            self._names = names
+        joblib.dump(self, buffer, compress=3)
         return buffer.getvalue()
 
     @classmethod

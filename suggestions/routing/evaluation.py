@@ -61,7 +61,8 @@ PRODUCTION_NOTES = """## How routing runs in production
   only when the calibrated confidence is at or above it, the best two categories are at least 0.2 apart, and
   the ask alone does not point to another category (the setting outvoting the request). Otherwise the office
   decides in triage, where one click on a guess pre-fills its category and that category's department, and
-  the page shows the ask found, the words that decided, the proposed co-handlers and why it came to triage
+  the page shows the ask found, the words that decided (whole words of the text, each scored with the
+  characters inside it), the proposed co-handlers and why it came to triage
   (the same is written in the timeline note).
 - **Nothing lost, nothing doubled.** `acks_late` with `task_reject_on_worker_lost`; retries with backoff
   (at most `TASK_MAX_RETRIES`) for database errors; time limits below the broker's visibility timeout;

@@ -255,7 +255,11 @@ def test_a_setting_that_misleads_does_not_decide_and_the_ask_is_found():
     assert "路面补平" in prediction.ask
     assert prediction.category == "transport"
     assert prediction.ask_category == "transport"
+    # and the office is shown whole words of the text that speak for the road, not the pharmacy
     assert prediction.words
+    assert all(word in text for word in prediction.words)
+    assert "路面" in prediction.words
+    assert "药店" not in prediction.words
 
 
 def test_a_setting_outvoting_the_ask_goes_to_triage():
