@@ -364,13 +364,7 @@ def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value * 100:.1f}%"
 
 
-def hard_probe_section(
-    score: ProbeScore,
-    threshold: float,
-    *,
-    source: str = "suggestions/data/suggestions_probe_hard.csv",
-    title: str = "The hard probe against its targets",
-) -> list[str]:
+def hard_probe_section(score: ProbeScore, threshold: float, *, source: str, title: str) -> list[str]:
     """A hard probe against the issue's targets, in one table."""
     def met(ok: bool) -> str:
         return "met" if ok else "**missed**"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from suggestions.routing import measures
-from suggestions.routing.classifier import Classifier
+from suggestions.routing.classifier import DEFAULT_CONFIDENCE_THRESHOLD, Classifier
 from suggestions.routing.measures import ProbeScore, WriterScore, leave_one_writer_out, pooled_writer_score
 
 _ROWS = {
@@ -124,10 +125,6 @@ def test_the_threshold_is_calibrated_on_the_harder_half_of_the_writers():
 def test_the_report_in_the_repository_chose_the_threshold_that_ships():
     # docs/routing.md is written by `make eval-routing`; its writers' section ends "Chosen: X; shipped: Y.". When the
     # training data or the model change, the report is regenerated, and the shipped default must follow its choice.
-    from pathlib import Path
-
-    from suggestions.routing.classifier import DEFAULT_CONFIDENCE_THRESHOLD
-
     report = (Path(__file__).resolve().parents[2] / "docs" / "routing.md").read_text(encoding="utf-8")
     chosen = re.search(r"^Chosen: ([0-9.]+); shipped: ([0-9.]+)\.$", report, re.MULTILINE)
 
